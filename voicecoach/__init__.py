@@ -1,0 +1,3 @@
+"""voicecoach: a voice-guided, hands-free stretching coach for the terminal."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,71 @@
+"""Finding routines: the shipped ones, the user's own, or a file given by path."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from voicecoach import paths
+from voicecoach.errors import RoutineError
+
+if TYPE_CHECKING:
+    from voicecoach.routine import Routine
+
+SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A routine file known by name."""
+
+    name: str
+    path: Path
+    builtin: bool
+
+
+def _scan(folder: Path, builtin: bool) -> list[Entry]:
+    if not folder.is_dir():
+        return []
+    files = sorted(p for p in folder.iterdir() if p.suffix in SUFFIXES and p.is_file())
+    return [Entry(p.stem, p, builtin) for p in files]
+
+
+def entries() -> list[Entry]:
+    """Every routine by name: built-in ones first, then the user's."""
+    return _scan(paths.builtin_routines_dir(), True) + _scan(paths.user_routines_dir(), False)
+
+
+def clashes(found: list[Entry]) -> dict[str, list[Entry]]:
+    """Names that more than one routine file claims."""
+    by_name: dict[str, list[Entry]] = {}
+    for entry in found:
+        by_name.setdefault(entry.name, []).append(entry)
+    return {name: group for name, group in by_name.items() if len(group) > 1}
+
+
+def looks_like_path(name: str) -> bool:
+    return "/" in name or "\\" in name or name.endswith(SUFFIXES) or name.startswith(".")
+
+
+def resolve(name: str) -> Path:
+    """The file behind NAME: a built-in or user routine's name, or a path to a YAML file."""
+    if looks_like_path(name) or Path(name).is_file():
+        return Path(name)
+    found = [e for e in entries() if e.name == name]
+    if not found:
+        known = ", ".join(sorted({e.name for e in entries()})) or "none"
+        raise RoutineError.single(name, f"no routine of that name (known: {known})")
+    if len(found) > 1:
+        where = " and ".join(str(e.path) for e in found)
+        raise RoutineError.single(
+            name, f"two routines share this name ({where}); rename one, or give a path"
+        )
+    return found[0].path
+
+
+def load(name: str) -> Routine:
+    """Load the routine NAME refers to (see `resolve`)."""
+    from voicecoach.routine import load_routine
+
+    return load_routine(resolve(name))

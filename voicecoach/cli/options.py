@@ -1,0 +1,29 @@
+"""Options shared by `plan`, `run` and `export`: one plan feeds all three."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from voicecoach.plan import DEFAULT_RATE, MAX_RATE, MIN_RATE, PlanOptions
+
+Name = Annotated[
+    str, typer.Argument(metavar="NAME", help="A routine's name (see `voicecoach list`) or a path to a YAML file.")
+]
+NoInsoles = Annotated[
+    bool, typer.Option("--no-insoles", help="Leave out the closing mention of the insoles.")
+]
+Hold = Annotated[
+    float | None,
+    typer.Option("--hold", min=5, max=600, metavar="SECONDS", help="Hold every static stretch this long."),
+]
+Rate = Annotated[
+    int,
+    typer.Option("--rate", min=MIN_RATE, max=MAX_RATE, metavar="WPM", help="Speaking rate, words per minute."),
+]
+Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+
+
+def plan_options(*, no_insoles: bool, hold: float | None, rate: int = DEFAULT_RATE) -> PlanOptions:
+    return PlanOptions(insoles=not no_insoles, hold=hold, rate=rate)

@@ -1,0 +1,98 @@
+"""`list`, `show` and `plan`: looking at routines without speaking them."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+
+from voicecoach.cli import app
+from voicecoach.cli.options import Hold, Json, Name, NoInsoles, Rate, plan_options
+from voicecoach.plan import DEFAULT_RATE
+
+
+def _clock(seconds: float) -> str:
+    minutes, rest = divmod(seconds, 60)
+    return f"{int(minutes)}:{rest:04.1f}"
+
+
+def _minutes(seconds: float) -> int:
+    return max(1, round(seconds / 60))
+
+
+@app.command("list")
+def list_routines(json_output: Json = False) -> None:
+    """List every routine: name, title, minutes, when to do it, targets."""
+    from voicecoach import listing
+
+    rows = listing.summaries()
+    if json_output:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    if not rows:
+        typer.echo("No routines found.")
+        return
+    width = max(len(r["name"]) for r in rows)
+    for r in rows:
+        mark = "" if r["builtin"] else "  (yours)"
+        if r.get("error"):
+            typer.echo(f"{r['name']:<{width}}  cannot be loaded: {r['error']}{mark}")
+            continue
+        typer.echo(
+            f"{r['name']:<{width}}  {r['minutes']:>3} min  {r['when']:<10}  {r['title']}{mark}"
+        )
+        typer.echo(f"{'':<{width}}  targets: {', '.join(r['targets'])}")
+
+
+@app.command()
+def show(name: Name) -> None:
+    """Show a routine's stretches, targets, sides and timings."""
+    from voicecoach import catalog
+    from voicecoach.plan import build_plan
+
+    routine = catalog.load(name)
+    plan = build_plan(routine)
+    typer.echo(f"{routine.title}  ({routine.name})")
+    if routine.summary:
+        typer.echo(routine.summary)
+    typer.echo(
+        f"when: {routine.when}   style: {routine.style}   "
+        f"transition: {routine.transition:g} s   rest: {routine.rest:g} s"
+    )
+    typer.echo("")
+    for i, s in enumerate(routine.stretches, 1):
+        if s.hold is not None:
+            work = f"hold {s.hold:g} s"
+        else:
+            work = f"{s.reps} reps every {s.beat:g} s"
+        sides = "each side" if s.sides == "each" else "once"
+        typer.echo(f"{i:>2}. {s.name} — {work}, {sides}")
+        typer.echo(f"    targets: {', '.join(s.targets)}")
+    typer.echo("")
+    typer.echo(f"Total: about {_clock(plan.estimated_seconds)} ({_minutes(plan.estimated_seconds)} min)")
+
+
+@app.command()
+def plan(
+    name: Name,
+    json_output: Json = False,
+    no_insoles: NoInsoles = False,
+    hold: Hold = None,
+    rate: Rate = DEFAULT_RATE,
+) -> None:
+    """Print the exact timed script the voice will follow."""
+    from voicecoach import catalog
+    from voicecoach.plan import build_plan
+
+    routine = catalog.load(name)
+    script = build_plan(routine, plan_options(no_insoles=no_insoles, hold=hold, rate=rate))
+    if json_output:
+        typer.echo(json.dumps(script.to_json(), indent=2))
+        return
+    typer.echo(f"{script.title}: {len(script.says)} cues, about {_clock(script.estimated_seconds)}")
+    for event in script.events:
+        if event.kind == "say":
+            typer.echo(f"{_clock(event.at):>8}  say    {event.text}")
+        else:
+            typer.echo(f"{_clock(event.at):>8}  pause  {event.seconds:g} s ({event.role})")
+    typer.echo(f"{_clock(script.estimated_seconds):>8}  end")

@@ -1,0 +1,53 @@
+"""The fixed spoken texts: the disclaimer, the closing insole mention, and the coaching phrases."""
+
+from __future__ import annotations
+
+DISCLAIMER = (
+    "Before we begin: this routine is general information, not medical advice, "
+    "and it does not replace advice from your own doctor. "
+    "If you have an injury, get medical advice for yourself before you stretch."
+)
+
+INSOLES = (
+    "This routine is based on advice from Enertor, who make running insoles. "
+    "Their insoles are designed by podiatrists and use D3O impact protection "
+    "to absorb shock on every stride. You can find them in Enertor's online shop."
+)
+
+DEFAULT_SAFETY = "Ease off straight away if you feel any sharp pain."
+GET_IN_POSITION = "Get into position."
+HALFWAY = "Halfway."
+RELEASE = "And release."
+STOP_REPS = "And relax."
+SWITCH_SIDES = "Switch sides."
+COMPLETE = "Routine complete. Well done."
+
+
+def introduce(title: str, minutes: int) -> str:
+    return f"{title}. About {minutes} minutes. Let's start."
+
+
+def announce(name: str, side: str | None) -> str:
+    return f"{name}, {side} side." if side else f"{name}."
+
+
+def position(side: str | None, first_side: bool) -> str:
+    if side and not first_side:
+        return f"{side.capitalize()} side. {GET_IN_POSITION}"
+    return GET_IN_POSITION
+
+
+def start_hold(seconds: float) -> str:
+    return f"Hold for {_number(seconds)} seconds."
+
+
+def start_reps(reps: int) -> str:
+    return f"{reps} reps, with me."
+
+
+def preview(name: str) -> str:
+    return f"Rest. Next up: {name}."
+
+
+def _number(seconds: float) -> str:
+    return f"{seconds:g}" if seconds != int(seconds) else str(int(seconds))

@@ -1,0 +1,306 @@
+"""The plan: a pure function from a routine and options to the exact timed script.
+
+Times are kept in whole milliseconds so that a hold of N seconds is exactly N seconds from its
+start cue to its release cue, whatever the cues inside it. Nothing here does I/O or reads a clock.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from voicecoach import content
+
+if TYPE_CHECKING:
+    from voicecoach.routine import Routine, Stretch
+
+DEFAULT_RATE = 160  # words per minute: unhurried, for someone listening from across the room
+MIN_RATE, MAX_RATE = 80, 300
+GAP_MS = 400  # silence after a line of speech before the next one
+CUE_GAP_MS = 250  # the least silence kept between two cues inside a hold
+HALFWAY_FROM_S = 20  # holds at least this long get a halfway cue
+COUNTDOWN = 3
+
+SpeechSeconds = Callable[[str], float]
+
+
+def estimate_speech_seconds(text: str, rate: int = DEFAULT_RATE) -> float:
+    """How long the engine takes to say `text` at `rate` words per minute (an estimate)."""
+    words = len(re.findall(r"[\w']+", text))
+    pauses = len(re.findall(r"[.,;:!?](\s|$)", text))
+    return 0.1 + words * 60.0 / rate + 0.15 * pauses
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """The knobs that `plan`, `run` and `export` share."""
+
+    insoles: bool = True
+    hold: float | None = None  # every hold lasts this many seconds
+    hold_scale: float = 1.0  # or every hold is scaled by this
+    rate: int = DEFAULT_RATE
+    transition: float | None = None  # overrides the routine's transition seconds
+    rest: float | None = None  # overrides the routine's rest seconds
+
+
+@dataclass(frozen=True)
+class Event:
+    """One step of the script: a line spoken (`say`) or silence (`pause`)."""
+
+    kind: str  # "say" | "pause"
+    start_ms: int
+    duration_ms: int
+    role: str
+    text: str = ""
+    stretch: int | None = None  # index into the routine's stretches
+    side: str | None = None
+
+    @property
+    def at(self) -> float:
+        return self.start_ms / 1000
+
+    @property
+    def seconds(self) -> float:
+        return self.duration_ms / 1000
+
+    @property
+    def end_ms(self) -> int:
+        return self.start_ms + self.duration_ms
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"kind": self.kind, "at": self.at, "seconds": self.seconds}
+        if self.kind == "say":
+            data["text"] = self.text
+        data["role"] = self.role
+        data["stretch"] = self.stretch
+        data["side"] = self.side
+        return data
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The timed script for one routine: contiguous events from 0 to `total_ms`."""
+
+    routine: str
+    title: str
+    events: tuple[Event, ...]
+    stretch_names: tuple[str, ...]
+    options: PlanOptions = field(default_factory=PlanOptions)
+
+    @property
+    def total_ms(self) -> int:
+        return self.events[-1].end_ms if self.events else 0
+
+    @property
+    def estimated_seconds(self) -> float:
+        return self.total_ms / 1000
+
+    @property
+    def says(self) -> list[Event]:
+        return [e for e in self.events if e.kind == "say"]
+
+    def stretch_start(self, index: int) -> int:
+        """Index of the first event of stretch `index`."""
+        return next(i for i, e in enumerate(self.events) if e.stretch == index)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "routine": self.routine,
+            "title": self.title,
+            "estimated_seconds": self.estimated_seconds,
+            "events": [e.to_json() for e in self.events],
+        }
+
+
+def _ms(seconds: float) -> int:
+    return int(round(seconds * 1000))
+
+
+@dataclass
+class _Section:
+    start_ms: int
+    end_ms: int
+    role: str
+    stretch: int | None
+    side: str | None
+
+
+class _Builder:
+    """Places spoken lines on a millisecond timeline, then fills the gaps with pauses."""
+
+    def __init__(self, speech_seconds: SpeechSeconds) -> None:
+        self._speech = speech_seconds
+        self._durations: dict[str, int] = {}
+        self.says: list[Event] = []
+        self.sections: list[_Section] = []
+        self.t = 0
+        self.stretch: int | None = None
+        self.side: str | None = None
+
+    def length(self, text: str) -> int:
+        if text not in self._durations:
+            self._durations[text] = max(1, _ms(self._speech(text)))
+        return self._durations[text]
+
+    def _event(self, at: int, text: str, role: str) -> Event:
+        return Event("say", at, self.length(text), role, text, self.stretch, self.side)
+
+    def say(self, text: str, role: str) -> None:
+        """A line that flows: it starts now and the next thing starts after it and a short gap."""
+        event = self._event(self.t, text, role)
+        self.says.append(event)
+        self.sections.append(_Section(self.t, event.end_ms + GAP_MS, "gap", self.stretch, self.side))
+        self.t = event.end_ms + GAP_MS
+
+    def window(
+        self, length_ms: int, role: str, fixed: list[tuple[int, str, str]],
+        optional: list[tuple[int, str, str]] = (),
+    ) -> None:
+        """A stretch of time of exactly `length_ms` with cues at offsets inside it.
+
+        `fixed` cues are always placed; `optional` ones only where they fit between the others
+        (moved later if needed, dropped if there is no room), so cues never lengthen the window.
+        """
+        start, end = self.t, self.t + length_ms
+        placed = [self._event(start + offset, text, r) for offset, text, r in fixed]
+        busy = sorted((e.start_ms, e.end_ms) for e in placed)
+        for offset, text, r in optional:
+            at, size = start + offset, self.length(text)
+            for b_start, b_end in busy:
+                if at < b_end + CUE_GAP_MS and at + size + CUE_GAP_MS > b_start:
+                    at = max(at, b_end + CUE_GAP_MS)
+            fits = at + size + CUE_GAP_MS <= end and all(
+                at >= b_end + CUE_GAP_MS or at + size + CUE_GAP_MS <= b_start for b_start, b_end in busy
+            )
+            if fits:
+                placed.append(self._event(at, text, r))
+                busy = sorted(busy + [(at, at + size)])
+        self.says.extend(placed)
+        self.sections.append(_Section(start, end, role, self.stretch, self.side))
+        self.t = end
+
+    def events(self) -> tuple[Event, ...]:
+        says = sorted(self.says, key=lambda e: e.start_ms)
+        out: list[Event] = []
+        t = 0
+        for i, say in enumerate(says):
+            if say.start_ms > t:
+                out.append(self._pause(t, say.start_ms))
+            next_start = says[i + 1].start_ms if i + 1 < len(says) else None
+            if next_start is not None and say.end_ms > next_start:
+                # Too slow a voice for the beat: the line is cut where the next one begins.
+                say = Event("say", say.start_ms, next_start - say.start_ms, say.role, say.text,
+                            say.stretch, say.side)
+            out.append(say)
+            t = say.end_ms
+        return tuple(out)  # the gap after the last line is not part of the routine
+
+    def _pause(self, start: int, end: int) -> Event:
+        section = next(
+            (s for s in reversed(self.sections) if s.start_ms <= start < s.end_ms), None
+        )
+        if section is None:
+            return Event("pause", start, end - start, "gap")
+        return Event("pause", start, end - start, section.role, "", section.stretch, section.side)
+
+
+def _hold_cues(
+    b: _Builder, hold_ms: int, start_text: str, cues: list[str]
+) -> tuple[list[tuple[int, str, str]], list[tuple[int, str, str]]]:
+    fixed = [(0, start_text, "start")]
+    start_end = b.length(start_text) + CUE_GAP_MS
+    countdown_at = hold_ms - COUNTDOWN * 1000
+    counts = [(countdown_at + i * 1000, str(COUNTDOWN - i), "count") for i in range(COUNTDOWN)]
+    if countdown_at >= start_end and all(b.length(t) + 100 <= 1000 for _, t, _ in counts):
+        fixed += counts
+        free_until = countdown_at
+    else:
+        free_until = hold_ms
+    optional = []
+    if hold_ms >= HALFWAY_FROM_S * 1000:
+        optional.append((hold_ms // 2, content.HALFWAY, "halfway"))
+    if cues:
+        span = max(0, free_until - start_end)
+        for k, cue in enumerate(cues):
+            optional.append((start_end + span * (2 * k + 1) // (2 * len(cues) + 1), cue, "form"))
+    return fixed, optional
+
+
+def _stretch(b: _Builder, routine: Routine, stretch: Stretch, options: PlanOptions) -> None:
+    transition = options.transition if options.transition is not None else routine.transition_for(stretch)
+    transition_ms = _ms(transition)
+    sides = stretch.sides_list
+    b.side = sides[0]
+    b.say(content.announce(stretch.name, sides[0]), "name")
+    b.say(stretch.instructions, "instructions")
+    b.say(stretch.safety or content.DEFAULT_SAFETY, "safety")
+    for n, side in enumerate(sides):
+        b.side = side
+        if n > 0:
+            b.say(content.SWITCH_SIDES, "switch")
+        position = content.position(side, first_side=n == 0)
+        fits = transition_ms >= b.length(position) + CUE_GAP_MS
+        b.window(transition_ms, "transition", [(0, position, "position")] if fits else [])
+        if stretch.hold is not None:
+            hold = options.hold if options.hold is not None else stretch.hold * options.hold_scale
+            hold_ms = _ms(hold)
+            fixed, optional = _hold_cues(b, hold_ms, content.start_hold(hold), list(stretch.cues))
+            b.window(hold_ms, "hold", fixed, optional)
+            b.say(content.RELEASE, "release")
+        else:
+            if n == 0 and stretch.cues:
+                for cue in stretch.cues:
+                    b.say(cue, "form")
+            b.say(content.start_reps(stretch.reps), "start")
+            beat_ms = _ms(stretch.beat)
+            counts = [(k * beat_ms, str(k + 1), "rep") for k in range(stretch.reps)]
+            b.window(beat_ms * stretch.reps, "reps", counts)
+            b.say(content.STOP_REPS, "release")
+
+
+def build_plan(
+    routine: Routine,
+    options: PlanOptions = PlanOptions(),
+    speech_seconds: SpeechSeconds | None = None,
+) -> Plan:
+    """The timed script the voice follows. `speech_seconds` gives each line's spoken length
+    (measured from rendered audio when available); by default it is estimated from the rate."""
+    if speech_seconds is None:
+        rate = options.rate
+        speech_seconds = lambda text: estimate_speech_seconds(text, rate)  # noqa: E731
+    rest = routine.rest if options.rest is None else options.rest
+    b = _Builder(speech_seconds)
+    b.say(content.DISCLAIMER, "disclaimer")
+    minutes = max(1, math.ceil(_draft_seconds(routine, options, speech_seconds) / 60))
+    b.say(content.introduce(routine.title, minutes), "intro")
+    for index, stretch in enumerate(routine.stretches):
+        b.stretch = index
+        _stretch(b, routine, stretch, options)
+        if index + 1 < len(routine.stretches):
+            b.side = None
+            text = content.preview(routine.stretches[index + 1].name)
+            rest_ms = max(_ms(rest), b.length(text) + GAP_MS)
+            b.window(rest_ms, "rest", [(0, text, "preview")])
+    b.stretch = b.side = None
+    b.say(content.COMPLETE, "complete")
+    if options.insoles:
+        b.say(content.INSOLES, "insoles")
+    return Plan(
+        routine=routine.name or "routine",
+        title=routine.title,
+        events=b.events(),
+        stretch_names=tuple(s.name for s in routine.stretches),
+        options=options,
+    )
+
+
+def _draft_seconds(routine: Routine, options: PlanOptions, speech_seconds: SpeechSeconds) -> float:
+    """The routine's length without the introduction, to announce it in minutes."""
+    b = _Builder(speech_seconds)
+    for index, stretch in enumerate(routine.stretches):
+        _stretch(b, routine, stretch, options)
+    rest = routine.rest if options.rest is None else options.rest
+    return b.t / 1000 + rest * (len(routine.stretches) - 1)
