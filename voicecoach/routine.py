@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from voicecoach.errors import Problem, RoutineError
 
@@ -15,14 +24,42 @@ MAX_DEPTH = 20
 MAX_STRETCHES = 50
 MAX_HOLD_SECONDS = 600.0
 MAX_ROUTINE_SECONDS = 2 * 60 * 60
+MAX_LINE_CHARS = 100
+MAX_TEXT_CHARS = 1000
+MAX_SUMMARY_CHARS = 500
 DEFAULT_TEMPO = 2.0
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,59}$"
 
-Slug = Annotated[
-    str, Field(strict=True, pattern=r"^[a-z0-9][a-z0-9-]{0,59}$", description="lower-case-with-dashes")
+
+def _whole_number(value: Any) -> Any:
+    """10.0 reps is 10 reps: JSON Schema calls it an integer too, so the loader agrees."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+Slug = Annotated[str, Field(strict=True, pattern=SLUG_PATTERN)]
+Line = Annotated[
+    str, Field(strict=True, min_length=1, max_length=MAX_LINE_CHARS, pattern=r"\S")
 ]
-Line = Annotated[str, Field(strict=True, min_length=1, max_length=100, pattern=r"\S")]
-Text = Annotated[str, Field(strict=True, min_length=1, max_length=1000, pattern=r"\S")]
+Text = Annotated[
+    str, Field(strict=True, min_length=1, max_length=MAX_TEXT_CHARS, pattern=r"\S")
+]
 Seconds = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+
+
+def _present(field: str, kind: str) -> dict[str, Any]:
+    """JSON Schema for: `field` is given and is not null."""
+    return {"required": [field], "properties": {field: {"type": kind}}}
+
+
+# The loader's "exactly one of hold and reps; tempo only with reps", said in JSON Schema.
+_HOLD_OR_REPS = {
+    "oneOf": [
+        {**_present("hold", "number"), "not": _present("tempo", "number")},
+        _present("reps", "integer"),
+    ]
+}
 
 
 class _Strict(BaseModel):
@@ -30,33 +67,53 @@ class _Strict(BaseModel):
 
 
 class Stretch(_Strict):
-    """One stretch: what to say about it and how long it lasts."""
+    """One stretch: what to say about it and how long it lasts. Give `hold` or `reps`, not both."""
 
-    name: Line = Field(description="What the voice calls the stretch.")
+    model_config = ConfigDict(json_schema_extra=_HOLD_OR_REPS)
+
+    name: Line = Field(description="What the voice calls the stretch, e.g. Butterfly stretch.")
     targets: list[Line] = Field(
-        min_length=1, max_length=10, description="Muscles it works, e.g. glutes, hip flexors."
+        min_length=1, max_length=10,
+        description="The muscles it works (1 to 10), e.g. glutes, adductors, hip flexors.",
     )
-    instructions: Text = Field(description="How to do it, in plain spoken English.")
+    instructions: Text = Field(
+        description="How to get into it, in plain spoken English; read aloud once."
+    )
     safety: Text | None = Field(
-        default=None, description="A safety cue spoken after the instructions."
+        default=None,
+        description="A safety cue spoken after the instructions "
+        "(default: ease off straight away on any sharp pain).",
     )
     sides: Literal["each", "none"] = Field(
-        default="none", description="`each`: left side, then switch, then right side."
+        default="none",
+        description="`each`: left side, then switch sides, then right side with the same "
+        "hold; `none`: done once.",
     )
     hold: Annotated[Seconds, Field(ge=5, le=MAX_HOLD_SECONDS)] | None = Field(
-        default=None, description="Seconds to hold (static stretches)."
+        default=None,
+        description="Seconds to hold a static stretch (5 to 600). Give `hold` or `reps`.",
     )
-    reps: Annotated[int, Field(strict=True, ge=1, le=100)] | None = Field(
-        default=None, description="Repetitions counted aloud (dynamic stretches)."
+    # The validator comes last so that it runs first and the limits still reach the schema.
+    reps: Annotated[
+        int, Field(strict=True, ge=1, le=100), BeforeValidator(_whole_number)
+    ] | None = Field(
+        default=None,
+        description="Repetitions counted aloud for a dynamic stretch (1 to 100). "
+        "Give `hold` or `reps`.",
     )
     tempo: Annotated[Seconds, Field(ge=0.8, le=10)] | None = Field(
-        default=None, description=f"Seconds per repetition (default {DEFAULT_TEMPO:g})."
+        default=None,
+        description=f"Seconds per repetition (0.8 to 10, default {DEFAULT_TEMPO:g}); "
+        "only with `reps`.",
     )
     cues: list[Line] = Field(
-        default_factory=list, max_length=10, description="Form cues spoken during the hold."
+        default_factory=list, max_length=10,
+        description="Up to 10 short form cues, spoken during the hold (or before the reps).",
     )
     transition: Annotated[Seconds, Field(ge=0, le=120)] | None = Field(
-        default=None, description="Seconds to get into position (default: the routine's)."
+        default=None,
+        description="Seconds to get into position for this stretch (0 to 120; "
+        "default: the routine's `transition`).",
     )
 
     @model_validator(mode="after")
@@ -80,24 +137,41 @@ class Stretch(_Strict):
 class Routine(_Strict):
     """A named sequence of stretches with its default transition and rest times."""
 
-    name: Slug | None = Field(default=None, description="Defaults to the file name.")
-    title: Line
-    summary: Annotated[str, Field(strict=True, max_length=500)] = ""
-    when: Literal["after-run", "before-run", "anytime"] = "anytime"
-    style: Literal["dynamic", "static", "yoga", "mixed"]
+    name: Slug | None = Field(
+        default=None,
+        description="lower-case-with-dashes, used to run it by name "
+        "(default: the file name without .yaml).",
+    )
+    title: Line = Field(description="What the voice announces at the start.")
+    summary: Annotated[str, Field(strict=True, max_length=MAX_SUMMARY_CHARS)] = Field(
+        default="", description="One or two sentences shown by `voicecoach show`."
+    )
+    when: Literal["after-run", "before-run", "anytime"] = Field(
+        default="anytime", description="When it is meant to be done."
+    )
+    style: Literal["dynamic", "static", "yoga", "mixed"] = Field(
+        description="dynamic (reps, while warm), static (holds), yoga (poses) or mixed."
+    )
     transition: Annotated[Seconds, Field(ge=0, le=120)] = Field(
-        default=5.0, description="Seconds to get into position before each hold or set."
+        default=5.0,
+        description="Seconds to get into position before each hold or set (0 to 120).",
     )
     rest: Annotated[Seconds, Field(ge=0, le=300)] = Field(
-        default=10.0, description="Seconds of rest between stretches."
+        default=10.0, description="Seconds of rest between stretches (0 to 300)."
     )
-    stretches: list[Stretch] = Field(min_length=1, max_length=MAX_STRETCHES)
+    stretches: list[Stretch] = Field(
+        min_length=1, max_length=MAX_STRETCHES,
+        description=f"The stretches in order (1 to {MAX_STRETCHES}).",
+    )
 
     @model_validator(mode="after")
     def _not_too_long(self) -> Routine:
-        if self.minimum_seconds() > MAX_ROUTINE_SECONDS:
+        seconds = self.minimum_seconds()
+        if seconds > MAX_ROUTINE_SECONDS:
+            hours, minutes = divmod(round(seconds / 60), 60)
             raise ValueError(
-                f"the routine would last over {MAX_ROUTINE_SECONDS // 3600} hours; split it up"
+                f"the holds, reps, transitions and rests alone last {hours} h {minutes:02d} min; "
+                f"a routine lasts at most {MAX_ROUTINE_SECONDS // 3600} hours: split it up"
             )
         return self
 
@@ -120,21 +194,63 @@ class Routine(_Strict):
 
 # --- YAML -----------------------------------------------------------------------------------
 
+_YAML_TAG = "tag:yaml.org,2002:"
+_MERGE_TAG = _YAML_TAG + "merge"
+_VALUE_TAG = _YAML_TAG + "value"
+# Raised by PyYAML's safe constructors on values their regular expressions let through,
+# e.g. `2001-13-45` (a date with month 13) or `!!int abc`.
+_VALUE_ERRORS = (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError)
+
+
+def _tag_name(tag: str | None) -> str:
+    tag = tag or "?"
+    return "!!" + tag.removeprefix(_YAML_TAG) if tag.startswith(_YAML_TAG) else tag
+
+
+def _located(mark: Any, field: str, message: str) -> Problem:
+    if mark is None:
+        return Problem(None, None, field, message)
+    return Problem(mark.line + 1, mark.column + 1, field, message)
+
 
 class _Loader(yaml.SafeLoader):
-    """Safe loading, plus: no aliases, bounded nesting, duplicate keys rejected."""
+    """Safe loading that collects problems instead of stopping at the first one it can survive.
+
+    Aliases, merge keys, duplicate keys, unknown tags and values that cannot be built are each
+    reported and loading goes on; nesting is bounded. Nodes already reported are remembered so
+    the model's checks do not report them a second time.
+    """
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self._depth = 0
+        self.problems: list[Problem] = []
+        self.reported: dict[int, Any] = {}  # id -> node; holding the node keeps its id unique
+        self._aliases: list[Any] = []
+
+    def found(self) -> list[Problem]:
+        """Every problem met so far; aliases are reported once, where the first one is."""
+        if not self._aliases:
+            return list(self.problems)
+        more = len(self._aliases) - 1
+        message = "aliases (*name) are not allowed in routine files" + (
+            f" ({more} more after this one)" if more else ""
+        )
+        return self.problems + [_located(self._aliases[0], "", message)]
+
+    def _report(self, node: Any, mark: Any, message: str) -> None:
+        self.problems.append(_located(mark, "", message))
+        if node is not None:
+            self.reported[id(node)] = node
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.MarkedYAMLError(
-                problem="aliases (*name) are not allowed in routine files",
-                problem_mark=event.start_mark,
-            )
+            # Never expanded, so a "billion laughs" file costs nothing.
+            event = self.get_event()
+            node = yaml.ScalarNode(_YAML_TAG + "null", "", event.start_mark, event.end_mark)
+            self.reported[id(node)] = node
+            self._aliases.append(event.start_mark)
+            return node
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
@@ -146,37 +262,88 @@ class _Loader(yaml.SafeLoader):
         finally:
             self._depth -= 1
 
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        if node in self.constructed_objects:
+            return self.constructed_objects[node]
+        deep_construct = self.deep_construct
+        try:
+            return super().construct_object(node, deep=deep)
+        except yaml.MarkedYAMLError as error:
+            mark = error.problem_mark or error.context_mark or node.start_mark
+            self._report(node, mark, f"not valid YAML: {error.problem or error.context}")
+        except _VALUE_ERRORS:
+            self._report(
+                node, node.start_mark,
+                f"{_tag_name(node.tag)} value {_shorten(str(node.value))!r} cannot be read; "
+                "put it in quotes if it is text",
+            )
+        self.deep_construct = deep_construct
+        self.recursive_objects.pop(node, None)
+        self.constructed_objects[node] = None
+        return None
+
+    def construct_undefined(self, node: Any) -> Any:
+        if node.tag == _VALUE_TAG and isinstance(node, yaml.ScalarNode):
+            return self.construct_scalar(node)  # a lone `=` is text (PyYAML cannot build it)
+        self._report(
+            node, node.start_mark,
+            f"unsupported YAML tag {_tag_name(node.tag)}: tags that build objects are never run",
+        )
+        return None
+
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         if isinstance(node, yaml.MappingNode):
-            seen: set[Any] = set()
-            for key_node, _ in node.value:
-                key = self.construct_object(key_node, deep=True)
-                try:
-                    duplicate = key in seen
-                    seen.add(key)
-                except TypeError:  # an unhashable key: let PyYAML report it
-                    continue
-                if duplicate:
-                    raise yaml.constructor.ConstructorError(
-                        None, None, f"duplicate key {key!r}", key_node.start_mark
+            kept = []
+            first: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == _MERGE_TAG:
+                    self._report(
+                        value_node, key_node.start_mark,
+                        "merge keys (<<) are not allowed in routine files; write the fields out",
                     )
+                    continue
+                kept.append((key_node, value_node))
+                key = self.construct_object(key_node, deep=True)
+                if id(key_node) in self.reported:
+                    continue
+                try:
+                    earlier = first.setdefault(key, key_node)
+                except TypeError:  # an unhashable key: PyYAML reports it below
+                    continue
+                if earlier is not key_node:
+                    self._report(
+                        None, key_node.start_mark,
+                        f"duplicate key {_shorten(str(key))!r} (first given on line "
+                        f"{earlier.start_mark.line + 1}); only the last one would count",
+                    )
+            node.value = kept
         return super().construct_mapping(node, deep=deep)
 
 
-_Loader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _Loader.construct_mapping
-)
+_Loader.add_constructor(None, _Loader.construct_undefined)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _Loader.construct_mapping)
 
 
-def _yaml_problem(error: yaml.YAMLError) -> Problem:
+def _shorten(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _yaml_problem(error: yaml.YAMLError, text: str) -> Problem:
+    """A problem that stops YAML reading (bad syntax, a forbidden character...), located."""
+    if isinstance(error, yaml.reader.ReaderError):
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+        return Problem(
+            line, column, "",
+            f"control character #x{error.character:04x} is not allowed in a YAML file",
+        )
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     problem = getattr(error, "problem", None) or str(error)
-    if "could not determine a constructor" in problem:
-        tag = problem.split("tag", 1)[-1].strip()
-        problem = f"unsupported YAML tag {tag}: tags that build objects are never run"
-    line = mark.line + 1 if mark is not None else None
-    column = mark.column + 1 if mark is not None else None
-    return Problem(line, column, "", f"not valid routine YAML: {problem}")
+    if "found character '\\t'" in problem:
+        problem += " (indent with spaces, not tabs)"
+    elif problem == "but found another document":
+        problem = "a routine file holds one YAML document: remove the second `---`"
+    return _located(mark, "", f"not valid YAML: {problem}")
 
 
 def _field_path(loc: tuple[Any, ...]) -> str:
@@ -189,85 +356,181 @@ def _field_path(loc: tuple[Any, ...]) -> str:
     return path
 
 
-def _node_at(root: Any, loc: tuple[Any, ...]) -> tuple[Any, bool]:
-    """The YAML node a validation error's location points at; False if the path ended early."""
-    node = root
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                if isinstance(key_node, yaml.ScalarNode) and key_node.value == str(part):
-                    node = value_node
-                    break
-            else:
-                return node, False
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if part >= len(node.value):
-                return node, False
-            node = node.value[part]
-        else:
-            return node, False
-    return node, True
+def _child(node: Any, part: Any) -> Any | None:
+    """The node under `node` at key or index `part`; the last one if a key is repeated."""
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in reversed(node.value):
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == str(part):
+                return value_node
+    elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+        return node.value[part]
+    return None
 
 
-def _key_node(mapping: Any, key: str) -> Any:
-    for key_node, _ in getattr(mapping, "value", []):
-        if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+def _key_node(mapping: Any, key: Any) -> Any:
+    for key_node, _ in reversed(getattr(mapping, "value", [])):
+        if isinstance(key_node, yaml.ScalarNode) and key_node.value == str(key):
             return key_node
     return mapping
 
 
+def _nodes_along(root: Any, loc: tuple[Any, ...]) -> list[Any]:
+    """The YAML nodes from the root down to where a validation error points."""
+    nodes = [root]
+    for part in loc:
+        child = _child(nodes[-1], part)
+        if child is None:
+            break
+        nodes.append(child)
+    return nodes
+
+
+_EXPECTED = {
+    "string_type": "text",
+    "float_type": "a number",
+    "int_type": "a whole number",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping of fields",
+    "model_type": "a mapping of fields (name:, targets:, instructions:, hold: or reps: ...)",
+    "model_attributes_type": "a mapping of fields",
+}
+_SECONDS_FIELDS = {"hold", "tempo", "transition", "rest"}
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a yes/no value)"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        return f"the text {_shorten(value)!r}"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"a YAML {type(value).__name__}"
+
+
+def _unknown_field(loc: tuple[Any, ...]) -> str:
+    model = Routine if len(loc) == 1 else Stretch
+    close = difflib.get_close_matches(str(loc[-1]), list(model.model_fields), n=1)
+    if close:
+        return f"unknown field (did you mean `{close[0]}`?)"
+    return f"unknown field; the fields are: {', '.join(model.model_fields)}"
+
+
 def _message(error: dict[str, Any]) -> str:
-    kind = error["type"]
+    kind, loc, ctx, value = error["type"], tuple(error["loc"]), error.get("ctx", {}), error["input"]
+    field = next((part for part in reversed(loc) if isinstance(part, str)), "")
+    unit = " seconds" if field in _SECONDS_FIELDS and not isinstance(loc[-1], int) else ""
     if kind == "missing":
         return "required field is missing"
     if kind == "extra_forbidden":
-        return "unknown field"
-    message = error["msg"]
-    return message.removeprefix("Value error, ")
+        return _unknown_field(loc)
+    if kind == "invalid_key":
+        return "field names must be text"
+    if kind in _EXPECTED:
+        quote = " (put it in quotes)" if kind == "string_type" and _is_plain(value) else ""
+        return f"should be {_EXPECTED[kind]}, not {_describe(value)}{quote}"
+    if kind in ("less_than_equal", "greater_than_equal"):
+        limit = ctx["le" if kind == "less_than_equal" else "ge"]
+        bound = "at most" if kind == "less_than_equal" else "at least"
+        minutes = f" ({limit / 60:g} minutes)" if unit and limit >= 120 else ""
+        return f"must be {bound} {limit:g}{unit}{minutes}, not {value:g}"
+    if kind == "string_unicode":
+        return "is not valid text (it holds a lone surrogate escape)"
+    if kind == "finite_number":
+        return "must be a finite number"
+    if kind == "string_too_long":
+        return f"must be at most {ctx['max_length']} characters long (this is {len(value)})"
+    if kind == "too_long":
+        what = "stretches in a routine" if field == "stretches" else f"{field} in a stretch"
+        extra = "; split it up" if field == "stretches" else ""
+        return f"at most {ctx['max_length']} {what} (found {ctx['actual_length']}){extra}"
+    if kind == "too_short" and field == "stretches":
+        return "a routine needs at least one stretch"
+    if kind == "too_short":
+        return f"needs at least {ctx['min_length']} item" + ("s" if ctx["min_length"] > 1 else "")
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "string_pattern_mismatch":
+        if ctx.get("pattern") == SLUG_PATTERN:
+            return "use lower-case letters, digits and dashes (at most 60), e.g. my-routine"
+        return "must not be blank"
+    if kind == "literal_error":
+        return f"should be {ctx['expected']}, not {_describe(value)}"
+    return str(error["msg"]).removeprefix("Value error, ")
 
 
-def _validation_problems(error: ValidationError, root: Any) -> list[Problem]:
+def _is_plain(value: Any) -> bool:
+    """A value YAML read as something else than text, that quotes would keep as text."""
+    return value is not None and not isinstance(value, (str, list, dict))
+
+
+def _validation_problems(
+    error: ValidationError, root: Any, reported: dict[int, Any]
+) -> list[Problem]:
     problems = []
     for item in error.errors():
         loc = tuple(item["loc"])
-        if item["type"] == "extra_forbidden":
-            parent, _ = _node_at(root, loc[:-1])
-            node = _key_node(parent, str(loc[-1]))
-        else:
-            node, _ = _node_at(root, loc)
-        mark = node.start_mark
-        problems.append(Problem(mark.line + 1, mark.column + 1, _field_path(loc), _message(item)))
+        nodes = _nodes_along(root, loc)
+        if any(id(node) in reported for node in nodes):
+            continue  # already reported as a YAML problem
+        node = nodes[-1]
+        if item["type"] in ("extra_forbidden", "invalid_key"):
+            parents = _nodes_along(root, loc[:-1])
+            if len(parents) == len(loc):
+                node = _key_node(parents[-1], loc[-1])
+            loc = loc[:-1] + (str(loc[-1]),)
+        elif item["type"] == "too_long" and isinstance(node, yaml.SequenceNode):
+            node = node.value[item["ctx"]["max_length"]]  # the first item over the limit
+        problems.append(_located(node.start_mark, _field_path(loc), _message(item)))
     return problems
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
 
 
 def parse_routine(text: str, source: str, default_name: str | None = None) -> Routine:
     """Validate a routine's YAML text; every problem found is reported in one RoutineError."""
+    if len(text) > MAX_FILE_BYTES:
+        raise RoutineError.single(source, f"is larger than {MAX_FILE_BYTES // 1024 // 1024} MiB")
+    loader: _Loader | None = None
     try:
         loader = _Loader(text)
-        try:
-            root = loader.get_single_node()
-            data = loader.construct_document(root) if root is not None else None
-        finally:
-            loader.dispose()
+        root = loader.get_single_node()
+        data = loader.construct_document(root) if root is not None else None
     except yaml.YAMLError as error:
-        raise RoutineError(source, [_yaml_problem(error)]) from None
-    except RecursionError:
-        raise RoutineError.single(source, f"nested more than {MAX_DEPTH} levels deep") from None
-    if data is None:
-        raise RoutineError.single(source, "the file is empty: a routine needs a title and stretches", line=1)
+        found = loader.found() if loader is not None else []
+        raise RoutineError(source, _sorted(found + [_yaml_problem(error, text)])) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+    problems = loader.found()
     if not isinstance(data, dict):
-        mark = root.start_mark
-        raise RoutineError.single(
-            source, "a routine is a mapping of fields (title:, style:, stretches: ...)",
-            line=mark.line + 1, column=mark.column + 1,
+        if problems:
+            raise RoutineError(source, _sorted(problems))
+        if data is None:
+            raise RoutineError.single(
+                source, "the file is empty: a routine needs a title, a style and stretches",
+                line=1, column=1,
+            )
+        expected = "a routine is a mapping of fields (title:, style:, stretches: ...)"
+        raise RoutineError(
+            source, [_located(root.start_mark, "", f"{expected}, not {_describe(data)}")]
         )
     try:
         routine = Routine.model_validate(data)
     except ValidationError as error:
-        raise RoutineError(source, _validation_problems(error, root)) from None
+        problems = problems + _validation_problems(error, root, loader.reported)
+    if problems:
+        raise RoutineError(source, _sorted(problems))
     if routine.name is None:
-        name = default_name or "routine"
-        routine = routine.model_copy(update={"name": name})
+        routine = routine.model_copy(update={"name": default_name or "routine"})
     return routine
 
 
@@ -284,24 +547,33 @@ def read_routine_text(path: Path) -> str:
     except OSError as error:
         raise RoutineError.single(source, f"cannot be read: {error.strerror or error}") from None
     if len(raw) > MAX_FILE_BYTES:
-        raise RoutineError.single(source, f"is larger than {MAX_FILE_BYTES // 1024} KiB")
+        line, column = _position(raw, MAX_FILE_BYTES)
+        raise RoutineError.single(
+            source, f"the file is larger than {MAX_FILE_BYTES // 1024 // 1024} MiB "
+            "(the limit is reached here)", line=line, column=column,
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        line, column = _position(raw, error.start)
         raise RoutineError.single(
-            source, f"is not UTF-8 text (byte 0x{raw[error.start]:02x})", line=line, column=column
+            source, f"is not UTF-8 text (byte 0x{raw[error.start]:02x}); save it as UTF-8",
+            line=line, column=column,
         ) from None
+
+
+def _position(raw: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and (byte) column of `offset` in `raw`."""
+    line = raw.count(b"\n", 0, offset) + 1
+    return line, offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
 
 
 def load_routine(path: Path) -> Routine:
     """Load and validate a routine file; its name defaults to the file's stem."""
-    return parse_routine(read_routine_text(path), str(path), default_name=_slug(path.stem))
+    return parse_routine(read_routine_text(path), str(path), default_name=slug(path.stem))
 
 
-def _slug(stem: str) -> str:
-    import re
-
-    slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
-    return slug[:60] or "routine"
+def slug(stem: str) -> str:
+    """A file stem made into a routine name: lower-case-with-dashes."""
+    name = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
+    return name[:60].rstrip("-") or "routine"

@@ -1,0 +1,169 @@
+"""The loader reports every problem it can, each located, in words a routine author can act on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from voicecoach.errors import Problem, RoutineError
+from voicecoach.routine import MAX_FILE_BYTES, load_routine, parse_routine
+
+STRETCH = """\
+  - name: Butterfly stretch
+    targets: [adductors]
+    hold: 30
+    instructions: Sit with the soles of your feet together.
+"""
+
+
+def _problems(text: str) -> list[Problem]:
+    with pytest.raises(RoutineError) as caught:
+        parse_routine(text, "r.yaml")
+    return caught.value.problems
+
+
+def _lines(text: str) -> list[str]:
+    return [p.format("r.yaml") for p in _problems(text)]
+
+
+def test_every_problem_is_reported_in_file_order() -> None:
+    text = (
+        "title: Hips\n"
+        "title: Hips again\n"           # line 2: a duplicate key
+        "style: pilates\n"              # line 3: not a style
+        "colour: blue\n"                # line 4: no such field
+        "stretches:\n"
+        "  - name: One\n"
+        "    targets: &t [glutes]\n"
+        "    hold: 601\n"               # line 8: over 10 minutes
+        "    instructions: Do it.\n"
+        "  - name: Two\n"
+        "    targets: *t\n"             # line 11: an alias
+        "    reps: 10\n"
+        "    instructions: !!python/object/apply:os.system [ls]\n"  # line 13: a tag
+    )
+    assert _lines(text) == [
+        "r.yaml:2:1: duplicate key 'title' (first given on line 1); only the last one would count",
+        "r.yaml:3:8: style: should be 'dynamic', 'static', 'yoga' or 'mixed', "
+        "not the text 'pilates'",
+        "r.yaml:4:1: colour: unknown field; the fields are: "
+        "name, title, summary, when, style, transition, rest, stretches",
+        "r.yaml:8:11: stretches[0].hold: must be at most 600 seconds (10 minutes), not 601",
+        "r.yaml:11:14: aliases (*name) are not allowed in routine files",
+        "r.yaml:13:19: unsupported YAML tag !!python/object/apply:os.system: "
+        "tags that build objects are never run",
+    ]
+
+
+def test_problems_in_several_stretches_are_all_reported() -> None:
+    text = "title: Hips\nstyle: static\nstretches:\n" + STRETCH.replace("hold: 30", "hold: 2") + (
+        STRETCH + "    reps: 5\n"
+    ) + STRETCH.replace("instructions:", "instruction:")
+    assert [(p.line, p.field) for p in _problems(text)] == [
+        (6, "stretches[0].hold"),
+        (8, "stretches[1]"),
+        (13, "stretches[2].instructions"),
+        (16, "stretches[2].instruction"),
+    ]
+
+
+def test_a_typo_in_a_field_name_gets_a_suggestion() -> None:
+    text = "title: Hips\nstyle: static\nstretches:\n" + STRETCH.replace("targets:", "target:")
+    assert "stretches[0].target: unknown field (did you mean `targets`?)" in _lines(text)[-1]
+
+
+@pytest.mark.parametrize(
+    ("hold", "accepted"), [(5, True), (600, True), (600.5, False), (4.9, False), (-1, False)]
+)
+def test_hold_limits(hold: float, accepted: bool) -> None:
+    text = "title: Hips\nstyle: static\nstretches:\n" + STRETCH.replace("hold: 30", f"hold: {hold}")
+    if accepted:
+        assert parse_routine(text, "r.yaml").stretches[0].hold == hold
+    else:
+        assert _problems(text)[0].field == "stretches[0].hold"
+
+
+def test_whole_number_reps_written_as_a_float_are_accepted() -> None:
+    text = "title: Hips\nstyle: dynamic\nstretches:\n" + STRETCH.replace("hold: 30", "reps: 12.0")
+    reps = parse_routine(text, "r.yaml").stretches[0].reps
+    assert reps == 12 and isinstance(reps, int)
+
+
+def test_a_lone_equals_sign_is_text() -> None:
+    text = "title: =\nstyle: static\nstretches:\n" + STRETCH
+    assert parse_routine(text, "r.yaml").title == "="
+
+
+def test_too_many_stretches_points_at_the_first_one_over() -> None:
+    short = STRETCH.replace("hold: 30", "hold: 5")
+    text = "title: Hips\nstyle: static\nrest: 0\nstretches:\n" + short * 51
+    [problem] = _problems(text)
+    assert (problem.line, problem.field) == (5 + 50 * 4, "stretches")
+    assert problem.message == "at most 50 stretches in a routine (found 51); split it up"
+
+
+def test_nesting_is_bounded() -> None:
+    text = "title: " + "[" * 25 + "]" * 25 + "\n"
+    [problem] = _problems(text)
+    assert "nested more than 20 levels deep" in problem.message
+
+
+def test_an_alias_bomb_is_reported_once_and_never_expanded() -> None:
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"{k}: &{k} [{', '.join(['*' + chr(ord(k) - 1)] * 10)}]" for k in "bcdefghijk"]
+    problems = [p for p in _problems("\n".join(lines)) if "alias" in p.message]
+    assert [(p.line, p.column, p.message) for p in problems] == [
+        (2, 8, "aliases (*name) are not allowed in routine files (99 more after this one)")
+    ]
+
+
+def test_a_control_character_is_located() -> None:
+    [problem] = _problems("title: Hips\nstyle: st\x00atic\n")
+    assert (problem.line, problem.column) == (2, 10)
+    assert problem.message == "control character #x0000 is not allowed in a YAML file"
+
+
+def test_text_over_the_size_limit_is_refused_before_parsing() -> None:
+    [problem] = _problems("#" * (MAX_FILE_BYTES + 1))
+    assert problem.message == "is larger than 1 MiB"
+
+
+def test_bytes_that_are_not_utf8_are_located(tmp_path: Path) -> None:
+    path = tmp_path / "latin.yaml"
+    path.write_bytes(b"title: Hips\nstyle: caf\xe9\n")
+    with pytest.raises(RoutineError) as caught:
+        load_routine(path)
+    assert str(caught.value) == f"{path}:2:11: is not UTF-8 text (byte 0xe9); save it as UTF-8"
+
+
+def test_a_folder_and_a_missing_file_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(RoutineError, match="is a folder, not a routine file"):
+        load_routine(tmp_path)
+    with pytest.raises(RoutineError, match="no such file"):
+        load_routine(tmp_path / "nope.yaml")
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "# only a comment\n", "---\n"])
+def test_an_empty_file_is_refused(text: str) -> None:
+    assert _lines(text) == [
+        "r.yaml:1:1: the file is empty: a routine needs a title, a style and stretches"
+    ]
+
+
+def test_a_value_yaml_reads_as_a_number_asks_for_quotes() -> None:
+    text = "title: 1984\nstyle: static\nstretches:\n" + STRETCH
+    assert _lines(text) == [
+        "r.yaml:1:8: title: should be text, not the number 1984 (put it in quotes)"
+    ]
+
+
+def test_a_routine_over_two_hours_is_refused() -> None:
+    text = "title: Hips\nstyle: static\nrest: 300\nstretches:\n" + STRETCH.replace(
+        "hold: 30", "hold: 600\n    sides: each"
+    ) * 6
+    [problem] = _problems(text)
+    assert problem.message == (
+        "the holds, reps, transitions and rests alone last 2 h 26 min; "
+        "a routine lasts at most 2 hours: split it up"
+    )
