@@ -27,7 +27,10 @@ class Entry:
 def _scan(folder: Path, builtin: bool) -> list[Entry]:
     if not folder.is_dir():
         return []
-    files = sorted(p for p in folder.iterdir() if p.suffix in SUFFIXES and p.is_file())
+    files = sorted(
+        p for p in folder.iterdir()
+        if p.suffix in SUFFIXES and not p.name.startswith(".") and p.is_file()
+    )
     return [Entry(p.stem, p, builtin) for p in files]
 
 
@@ -44,6 +47,18 @@ def clashes(found: list[Entry]) -> dict[str, list[Entry]]:
     return {name: group for name, group in by_name.items() if len(group) > 1}
 
 
+def describe_clash(name: str, group: list[Entry]) -> str:
+    """Why NAME is ambiguous, and what to do about it."""
+    where = " and ".join(
+        f"{'built-in' if e.builtin else 'yours'} {e.path}" for e in group
+    )
+    rename = "rename yours" if any(e.builtin for e in group) else "rename one of them"
+    return (
+        f"{len(group)} routines are named {name!r} ({where}); {rename}, "
+        "or give a path instead of the name"
+    )
+
+
 def looks_like_path(name: str) -> bool:
     return "/" in name or "\\" in name or name.endswith(SUFFIXES) or name.startswith(".")
 
@@ -52,15 +67,15 @@ def resolve(name: str) -> Path:
     """The file behind NAME: a built-in or user routine's name, or a path to a YAML file."""
     if looks_like_path(name) or Path(name).is_file():
         return Path(name)
-    found = [e for e in entries() if e.name == name]
+    known = entries()
+    found = [e for e in known if e.name == name]
+    if not found and Path(name).is_dir():
+        raise RoutineError.single(name, "is a folder, not a routine file")
     if not found:
-        known = ", ".join(sorted({e.name for e in entries()})) or "none"
-        raise RoutineError.single(name, f"no routine of that name (known: {known})")
+        names = ", ".join(sorted({e.name for e in known})) or "none"
+        raise RoutineError.single(name, f"no routine of that name (known: {names})")
     if len(found) > 1:
-        where = " and ".join(str(e.path) for e in found)
-        raise RoutineError.single(
-            name, f"two routines share this name ({where}); rename one, or give a path"
-        )
+        raise RoutineError.single(name, describe_clash(name, found))
     return found[0].path
 
 

@@ -9,13 +9,21 @@ from voicecoach.errors import RoutineError
 
 
 def summaries() -> list[dict[str, Any]]:
-    """One dict per routine: name, title, minutes, when, style, targets, builtin, path."""
+    """One dict per routine: name, title, minutes, when, style, targets, builtin, path, clash.
+
+    `clash` is true when another routine has the same name (see `clash_warnings`).
+    """
     from voicecoach.plan import build_plan
     from voicecoach.routine import load_routine
 
+    found = catalog.entries()
+    clashing = catalog.clashes(found)
     rows = []
-    for entry in catalog.entries():
-        row: dict[str, Any] = {"name": entry.name, "builtin": entry.builtin, "path": str(entry.path)}
+    for entry in found:
+        row: dict[str, Any] = {
+            "name": entry.name, "builtin": entry.builtin, "path": str(entry.path),
+            "clash": entry.name in clashing,
+        }
         try:
             routine = load_routine(entry.path)
         except RoutineError as error:
@@ -33,3 +41,11 @@ def summaries() -> list[dict[str, Any]]:
         )
         rows.append(row)
     return rows
+
+
+def clash_warnings() -> list[str]:
+    """One line per name that several routine files claim (running it by name would fail)."""
+    return [
+        f"Warning: {catalog.describe_clash(name, group)}"
+        for name, group in catalog.clashes(catalog.entries()).items()
+    ]

@@ -26,6 +26,8 @@ def list_routines(json_output: Json = False) -> None:
     from voicecoach import listing
 
     rows = listing.summaries()
+    for warning in listing.clash_warnings():
+        typer.echo(warning, err=True)
     if json_output:
         typer.echo(json.dumps(rows, indent=2))
         return
