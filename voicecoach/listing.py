@@ -25,7 +25,7 @@ def summaries() -> list[dict[str, Any]]:
         seconds = build_plan(routine).estimated_seconds
         row.update(
             title=routine.title,
-            minutes=max(1, round(seconds / 60)),
+            minutes=round(seconds / 60, 1),
             seconds=seconds,
             when=routine.when,
             style=routine.style,
