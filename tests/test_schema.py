@@ -124,8 +124,10 @@ jsonschema = pytest.importorskip("jsonschema")  # a test-only dependency (the `t
 @pytest.fixture(scope="module")
 def validator() -> Any:
     schema = routine_schema()
-    jsonschema.Draft202012Validator.check_schema(schema)
-    return jsonschema.Draft202012Validator(schema)
+    validator_class = jsonschema.validators.validator_for(schema)
+    assert validator_class is jsonschema.Draft7Validator
+    validator_class.check_schema(schema)
+    return validator_class(schema)
 
 
 def _loader_accepts(path: Path) -> bool:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-DIALECT = "https://json-schema.org/draft/2020-12/schema"
+# Draft 7: the newest draft yaml-language-server (most editors' YAML support) fully
+# understands. The schema uses no keyword from a later draft; `$defs` is only a place `$ref`
+# points into.
+DIALECT = "http://json-schema.org/draft-07/schema#"
 FILENAME = "voicecoach-routine.schema.json"
 
 
 def routine_schema() -> dict[str, Any]:
-    """The routine format as a JSON Schema (draft 2020-12), for editors and other tools."""
+    """The routine format as a JSON Schema (draft 7), for editors and other tools."""
     from voicecoach import routine
 
     generated = routine.Routine.model_json_schema()
