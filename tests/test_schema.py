@@ -118,11 +118,10 @@ def test_every_excluded_file_is_in_the_bad_corpus() -> None:
     assert set(NOT_SCHEMA_MATTERS) <= {p.name for p in BAD}
 
 
-jsonschema = pytest.importorskip("jsonschema")  # a test-only dependency (the `test` extra)
-
-
 @pytest.fixture(scope="module")
 def validator() -> Any:
+    """A validator for the schema; jsonschema is a test-only dependency (the `test` extra)."""
+    jsonschema = pytest.importorskip("jsonschema")
     schema = routine_schema()
     validator_class = jsonschema.validators.validator_for(schema)
     assert validator_class is jsonschema.Draft7Validator
