@@ -17,7 +17,7 @@ import yaml
 from typer.testing import CliRunner
 
 from voicecoach.cli import app
-from voicecoach.routine import MAX_FILE_BYTES, load_routine
+from voicecoach.routine import MAX_FILE_BYTES, MAX_NODES, load_routine
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(__file__).resolve().parent / "corpus"
@@ -48,12 +48,26 @@ def too_large(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
+def too_many_values(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A routine with more YAML values than any routine needs."""
+    path = tmp_path_factory.mktemp("many") / "too-many-values.yaml"
+    path.write_text("title: Hips\ntargets: [" + ", ".join(["glutes"] * MAX_NODES) + "]\n")
+    return path
+
+
+@pytest.fixture(scope="module")
+def generated(too_large: Path, too_many_values: Path) -> list[Path]:
+    """Bad files made by the tests rather than kept in the corpus."""
+    return [too_large, too_many_values]
+
+
+@pytest.fixture(scope="module")
 def corpus_run(
-    tmp_path_factory: pytest.TempPathFactory, too_large: Path
+    tmp_path_factory: pytest.TempPathFactory, generated: list[Path]
 ) -> tuple[Path, subprocess.CompletedProcess[str]]:
     """`voicecoach validate` on every bad file at once, from an empty folder."""
     cwd = tmp_path_factory.mktemp("cwd")
-    return cwd, _voicecoach("validate", *map(str, BAD), str(too_large), cwd=cwd)
+    return cwd, _voicecoach("validate", *map(str, BAD + generated), cwd=cwd)
 
 
 def test_corpus_has_at_least_25_different_bad_files() -> None:
@@ -61,13 +75,16 @@ def test_corpus_has_at_least_25_different_bad_files() -> None:
     assert len({path.read_bytes() for path in BAD}) == len(BAD)
 
 
-def test_real_command_locates_a_problem_in_every_bad_file(corpus_run, too_large: Path) -> None:
+def test_real_command_locates_a_problem_in_every_bad_file(
+    corpus_run, generated: list[Path]
+) -> None:
     cwd, result = corpus_run
     assert result.returncode == 2
     assert "Traceback" not in result.stdout + result.stderr
-    missing = [p.name for p in BAD + [too_large] if not _located(p, result.stdout)]
+    missing = [p.name for p in BAD + generated if not _located(p, result.stdout)]
     assert missing == []
-    assert f"in {len(BAD) + 1} of {len(BAD) + 1} files" in result.stderr
+    count = len(BAD) + len(generated)
+    assert f"in {count} of {count} files" in result.stderr
     assert list(cwd.iterdir()) == []  # nothing was created, whatever a file asked for
 
 
@@ -96,6 +113,15 @@ def test_file_too_large_is_reported_where_the_limit_is_reached(corpus_run, too_l
     line = too_large.read_bytes()[:MAX_FILE_BYTES].count(b"\n") + 1
     assert f"{too_large}:{line}:" in result.stdout
     assert "larger than 1 MiB" in result.stdout
+
+
+def test_too_many_values_is_reported_where_the_limit_is_crossed(
+    corpus_run, too_many_values: Path
+) -> None:
+    _, result = corpus_run
+    # The mapping, `title`, `Hips`, `targets` and its list: the 10,001st value is item 9,995.
+    column = len("targets: [") + len("glutes, ") * 9995 + 1
+    assert f"{too_many_values}:2:{column}: not valid YAML: more than 10,000 values" in result.stdout
 
 
 @pytest.mark.parametrize("path", GOOD, ids=lambda p: p.name)

@@ -6,8 +6,15 @@ from pathlib import Path
 
 import pytest
 
+from voicecoach import routine as routine_module
 from voicecoach.errors import Problem, RoutineError
-from voicecoach.routine import MAX_FILE_BYTES, load_routine, parse_routine
+from voicecoach.routine import (
+    MAX_FILE_BYTES,
+    MAX_NODES,
+    MAX_PROBLEMS,
+    load_routine,
+    parse_routine,
+)
 
 STRETCH = """\
   - name: Butterfly stretch
@@ -124,6 +131,11 @@ def test_a_control_character_is_located() -> None:
     assert problem.message == "control character #x0000 is not allowed in a YAML file"
 
 
+def test_a_control_character_after_wide_characters_is_located() -> None:
+    [problem] = _problems("title: Hanches étirées 🧘\x07\n")
+    assert (problem.line, problem.column) == (1, 25)
+
+
 def test_text_over_the_size_limit_is_refused_before_parsing() -> None:
     [problem] = _problems("#" * (MAX_FILE_BYTES + 1))
     assert problem.message == "is larger than 1 MiB"
@@ -167,3 +179,59 @@ def test_a_routine_over_two_hours_is_refused() -> None:
         "the holds, reps, transitions and rests alone last 2 h 26 min; "
         "a routine lasts at most 2 hours: split it up"
     )
+
+
+def test_the_number_of_values_is_bounded() -> None:
+    text = "title: Hips\n" + "".join(f"key{i}: v\n" for i in range(MAX_NODES // 2))
+    [problem] = _problems(text)
+    # Values: the mapping, `title`, `Hips`, then two per line: the 10,001st is line 5000's value.
+    assert (problem.line, problem.column) == (5000, len("key4998: ") + 1)
+    assert problem.message == (
+        "not valid YAML: more than 10,000 values (keys, list items, text, numbers); "
+        "a routine needs far fewer"
+    )
+
+
+def test_a_routine_with_every_field_at_its_largest_is_under_the_value_bound() -> None:
+    items = "[" + ", ".join(f"x{i}" for i in range(10)) + "]"
+    stretch = (
+        f"  - name: n\n    targets: {items}\n    instructions: i\n    safety: s\n"
+        f"    sides: each\n    reps: 10\n    tempo: 1\n    cues: {items}\n    transition: 1\n"
+    )
+    text = (
+        "name: big\ntitle: T\nsummary: S\nwhen: anytime\nstyle: mixed\ntransition: 1\n"
+        "rest: 1\nstretches:\n" + stretch * 50
+    )
+    assert len(parse_routine(text, "r.yaml").stretches) == 50
+
+
+def test_problems_past_the_first_hundred_are_counted_not_listed() -> None:
+    text = "title: Hips\n" + "".join(f"key{i}: v\n" for i in range(150))
+    problems = _problems(text)
+    assert len(problems) == MAX_PROBLEMS + 1
+    assert problems[-1] == Problem(
+        problems[-2].line + 1, 1, "", "52 more problems from here on are not shown"
+    )
+
+
+@pytest.mark.parametrize("libyaml", [True, False], ids=["libyaml", "pure-python"])
+def test_the_corpus_gets_the_same_verdicts_without_libyaml(
+    monkeypatch: pytest.MonkeyPatch, libyaml: bool
+) -> None:
+    corpus = Path(__file__).resolve().parent / "corpus"
+    if not libyaml:
+        monkeypatch.setattr(routine_module, "_LibyamlEvents", None)
+    for path in sorted((corpus / "good").iterdir()):
+        load_routine(path)
+    for path in sorted((corpus / "bad").iterdir()):
+        with pytest.raises(RoutineError) as caught:
+            load_routine(path)
+        assert all(p.line is not None for p in caught.value.problems), path.name
+
+
+def test_a_control_character_after_wide_characters_is_located_without_libyaml(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(routine_module, "_LibyamlEvents", None)
+    [problem] = _problems("title: Hanches étirées 🧘\x07\n")
+    assert (problem.line, problem.column) == (1, 25)

@@ -21,6 +21,10 @@ from voicecoach.errors import Problem, RoutineError
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_DEPTH = 20
+# A routine at every limit holds about 2,200 YAML values (keys, items, scalars); capping them
+# bounds the work a huge or hostile file can cause, whatever it is made of.
+MAX_NODES = 10_000
+MAX_PROBLEMS = 100  # reported per file; the rest are counted
 MAX_STRETCHES = 50
 MAX_HOLD_SECONDS = 600.0
 MAX_ROUTINE_SECONDS = 2 * 60 * 60
@@ -213,20 +217,48 @@ def _located(mark: Any, field: str, message: str) -> Problem:
     return Problem(mark.line + 1, mark.column + 1, field, message)
 
 
-class _Loader(yaml.SafeLoader):
+try:  # libyaml parses about ten times faster than PyYAML's own parser: a 1 MiB file stays quick
+    from yaml._yaml import CParser as _LibyamlEvents
+except ImportError:  # PyYAML built without libyaml
+    _LibyamlEvents = None
+
+
+def _events(text: str) -> Any:
+    """A source of YAML parse events for `text` (libyaml's when PyYAML has it)."""
+    return _LibyamlEvents(text) if _LibyamlEvents is not None else yaml.SafeLoader(text)
+
+
+class _Loader(yaml.composer.Composer, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
     """Safe loading that collects problems instead of stopping at the first one it can survive.
 
     Aliases, merge keys, duplicate keys, unknown tags and values that cannot be built are each
     reported and loading goes on; nesting is bounded. Nodes already reported are remembered so
-    the model's checks do not report them a second time.
+    the model's checks do not report them a second time. Only the parse events come from the
+    parser: building nodes and values is always done here, by PyYAML's safe constructor.
     """
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
+    def __init__(self, events: Any) -> None:
+        yaml.composer.Composer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+        self._events = events
         self._depth = 0
+        self._nodes = 0
         self.problems: list[Problem] = []
         self.reported: dict[int, Any] = {}  # id -> node; holding the node keeps its id unique
         self._aliases: list[Any] = []
+
+    def check_event(self, *choices: Any) -> bool:
+        return self._events.check_event(*choices)
+
+    def peek_event(self) -> Any:
+        return self._events.peek_event()
+
+    def get_event(self) -> Any:
+        return self._events.get_event()
+
+    def dispose(self) -> None:
+        self._events.dispose()
 
     def found(self) -> list[Problem]:
         """Every problem met so far; aliases are reported once, where the first one is."""
@@ -244,6 +276,13 @@ class _Loader(yaml.SafeLoader):
             self.reported[id(node)] = node
 
     def compose_node(self, parent: Any, index: Any) -> Any:
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            raise yaml.MarkedYAMLError(
+                problem=f"more than {MAX_NODES:,} values (keys, list items, text, numbers); "
+                "a routine needs far fewer",
+                problem_mark=self.peek_event().start_mark,
+            )
         if self.check_event(yaml.AliasEvent):
             # Never expanded, so a "billion laughs" file costs nothing.
             event = self.get_event()
@@ -328,18 +367,25 @@ def _shorten(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _text_position(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of character `index` in `text`."""
+    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
 def _yaml_problem(error: yaml.YAMLError, text: str) -> Problem:
     """A problem that stops YAML reading (bad syntax, a forbidden character...), located."""
     if isinstance(error, yaml.reader.ReaderError):
-        line = text.count("\n", 0, error.position) + 1
-        column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+        index = error.position
+        if _LibyamlEvents is not None:  # libyaml counts UTF-8 bytes, not characters
+            index = len(text.encode("utf-8")[:index].decode("utf-8", "ignore"))
+        line, column = _text_position(text, index)
         return Problem(
             line, column, "",
             f"control character #x{error.character:04x} is not allowed in a YAML file",
         )
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     problem = getattr(error, "problem", None) or str(error)
-    if "found character '\\t'" in problem:
+    if mark is not None and text[mark.index : mark.index + 1] == "\t":
         problem += " (indent with spaces, not tabs)"
     elif problem == "but found another document":
         problem = "a routine file holds one YAML document: remove the second `---`"
@@ -356,33 +402,49 @@ def _field_path(loc: tuple[Any, ...]) -> str:
     return path
 
 
-def _child(node: Any, part: Any) -> Any | None:
-    """The node under `node` at key or index `part`; the last one if a key is repeated."""
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in reversed(node.value):
-            if isinstance(key_node, yaml.ScalarNode) and key_node.value == str(part):
-                return value_node
-    elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-        return node.value[part]
-    return None
+class _Nodes:
+    """Finds the YAML node a validation error points at, in constant time per step."""
 
+    def __init__(self, root: Any) -> None:
+        self.root = root
+        self._keys: dict[int, dict[str, tuple[Any, Any]]] = {}
 
-def _key_node(mapping: Any, key: Any) -> Any:
-    for key_node, _ in reversed(getattr(mapping, "value", [])):
-        if isinstance(key_node, yaml.ScalarNode) and key_node.value == str(key):
-            return key_node
-    return mapping
+    def _mapping(self, node: Any) -> dict[str, tuple[Any, Any]]:
+        """Key text -> (key node, value node); the last one wins, as in the loaded data."""
+        if id(node) not in self._keys:
+            self._keys[id(node)] = {
+                key_node.value: (key_node, value_node)
+                for key_node, value_node in node.value
+                if isinstance(key_node, yaml.ScalarNode)
+            }
+        return self._keys[id(node)]
 
+    def child(self, node: Any, part: Any) -> Any | None:
+        """The node under `node` at key or index `part`."""
+        if isinstance(node, yaml.MappingNode):
+            pair = self._mapping(node).get(str(part))
+            return pair[1] if pair else None
+        if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            return node.value[part]
+        return None
 
-def _nodes_along(root: Any, loc: tuple[Any, ...]) -> list[Any]:
-    """The YAML nodes from the root down to where a validation error points."""
-    nodes = [root]
-    for part in loc:
-        child = _child(nodes[-1], part)
-        if child is None:
-            break
-        nodes.append(child)
-    return nodes
+    def key(self, mapping: Any, key: Any) -> Any:
+        """The key node of `key` in `mapping` (the mapping itself if not found)."""
+        if isinstance(mapping, yaml.MappingNode):
+            pair = self._mapping(mapping).get(str(key))
+            if pair:
+                return pair[0]
+        return mapping
+
+    def along(self, loc: tuple[Any, ...]) -> list[Any]:
+        """The nodes from the root down to where `loc` points, as far as they go."""
+        nodes = [self.root]
+        for part in loc:
+            child = self.child(nodes[-1], part)
+            if child is None:
+                break
+            nodes.append(child)
+        return nodes
 
 
 _EXPECTED = {
@@ -474,16 +536,17 @@ def _validation_problems(
     error: ValidationError, root: Any, reported: dict[int, Any]
 ) -> list[Problem]:
     problems = []
+    tree = _Nodes(root)
     for item in error.errors():
         loc = tuple(item["loc"])
-        nodes = _nodes_along(root, loc)
+        nodes = tree.along(loc)
         if any(id(node) in reported for node in nodes):
             continue  # already reported as a YAML problem
         node = nodes[-1]
         if item["type"] in ("extra_forbidden", "invalid_key"):
-            parents = _nodes_along(root, loc[:-1])
+            parents = tree.along(loc[:-1])
             if len(parents) == len(loc):
-                node = _key_node(parents[-1], loc[-1])
+                node = tree.key(parents[-1], loc[-1])
             loc = loc[:-1] + (str(loc[-1]),)
         elif item["type"] == "too_long" and isinstance(node, yaml.SequenceNode):
             node = node.value[item["ctx"]["max_length"]]  # the first item over the limit
@@ -492,7 +555,15 @@ def _validation_problems(
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:
-    return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
+    """In file order, the first MAX_PROBLEMS of them, then a count of the rest."""
+    ordered = sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
+    if len(ordered) <= MAX_PROBLEMS:
+        return ordered
+    rest = ordered[MAX_PROBLEMS]
+    more = len(ordered) - MAX_PROBLEMS
+    return ordered[:MAX_PROBLEMS] + [
+        Problem(rest.line, rest.column, "", f"{more} more problems from here on are not shown")
+    ]
 
 
 def parse_routine(text: str, source: str, default_name: str | None = None) -> Routine:
@@ -501,12 +572,17 @@ def parse_routine(text: str, source: str, default_name: str | None = None) -> Ro
         raise RoutineError.single(source, f"is larger than {MAX_FILE_BYTES // 1024 // 1024} MiB")
     loader: _Loader | None = None
     try:
-        loader = _Loader(text)
+        loader = _Loader(_events(text))
         root = loader.get_single_node()
         data = loader.construct_document(root) if root is not None else None
     except yaml.YAMLError as error:
         found = loader.found() if loader is not None else []
         raise RoutineError(source, _sorted(found + [_yaml_problem(error, text)])) from None
+    except UnicodeEncodeError as error:  # a lone surrogate, which no YAML parser takes
+        line, column = _text_position(text, error.start)
+        raise RoutineError.single(
+            source, "is not valid text (a lone surrogate)", line=line, column=column
+        ) from None
     finally:
         if loader is not None:
             loader.dispose()

@@ -28,8 +28,9 @@ def routine_schema() -> dict[str, Any]:
             "A stretching routine for voicecoach, written in YAML. `voicecoach validate FILE` "
             "also checks what this schema cannot say: the holds, reps, transitions and rests "
             f"together last at most {hours} hours; the file is UTF-8, at most {mib} MiB, "
-            f"nested at most {routine.MAX_DEPTH} levels, with no duplicate keys, no aliases "
-            "(*name), no merge keys (<<) and no tags that build objects."
+            f"nested at most {routine.MAX_DEPTH} levels, with at most {routine.MAX_NODES:,} "
+            "values, no duplicate keys, no aliases (*name), no merge keys (<<) and no tags "
+            "that build objects."
         ),
         **generated,
     }
