@@ -23,7 +23,7 @@ N = MAX_NODES // 2 - 10  # key-value pairs that stay just under the node limit
 def cases() -> dict[str, str]:
     letters = "abcdefghijklmnopqrst"
     bomb = "a: &a [" + ", ".join(["x"] * 10) + "]\n" + "".join(
-        f"{c}: &{c} [{', '.join(['*' + p] * 10)}]\n" for p, c in zip(letters, letters[1:])
+        f"{c}: &{c} [{', '.join(['*' + p] * 10)}]\n" for p, c in zip(letters, letters[1:], strict=False)
     )
     return {
         "unknown keys, just under the node limit": "title: T\n" + "".join(
