@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from voicecoach.clock import Clock
+    from voicecoach.plan import Plan, PlanOptions
+    from voicecoach.routine import Routine
 
 
 class Speaker(Protocol):
@@ -62,3 +64,26 @@ class SpeakerGroup:
     def stop(self) -> None:
         for speaker in self.speakers:
             speaker.stop()
+
+
+def voiced_plan(
+    routine: Routine,
+    options: PlanOptions,
+    *,
+    voice: str | None = None,
+    volume: float = 1.0,
+    on_render: Callable[[int, int], None] | None = None,
+) -> tuple[Plan, Speaker]:
+    """Start the speech engine, find an audio output and render every line; the plan is then
+    timed from the rendered clips. Raises EngineError when the engine cannot start,
+    NoAudioOutput when nothing can play sound."""
+    from voicecoach.plan import build_plan
+    from voicecoach.speech import AudioSpeaker, ClipCache, Synthesizer, open_audio_output
+
+    synthesizer = Synthesizer(voice=voice, rate=options.rate, volume=volume)
+    clips = ClipCache(synthesizer)
+    output = open_audio_output()
+    draft = build_plan(routine, options)
+    clips.prepare(list(dict.fromkeys(e.text for e in draft.says)), on_render)
+    plan = build_plan(routine, options, speech_seconds=clips.seconds)
+    return plan, AudioSpeaker(clips, output)

@@ -27,3 +27,11 @@ Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 def plan_options(*, no_insoles: bool, hold: float | None, rate: int = DEFAULT_RATE) -> PlanOptions:
     return PlanOptions(insoles=not no_insoles, hold=hold, rate=rate)
+Voice = Annotated[
+    str | None,
+    typer.Option("--voice", metavar="ID", help="The voice to speak with (see `voicecoach voices`)."),
+]
+Volume = Annotated[
+    float,
+    typer.Option("--volume", min=0.0, max=1.0, metavar="0..1", help="Loudness, from 0 (silent) to 1."),
+]

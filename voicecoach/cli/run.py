@@ -1,0 +1,160 @@
+"""`run` and `voices`: speaking a routine on time, and the voices to speak it with."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from voicecoach.cli import app
+from voicecoach.cli.options import Hold, Json, NoInsoles, Rate, Voice, Volume, plan_options
+from voicecoach.errors import ExitCode
+from voicecoach.plan import DEFAULT_RATE
+
+if TYPE_CHECKING:
+    from voicecoach.clock import Clock
+    from voicecoach.plan import Plan, PlanOptions
+    from voicecoach.player import PlayReport
+    from voicecoach.routine import Routine
+    from voicecoach.speakers import Speaker
+
+Text = Annotated[
+    bool, typer.Option("--text", help="Print the cues in real time instead of speaking them.")
+]
+OptionalName = Annotated[
+    str | None,
+    typer.Argument(
+        metavar="[NAME]",
+        help="A routine's name (see `voicecoach list`) or a path to a YAML file; "
+        "leave it out to choose from a menu.",
+        show_default=False,
+    ),
+]
+
+
+def _stderr(line: str) -> None:
+    typer.echo(line, err=True)
+
+
+def _choose() -> str:
+    from voicecoach import listing, menu
+
+    def write(text: str) -> None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+    return menu.choose_routine(listing.summaries(), sys.stdin.readline, write)["path"]
+
+
+def _render_progress(done: int, total: int) -> None:
+    if sys.stderr.isatty():
+        sys.stderr.write(f"\rPreparing the voice: {done}/{total} lines" + ("\n" if done == total else ""))
+        sys.stderr.flush()
+
+
+def _voiced(
+    routine: Routine, options: PlanOptions, voice: str | None, volume: float
+) -> tuple[Plan | None, Speaker | None]:
+    """The plan timed from real speech and the voice to say it; (None, None) if no sound can play."""
+    from voicecoach.errors import EngineError
+    from voicecoach.speakers import voiced_plan
+    from voicecoach.speech import NoAudioOutput
+
+    try:
+        return voiced_plan(routine, options, voice=voice, volume=volume, on_render=_render_progress)
+    except NoAudioOutput as error:
+        _stderr(f"No audio output ({error}); printing the cues instead.")
+        return None, None
+    except EngineError as error:
+        for line in str(error).splitlines():
+            _stderr(f"Error: {line}")
+        _stderr("To run without speech now: voicecoach run --text")
+        raise typer.Exit(ExitCode.FAILURE) from None
+
+
+def _perform(plan: Plan, voice: Speaker | None, clock: Clock) -> PlayReport:
+    """Play `plan`: a live view when stdout is a terminal, keys when stdin is one."""
+    from voicecoach.keys import terminal_keys
+    from voicecoach.player import play
+    from voicecoach.speakers import SpeakerGroup, TextSpeaker
+
+    def speaker_with(captions: Speaker) -> Speaker:
+        return captions if voice is None else SpeakerGroup(voice, captions)
+
+    with terminal_keys() as controls:
+        if sys.stdout.isatty():
+            from voicecoach.display import LiveDisplay
+
+            with LiveDisplay(plan, keys=controls is not None) as display:
+                return play(plan, speaker_with(TextSpeaker(clock, display.write)), clock,
+                            controls=controls, on_progress=display.update)
+        minutes = max(1, round(plan.estimated_seconds / 60))
+        typer.echo(f"{plan.title}: about {minutes} min, {_count(len(plan.stretch_names), 'stretch')}.")
+        return play(plan, speaker_with(TextSpeaker(clock)), clock, controls=controls)
+
+
+@app.command()
+def run(
+    name: OptionalName = None,
+    text: Text = False,
+    no_insoles: NoInsoles = False,
+    hold: Hold = None,
+    rate: Rate = DEFAULT_RATE,
+    voice: Voice = None,
+    volume: Volume = 1.0,
+) -> None:
+    """Speak a routine, every cue on time. Keys in a terminal: space pause, n next, b back, q quit."""
+    from voicecoach import catalog
+    from voicecoach import clock as clocks
+    from voicecoach.plan import build_plan
+
+    try:
+        routine = catalog.load(name if name is not None else _choose())
+        options = plan_options(no_insoles=no_insoles, hold=hold, rate=rate)
+        plan, speaker = (None, None) if text else _voiced(routine, options, voice, volume)
+        if plan is None:
+            plan = build_plan(routine, options)
+        report = _perform(plan, speaker, clocks.MonotonicClock())
+    except KeyboardInterrupt:
+        _stderr("\nStopped before the routine began.")
+        raise typer.Exit(ExitCode.INTERRUPTED) from None
+
+    if report.finished:
+        typer.echo(
+            f"Done: {plan.title}, {report.stretches_completed} of {len(plan.stretch_names)} "
+            f"stretches in {_minutes_seconds(report.elapsed)}."
+        )
+        return
+    _stderr(report.stop_line())
+    if report.outcome == "interrupted":
+        raise typer.Exit(ExitCode.INTERRUPTED)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}es" if noun.endswith("ch") else f"{n} {noun}s"
+
+
+def _minutes_seconds(seconds: float) -> str:
+    minutes, rest = divmod(int(round(seconds)), 60)
+    return f"{minutes}:{rest:02d}"
+
+
+@app.command()
+def voices(json_output: Json = False) -> None:
+    """List the voices the speech engine offers: id (for `run --voice`), name, languages."""
+    from voicecoach.speech import list_voices
+
+    found = list_voices()
+    if json_output:
+        rows = [{"id": v.id, "name": v.name, "languages": list(v.languages)} for v in found]
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    if not found:
+        typer.echo("The speech engine offers no voices.")
+        return
+    width = max(len(v.id) for v in found)
+    name_width = max(len(v.name) for v in found)
+    for v in found:
+        typer.echo(f"{v.id:<{width}}  {v.name:<{name_width}}  {', '.join(v.languages)}")
