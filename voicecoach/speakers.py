@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -66,24 +67,28 @@ class SpeakerGroup:
             speaker.stop()
 
 
-def voiced_plan(
+
+@contextmanager
+def voiced(
     routine: Routine,
     options: PlanOptions,
     *,
     voice: str | None = None,
     volume: float = 1.0,
+    cache: bool = True,
     on_render: Callable[[int, int], None] | None = None,
-) -> tuple[Plan, Speaker]:
-    """Start the speech engine, find an audio output and render every line; the plan is then
-    timed from the rendered clips. Raises EngineError when the engine cannot start,
-    NoAudioOutput when nothing can play sound."""
+) -> Iterator[tuple[Plan, Speaker]]:
+    """Start the speech engine, find an audio output and render every line; yields the plan,
+    timed from the rendered clips, and the voice to say it. Raises EngineError when the engine
+    cannot start and NoAudioOutput when nothing here can play sound (both before rendering)."""
     from voicecoach.plan import build_plan
     from voicecoach.speech import AudioSpeaker, ClipCache, Synthesizer, open_audio_output
 
-    synthesizer = Synthesizer(voice=voice, rate=options.rate, volume=volume)
-    clips = ClipCache(synthesizer)
+    clips = ClipCache(Synthesizer(voice=voice, rate=options.rate, volume=volume), enabled=cache)
     output = open_audio_output()
-    draft = build_plan(routine, options)
-    clips.prepare(list(dict.fromkeys(e.text for e in draft.says)), on_render)
-    plan = build_plan(routine, options, speech_seconds=clips.seconds)
-    return plan, AudioSpeaker(clips, output)
+    try:
+        draft = build_plan(routine, options)  # estimated lengths: which lines there are
+        clips.prepare(list(dict.fromkeys(e.text for e in draft.says)), on_render)
+        yield build_plan(routine, options, speech_seconds=clips.seconds), AudioSpeaker(clips, output)
+    finally:
+        output.close()

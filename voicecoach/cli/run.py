@@ -1,15 +1,15 @@
-"""`run` and `voices`: speaking a routine on time, and the voices to speak it with."""
+"""`run`: speak a routine, every cue on time, hands-free."""
 
 from __future__ import annotations
 
-import json
 import sys
+from contextlib import ExitStack
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from voicecoach.cli import app
-from voicecoach.cli.options import Hold, Json, NoInsoles, Rate, Voice, Volume, plan_options
+from voicecoach.cli.options import Hold, NoCache, NoInsoles, Rate, VoiceId, Volume, plan_options
 from voicecoach.errors import ExitCode
 from voicecoach.plan import DEFAULT_RATE
 
@@ -48,29 +48,33 @@ def _choose() -> str:
     return menu.choose_routine(listing.summaries(), sys.stdin.readline, write)["path"]
 
 
-def _render_progress(done: int, total: int) -> None:
+def _rendering(done: int, total: int) -> None:
     if sys.stderr.isatty():
         sys.stderr.write(f"\rPreparing the voice: {done}/{total} lines" + ("\n" if done == total else ""))
         sys.stderr.flush()
 
 
-def _voiced(
-    routine: Routine, options: PlanOptions, voice: str | None, volume: float
+def _voice(
+    stack: ExitStack, routine: Routine, options: PlanOptions, *, voice: str | None,
+    volume: float, cache: bool,
 ) -> tuple[Plan | None, Speaker | None]:
     """The plan timed from real speech and the voice to say it; (None, None) if no sound can play."""
     from voicecoach.errors import EngineError
-    from voicecoach.speakers import voiced_plan
+    from voicecoach.speakers import voiced
     from voicecoach.speech import NoAudioOutput
 
     try:
-        return voiced_plan(routine, options, voice=voice, volume=volume, on_render=_render_progress)
+        return stack.enter_context(
+            voiced(routine, options, voice=voice, volume=volume, cache=cache, on_render=_rendering)
+        )
     except NoAudioOutput as error:
-        _stderr(f"No audio output ({error}); printing the cues instead.")
+        reason = str(error)
+        _stderr(f"{reason[:1].upper()}{reason[1:]}; printing the cues instead.")
         return None, None
     except EngineError as error:
         for line in str(error).splitlines():
             _stderr(f"Error: {line}")
-        _stderr("To run without speech now: voicecoach run --text")
+        _stderr("To go ahead without speech: voicecoach run --text")
         raise typer.Exit(ExitCode.FAILURE) from None
 
 
@@ -101,11 +105,17 @@ def run(
     text: Text = False,
     no_insoles: NoInsoles = False,
     hold: Hold = None,
+    voice: VoiceId = None,
     rate: Rate = DEFAULT_RATE,
-    voice: Voice = None,
     volume: Volume = 1.0,
+    no_cache: NoCache = False,
 ) -> None:
-    """Speak a routine, every cue on time. Keys in a terminal: space pause, n next, b back, q quit."""
+    """Speak a routine, every cue on time, hands-free.
+
+    With no NAME, pick one from a numbered menu. Where there is no audio output the cues are
+    printed instead. Keys in a terminal (none are needed): space pauses and resumes, n skips to
+    the next stretch, b goes back, q quits; Ctrl-C stops.
+    """
     from voicecoach import catalog
     from voicecoach import clock as clocks
     from voicecoach.plan import build_plan
@@ -113,18 +123,21 @@ def run(
     try:
         routine = catalog.load(name if name is not None else _choose())
         options = plan_options(no_insoles=no_insoles, hold=hold, rate=rate)
-        plan, speaker = (None, None) if text else _voiced(routine, options, voice, volume)
-        if plan is None:
-            plan = build_plan(routine, options)
-        report = _perform(plan, speaker, clocks.MonotonicClock())
+        with ExitStack() as stack:
+            plan, speaker = (None, None) if text else _voice(
+                stack, routine, options, voice=voice, volume=volume, cache=not no_cache
+            )
+            if plan is None:
+                plan = build_plan(routine, options)
+            report = _perform(plan, speaker, clocks.MonotonicClock())
     except KeyboardInterrupt:
         _stderr("\nStopped before the routine began.")
         raise typer.Exit(ExitCode.INTERRUPTED) from None
 
     if report.finished:
         typer.echo(
-            f"Done: {plan.title}, {report.stretches_completed} of {len(plan.stretch_names)} "
-            f"stretches in {_minutes_seconds(report.elapsed)}."
+            f"Done: {plan.title}, {report.stretches_completed} of "
+            f"{_count(len(plan.stretch_names), 'stretch')} in {_minutes_seconds(report.elapsed)}."
         )
         return
     _stderr(report.stop_line())
@@ -139,22 +152,3 @@ def _count(n: int, noun: str) -> str:
 def _minutes_seconds(seconds: float) -> str:
     minutes, rest = divmod(int(round(seconds)), 60)
     return f"{minutes}:{rest:02d}"
-
-
-@app.command()
-def voices(json_output: Json = False) -> None:
-    """List the voices the speech engine offers: id (for `run --voice`), name, languages."""
-    from voicecoach.speech import list_voices
-
-    found = list_voices()
-    if json_output:
-        rows = [{"id": v.id, "name": v.name, "languages": list(v.languages)} for v in found]
-        typer.echo(json.dumps(rows, indent=2))
-        return
-    if not found:
-        typer.echo("The speech engine offers no voices.")
-        return
-    width = max(len(v.id) for v in found)
-    name_width = max(len(v.name) for v in found)
-    for v in found:
-        typer.echo(f"{v.id:<{width}}  {v.name:<{name_width}}  {', '.join(v.languages)}")
