@@ -35,7 +35,7 @@ class FakeClock:
 
 @dataclass
 class RecordingSpeaker:
-    """Records `(seconds since the clock's origin, text)`; `length` makes each line block that long."""
+    """Records `(seconds since the clock's origin, text)`; `length` makes each line block."""
 
     clock: FakeClock
     length: Callable[[str], float] | None = None
@@ -72,3 +72,24 @@ class ScriptedControls:
             self.delivered.append((self.clock.elapsed, command))
             return command
         return None
+
+
+class RecordingOutput:
+    """An audio output that keeps what it was asked to play, with the clock's time."""
+
+    name = "recording"
+
+    def __init__(self, clock: FakeClock) -> None:
+        self.clock = clock
+        self.played: list[tuple[float, object]] = []
+        self.stops = 0
+        self.closed = False
+
+    def play(self, clip: object) -> None:
+        self.played.append((self.clock.elapsed, clip))
+
+    def stop(self) -> None:
+        self.stops += 1
+
+    def close(self) -> None:
+        self.closed = True

@@ -1,6 +1,8 @@
-"""The player keeps every cue on its absolute deadline, and obeys pause, skip, back, quit, Ctrl-C."""
+"""The player keeps every cue on its absolute deadline; it obeys pause, skip, back, quit, Ctrl-C."""
 
 from __future__ import annotations
+
+import itertools
 
 import pytest
 
@@ -99,7 +101,8 @@ def test_holds_last_exactly_their_length_while_lines_take_their_time(
     expected = sum(len(s.sides_list) for s in routine.stretches if s.hold is not None)
     for i, e in enumerate(plan.events):
         if e.role == "start" and plan.events[i + 1].role == "hold":
-            release = next(j for j in range(i, len(plan.events)) if plan.events[j].role == "release")
+            release = next(j for j in range(i, len(plan.events))
+                           if plan.events[j].role == "release")
             wanted = hold if hold is not None else routine.stretches[e.stretch].hold
             lasted = onset(report.cues, release) - onset(report.cues, i)
             assert lasted == pytest.approx(wanted, abs=0.0005)
@@ -148,7 +151,8 @@ def test_pause_shifts_everything_after_it_by_the_paused_time() -> None:
         assert at == pytest.approx(planned + (shift if planned > paused else 0.0), abs=EXACT)
     assert paused in speaker.stops
     release = first(plan, "release", stretch=1)
-    assert onset(report.cues, release) - onset(report.cues, start) == pytest.approx(20 + shift, abs=EXACT)
+    lasted = onset(report.cues, release) - onset(report.cues, start)
+    assert lasted == pytest.approx(20 + shift, abs=EXACT)
     assert report.finished and abs(report.final_drift) < EXACT
 
 
@@ -333,7 +337,7 @@ def test_progress_follows_the_timeline_to_the_end() -> None:
     positions = [p.position_ms for p in seen]
     assert positions == sorted(positions)
     assert positions[-1] == plan.total_ms
-    assert max(b - a for a, b in zip(positions, positions[1:])) <= 500
+    assert max(b - a for a, b in itertools.pairwise(positions)) <= 500
     assert not any(p.paused for p in seen)
 
 
@@ -342,7 +346,8 @@ def test_where_names_the_part_of_the_routine() -> None:
     at = lambda i: plan.events[i].start_ms  # noqa: E731
     assert where(plan, 0) == "before the first stretch"
     assert where(plan, at(first(plan, "name", 0))) == "at stretch 1 of 3: Figure four (left side)"
-    assert where(plan, at(first(plan, "preview", 0))) == "in the rest after stretch 1 of 3: Figure four"
+    rest = where(plan, at(first(plan, "preview", 0)))
+    assert rest == "in the rest after stretch 1 of 3: Figure four"
     assert where(plan, at(first(plan, "complete"))) == "after the last stretch"
     assert where(plan, plan.total_ms + 1000) == "after the last stretch"
     assert event_at(plan, -5) == 0

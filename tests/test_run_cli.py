@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import select
@@ -15,14 +16,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.fakes import FakeClock, RecordingSpeaker
+from tests.fakes import FakeClock, RecordingOutput, RecordingSpeaker
 from voicecoach import clock as clocks
 from voicecoach import speakers
 from voicecoach.cli import app
 from voicecoach.cli.options import plan_options
 from voicecoach.errors import EngineError
-from voicecoach.speech import NoAudioOutput
 from voicecoach.plan import build_plan
+from voicecoach.speech import NoAudioOutput
 
 ROOT = Path(__file__).resolve().parent.parent
 STAMPED = re.compile(r"^\[\d+:\d\d\] ")
@@ -194,15 +195,42 @@ def test_voice_speaks_every_line_on_the_plan_timed_from_it(
 
     monkeypatch.setattr(speakers, "voiced", voiced)
 
-    result = invoke("run", "tiny", "--voice", "en-us", "--volume", "0.5", "--rate", "180", "--no-cache")
+    result = invoke(
+        "run", "tiny", "--voice", "en-us", "--volume", "0.5", "--rate", "180", "--no-cache"
+    )
 
     assert result.exit_code == 0, result.output
     assert asked["voice"] == "en-us" and asked["volume"] == 0.5 and asked["cache"] is False
     assert asked["rate"] == 180 and asked["insoles"] is True and asked["closed"] is True
     assert voice.texts[0].startswith("First, a note")
-    assert all(b - a >= 2.0 for (a, _), (b, _) in zip(voice.said, voice.said[1:]))
+    assert all(b - a >= 2.0 for (a, _), (b, _) in itertools.pairwise(voice.said))
     printed = [STAMPED.sub("", line) for line in result.stdout.splitlines() if STAMPED.match(line)]
     assert printed == voice.texts  # captions too
+    assert result.stderr == ""
+
+
+def test_speaking_plays_each_rendered_clip_on_a_timeline_made_from_them(
+    monkeypatch: pytest.MonkeyPatch, fake_clock: FakeClock, tiny: Path
+) -> None:
+    from tests.speech_fakes import FakeSynthesizer
+    from voicecoach import speech
+
+    output = RecordingOutput(fake_clock)
+    monkeypatch.setattr(
+        speech, "Synthesizer", lambda **kw: FakeSynthesizer(seconds_per_word=0.5, **kw)
+    )
+    monkeypatch.setattr(speech, "open_audio_output", lambda: output)
+
+    result = invoke("run", "tiny", "--voice", "fake/en")
+
+    assert result.exit_code == 0, result.output
+    from voicecoach.routine import load_routine
+
+    lengths = FakeSynthesizer(seconds_per_word=0.5).length
+    plan = build_plan(load_routine(tiny), plan_options(no_insoles=False, hold=None), lengths)
+    assert [round(clip.seconds, 3) for _, clip in output.played] == [e.seconds for e in plan.says]
+    assert [at for at, _ in output.played] == pytest.approx([e.at for e in plan.says], abs=1e-6)
+    assert output.closed
     assert result.stderr == ""
 
 
@@ -271,10 +299,10 @@ def test_run_has_help_for_every_option() -> None:
 
     assert result.exit_code == 0
     assert "Usage: voicecoach run [OPTIONS] [NAME]" in result.stdout
-    assert "space pauses and resumes, n skips to the next stretch, b goes back, q quits" in " ".join(
-        result.stdout.split()
-    )
-    for option in ["--text", "--no-insoles", "--hold", "--rate", "--voice", "--volume", "--no-cache"]:
+    keys = "space pauses and resumes, n skips to the next stretch, b goes back, q quits"
+    assert keys in " ".join(result.stdout.split())
+    options = ["--text", "--no-insoles", "--hold", "--rate", "--voice", "--volume", "--no-cache"]
+    for option in options:
         assert option in result.stdout
 
 
@@ -282,7 +310,9 @@ def test_run_has_help_for_every_option() -> None:
 
 
 def _env(home: Path) -> dict[str, str]:
-    return dict(os.environ, VOICECOACH_HOME=str(home), PYTHONPATH=str(ROOT), COLUMNS="100", TERM="xterm")
+    return dict(
+        os.environ, VOICECOACH_HOME=str(home), PYTHONPATH=str(ROOT), COLUMNS="100", TERM="xterm"
+    )
 
 
 def test_text_mode_never_imports_the_speech_engine(voicecoach_home: Path, tiny: Path) -> None:
@@ -313,7 +343,8 @@ def test_text_mode_never_imports_the_speech_engine(voicecoach_home: Path, tiny: 
 def test_ctrl_c_stops_a_real_run_with_exit_130(voicecoach_home: Path) -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "voicecoach", "run", "busy-day", "--text"],
-        cwd=ROOT, env=_env(voicecoach_home), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT, env=_env(voicecoach_home),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     assert process.stdout is not None
     assert process.stdout.readline().startswith("Busy day hip reset: about")
@@ -342,7 +373,9 @@ def _read_until(fd: int, pattern: bytes, seen: bytearray, timeout: float = 15.0)
     return bool(re.search(pattern, bytes(seen)))
 
 
-def test_menu_under_a_terminal_picks_by_number_and_starts(voicecoach_home: Path, tiny: Path) -> None:
+def test_menu_under_a_terminal_picks_by_number_and_starts(
+    voicecoach_home: Path, tiny: Path
+) -> None:
     import pty
     import termios
 

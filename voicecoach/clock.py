@@ -25,6 +25,6 @@ class MonotonicClock:
         return time.monotonic()
 
     def sleep_until(self, t: float) -> None:
-        # Sleeping towards an absolute time (rather than for a length) keeps early wake-ups harmless.
+        # Sleeping towards an absolute time, not for a length, makes early wake-ups harmless.
         while (left := t - time.monotonic()) > 0:
             time.sleep(left)

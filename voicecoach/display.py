@@ -9,7 +9,7 @@ from typing import IO, TYPE_CHECKING, Any
 from voicecoach.player import Progress
 
 if TYPE_CHECKING:
-    from voicecoach.plan import Plan
+    from voicecoach.plan import Event, Plan
 
 BAR_WIDTH = 30
 
@@ -31,7 +31,10 @@ def _work(plan: Plan, index: int, position_ms: int) -> tuple[str, int, int, str]
     event = events[index]
     if event.stretch is None:
         return None
-    same = lambda e: e.stretch == event.stretch and e.side == event.side  # noqa: E731
+
+    def same(e: Event) -> bool:
+        return e.stretch == event.stretch and e.side == event.side
+
     begin = None
     for i in range(index, -1, -1):
         if not same(events[i]) or (events[i].role == "release" and i != index):
@@ -91,9 +94,8 @@ def render(progress: Progress, *, keys: bool = False) -> list[str]:
         lines.append("Next: routine complete")
 
     total = plan.total_ms
-    lines.append(
-        f"All   {bar(position / total if total else 1.0)}  {clock(position / 1000)} / {clock(total / 1000)}"
-    )
+    done = position / total if total else 1.0
+    lines.append(f"All   {bar(done)}  {clock(position / 1000)} / {clock(total / 1000)}")
     if keys:
         from voicecoach.keys import HELP
 

@@ -14,7 +14,8 @@ def menu_lines(rows: list[dict[str, Any]]) -> list[str]:
     lines = []
     for number, r in enumerate(rows, 1):
         mark = "  (yours)" if not r.get("builtin", True) else ""
-        lines.append(f"{number:>3}. {r['title']:<{width}}  {r['minutes']:>4} min  {r['when']}{mark}")
+        title = f"{r['title']:<{width}}"
+        lines.append(f"{number:>3}. {title}  {r['minutes']:>4} min  {r['when']}{mark}")
     return lines
 
 
@@ -23,10 +24,12 @@ def choose_routine(
     readline: Callable[[], str],
     write: Callable[[str], None],
 ) -> dict[str, Any]:
-    """Ask for a routine by number until a good one is typed; `readline` returns "" at the end of input."""
+    """Ask for a routine by number until a good one comes; `readline` gives "" at end of input."""
     usable = [r for r in rows if not r.get("error")]
     if not usable:
-        raise UsageError("no routines to choose from; give a routine file: voicecoach run FILE.yaml")
+        raise UsageError(
+            "no routines to choose from; give a routine file: voicecoach run FILE.yaml"
+        )
     write("Choose a routine:\n" + "\n".join(menu_lines(usable)) + "\n")
     prompt = f"Number (1-{len(usable)}): "
     while True:

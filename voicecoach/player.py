@@ -196,6 +196,7 @@ class _Player:
                 continue  # moved by a key: wait for the new event instead
             self._complete_before(self.index)
             if self.index == count:
+                self._progress()
                 return
             event = self.events[self.index]
             self.sounding = None
@@ -217,7 +218,8 @@ class _Player:
         if previous < 0 or self.last_started != previous:
             return
         stretch = self.events[previous].stretch
-        if stretch is not None and (index == len(self.events) or self.events[index].stretch != stretch):
+        after = self.events[index].stretch if index < len(self.events) else None
+        if stretch is not None and after != stretch:
             self.completed.add(stretch)
 
     def _wait(self, target_ms: int) -> bool:
@@ -233,8 +235,8 @@ class _Player:
             if now >= due:
                 return True
             if polling:
-                self.clock.sleep_until(min(due, now + self.tick))
-                self._progress()
+                self._progress()  # before sleeping, so drawing never delays a cue
+                self.clock.sleep_until(min(due, self.clock.now() + self.tick))
             else:
                 self.clock.sleep_until(due)
 
@@ -252,7 +254,12 @@ class _Player:
             return True
         if command == PAUSE:
             return self._pause()
-        target = self._next_target() if command == NEXT else self._back_target() if command == BACK else None
+        if command == NEXT:
+            target = self._next_target()
+        elif command == BACK:
+            target = self._back_target()
+        else:
+            target = None
         if target is None:
             return False
         self._jump(target)

@@ -31,7 +31,7 @@ def stamp(seconds: float) -> str:
 
 
 def _print(line: str) -> None:
-    print(line, flush=True)  # sys.stdout looked up per call: it may be swapped (live display, tests)
+    print(line, flush=True)  # sys.stdout is looked up per call: tests and views swap it
 
 
 class TextSpeaker:
@@ -89,6 +89,7 @@ def voiced(
     try:
         draft = build_plan(routine, options)  # estimated lengths: which lines there are
         clips.prepare(list(dict.fromkeys(e.text for e in draft.says)), on_render)
-        yield build_plan(routine, options, speech_seconds=clips.seconds), AudioSpeaker(clips, output)
+        plan = build_plan(routine, options, speech_seconds=clips.seconds)
+        yield plan, AudioSpeaker(clips, output)
     finally:
         output.close()

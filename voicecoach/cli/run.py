@@ -50,7 +50,8 @@ def _choose() -> str:
 
 def _rendering(done: int, total: int) -> None:
     if sys.stderr.isatty():
-        sys.stderr.write(f"\rPreparing the voice: {done}/{total} lines" + ("\n" if done == total else ""))
+        end = "\n" if done == total else ""
+        sys.stderr.write(f"\rPreparing the voice: {done}/{total} lines{end}")
         sys.stderr.flush()
 
 
@@ -58,7 +59,7 @@ def _voice(
     stack: ExitStack, routine: Routine, options: PlanOptions, *, voice: str | None,
     volume: float, cache: bool,
 ) -> tuple[Plan | None, Speaker | None]:
-    """The plan timed from real speech and the voice to say it; (None, None) if no sound can play."""
+    """The plan timed from real speech, and the voice; (None, None) if no sound can play."""
     from voicecoach.errors import EngineError
     from voicecoach.speakers import voiced
     from voicecoach.speech import NoAudioOutput
@@ -95,7 +96,8 @@ def _perform(plan: Plan, voice: Speaker | None, clock: Clock) -> PlayReport:
                 return play(plan, speaker_with(TextSpeaker(clock, display.write)), clock,
                             controls=controls, on_progress=display.update)
         minutes = max(1, round(plan.estimated_seconds / 60))
-        typer.echo(f"{plan.title}: about {minutes} min, {_count(len(plan.stretch_names), 'stretch')}.")
+        stretches = _count(len(plan.stretch_names), "stretch")
+        typer.echo(f"{plan.title}: about {minutes} min, {stretches}.")
         return play(plan, speaker_with(TextSpeaker(clock)), clock, controls=controls)
 
 
@@ -150,5 +152,5 @@ def _count(n: int, noun: str) -> str:
 
 
 def _minutes_seconds(seconds: float) -> str:
-    minutes, rest = divmod(int(round(seconds)), 60)
+    minutes, rest = divmod(round(seconds), 60)
     return f"{minutes}:{rest:02d}"
