@@ -166,6 +166,7 @@ class _Player:
         self.cues: list[CueTiming] = []
         self.completed: set[int] = set()
         self.outcome = FINISHED
+        self.ended: float | None = None
 
     # --- the schedule ---------------------------------------------------------------------
 
@@ -196,6 +197,7 @@ class _Player:
                 continue  # moved by a key: wait for the new event instead
             self._complete_before(self.index)
             if self.index == count:
+                self.ended = self.clock.now()
                 self._progress()
                 return
             event = self.events[self.index]
@@ -344,7 +346,7 @@ class _Player:
     # --- the end --------------------------------------------------------------------------
 
     def _report(self) -> PlayReport:
-        now = self.clock.now()
+        now = self.ended if self.ended is not None else self.clock.now()
         position = self.plan.total_ms if self.outcome == FINISHED else self.position_ms()
         return PlayReport(
             plan=self.plan,
