@@ -79,6 +79,15 @@ def hold_windows(plan: Plan, stretch: int) -> list[tuple[Event, Event]]:
     return list(zip(says(plan, "start", stretch), says(plan, "release", stretch), strict=True))
 
 
+def transition_ms(plan: Plan, stretch: int) -> list[int]:
+    """Length of each transition (position cue and the pause after it), one per side."""
+    lengths: dict[str | None, int] = {}
+    for e in plan.events:
+        if e.stretch == stretch and e.role in ("position", "transition"):
+            lengths[e.side] = lengths.get(e.side, 0) + e.duration_ms
+    return list(lengths.values())
+
+
 # --- Generated routines and voices ------------------------------------------------------------
 
 
@@ -195,6 +204,19 @@ def test_a_hold_lasts_exactly_its_seconds_from_start_cue_to_release_whatever_the
             assert {e.role for e in inside if e.kind == "say"} <= {
                 "start", "halfway", "form", "count"
             }
+
+
+@slow
+@given(routine=routines, voice=voices, opts=options)
+def test_every_transition_lasts_its_seconds_whether_or_not_its_cue_fits(
+    routine: Routine, voice: Voice, opts: PlanOptions
+) -> None:
+    plan = build_plan(routine, opts, voice)
+    for index, stretch in enumerate(routine.stretches):
+        expected = ms(routine.transition_for(stretch))
+        if expected == 0:
+            continue
+        assert transition_ms(plan, index) == [expected] * len(stretch.sides_list)
 
 
 @settings(max_examples=40, deadline=None)
@@ -474,15 +496,6 @@ def test_a_hold_override_wins_over_hold_scale():
     plan = build_plan(make_routine(hold(seconds=30)), PlanOptions(hold=20, hold_scale=2), quick)
     start, release = one(hold_windows(plan, 0))
     assert release.start_ms - start.start_ms == 20000
-
-
-def transition_ms(plan: Plan, stretch: int) -> list[int]:
-    """Length of each transition (position cue and the pause after it), one per side."""
-    lengths: dict[str | None, int] = {}
-    for e in plan.events:
-        if e.stretch == stretch and e.role in ("position", "transition"):
-            lengths[e.side] = lengths.get(e.side, 0) + e.duration_ms
-    return list(lengths.values())
 
 
 def test_transitions_come_from_the_routine_the_stretch_or_the_override():
