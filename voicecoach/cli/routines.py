@@ -12,8 +12,9 @@ from voicecoach.plan import DEFAULT_RATE
 
 
 def _clock(seconds: float) -> str:
-    minutes, rest = divmod(seconds, 60)
-    return f"{int(minutes)}:{rest:04.1f}"
+    # Round first: 59.96 s must read 1:00.0, not 0:60.0.
+    minutes, rest = divmod(round(seconds * 10), 600)
+    return f"{minutes}:{rest / 10:04.1f}"
 
 
 def _minutes(seconds: float) -> int:
@@ -66,7 +67,10 @@ def show(name: Name) -> None:
         else:
             work = f"{s.reps} reps every {s.beat:g} s"
         sides = "each side" if s.sides == "each" else "once"
-        typer.echo(f"{i:>2}. {s.name} — {work}, {sides}")
+        own = ""
+        if s.transition is not None and s.transition != routine.transition:
+            own = f", {s.transition:g} s to get into position"
+        typer.echo(f"{i:>2}. {s.name} — {work}, {sides}{own}")
         typer.echo(f"    targets: {', '.join(s.targets)}")
     typer.echo("")
     typer.echo(f"Total: about {_clock(plan.estimated_seconds)} ({_minutes(plan.estimated_seconds)} min)")
