@@ -293,6 +293,17 @@ def test_a_duplicate_top_level_key_after_a_list_names_that_key():
 
 
 @pytest.mark.parametrize(
+    ("text", "where"),
+    [("title: Hips\n[a]: b\n", (2, 1, "")),
+     ("title: Hips\nstretches:\n  - ? [a]\n    : b\n", (3, 7, "stretches[0]"))],
+)
+def test_a_list_as_a_key_is_refused_and_located(text: str, where: tuple):
+    problem = only_problem(text)
+    assert (problem.line, problem.column, problem.field) == where
+    assert "found unhashable key" in problem.message
+
+
+@pytest.mark.parametrize(
     ("replacement", "message"),
     [
         ("hold: 30\n    reps: 10", "give either `hold` (seconds) or `reps`, exactly one of them"),

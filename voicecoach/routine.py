@@ -190,7 +190,11 @@ def _loc_at(node: Any, index: int) -> tuple[Any, ...]:
     """The location (keys and list indexes) of the key or value found at a character index."""
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
+            if not isinstance(key_node, yaml.ScalarNode):  # a list or mapping as a key
+                if _holds(key_node, index) or _holds(value_node, index):
+                    return ()
+                continue
+            key = key_node.value
             if key_node.start_mark.index <= index < key_node.end_mark.index:
                 return (key,)
             if _holds(value_node, index):
