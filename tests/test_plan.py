@@ -207,6 +207,50 @@ def test_a_hold_lasts_exactly_its_seconds_from_start_cue_to_release_whatever_the
 
 
 @slow
+@given(routine=routines, voice=voices)
+def test_halfway_and_3_2_1_land_exactly_on_their_marks_whenever_they_fit(
+    routine: Routine, voice: Voice
+) -> None:
+    plan = build_plan(routine, PlanOptions(), voice)
+    spoken = lambda text: max(1, ms(voice(text)))  # noqa: E731
+    for index, stretch in enumerate(routine.stretches):
+        if stretch.hold is None:
+            continue
+        n = ms(stretch.hold)
+        start_end = spoken(content.start_hold(stretch.hold)) + CUE_GAP_MS
+        countdown = start_end <= n - 3000 and all(spoken(c) + 100 <= 1000 for c in "321")
+        free_until = n - 3000 if countdown else n
+        halfway_fits = start_end <= n // 2 and n // 2 + spoken(content.HALFWAY) + CUE_GAP_MS <= free_until
+        for start, release in hold_windows(plan, index):
+            inside = [e for e in plan.says if start.start_ms < e.start_ms < release.start_ms]
+            counts = [(e.text, e.start_ms - start.start_ms) for e in inside if e.role == "count"]
+            assert counts == ([("3", n - 3000), ("2", n - 2000), ("1", n - 1000)] if countdown else [])
+            halves = [e.start_ms - start.start_ms for e in inside if e.role == "halfway"]
+            if n < 20000:
+                assert halves == []
+            elif halfway_fits:
+                assert halves == [n // 2]
+
+
+@slow
+@given(routine=routines, voice=voices)
+def test_reps_are_counted_on_the_beat_whatever_the_voice(routine: Routine, voice: Voice) -> None:
+    plan = build_plan(routine, PlanOptions(), voice)
+    for index, stretch in enumerate(routine.stretches):
+        if stretch.reps is None:
+            continue
+        beat = ms(stretch.beat)
+        for side in stretch.sides_list:
+            counted = [e for e in says(plan, "rep", index) if e.side == side]
+            first = counted[0].start_ms
+            assert [(e.text, e.start_ms - first) for e in counted] == [
+                (str(k), (k - 1) * beat) for k in range(1, stretch.reps + 1)
+            ]
+            release = one([e for e in says(plan, "release", index) if e.side == side])
+            assert release.start_ms - first == stretch.reps * beat
+
+
+@slow
 @given(routine=routines, voice=voices, opts=options)
 def test_every_transition_lasts_its_seconds_whether_or_not_its_cue_fits(
     routine: Routine, voice: Voice, opts: PlanOptions
