@@ -160,6 +160,16 @@ def test_a_tab_for_indentation_points_at_the_tab():
     assert "'\\t'" in problem.message
 
 
+@pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b"])
+def test_an_unprintable_character_is_located(char: str):
+    text = GOOD.replace("style: static", f"style: st{char}atic")
+    problem = only_problem(text)
+    assert (problem.line, problem.column, problem.field) == (2, 10, "")
+    assert problem.message == (
+        f"not valid routine YAML: unprintable character #x{ord(char):02x} is not allowed"
+    )
+
+
 def test_a_missing_field_points_at_the_stretch_that_lacks_it():
     text = GOOD.replace("    targets: [glutes]\n", "")
     problem = only_problem(text)

@@ -168,7 +168,16 @@ _Loader.add_constructor(
 )
 
 
-def _yaml_problem(error: yaml.YAMLError, root: Any) -> Problem:
+def _yaml_problem(error: yaml.YAMLError, root: Any, text: str) -> Problem:
+    if isinstance(error, yaml.reader.ReaderError):
+        # Found before parsing starts: it carries a character offset, not a line.
+        before = text[: error.position]
+        line = before.count("\n") + 1
+        column = error.position - (before.rfind("\n") + 1) + 1
+        return Problem(
+            line, column, "",
+            f"not valid routine YAML: unprintable character #x{error.character:02x} is not allowed",
+        )
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     problem = getattr(error, "problem", None) or str(error)
     if "could not determine a constructor" in problem:
@@ -284,7 +293,7 @@ def parse_routine(text: str, source: str, default_name: str | None = None) -> Ro
         finally:
             loader.dispose()
     except yaml.YAMLError as error:
-        raise RoutineError(source, [_yaml_problem(error, root)]) from None
+        raise RoutineError(source, [_yaml_problem(error, root, text)]) from None
     except RecursionError:
         raise RoutineError.single(source, f"nested more than {MAX_DEPTH} levels deep") from None
     if data is None:
