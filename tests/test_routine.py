@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pydantic
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from voicecoach.errors import ExitCode, Problem, RoutineError
 from voicecoach.routine import (
@@ -438,3 +440,23 @@ def test_a_routine_can_be_built_from_python_data():
     )
     assert routine.name is None
     assert routine.minimum_seconds() == 35
+
+
+YAML_BITS = list(":-[]{}!&*'\"#\n ?|>%@`,\t0123456789aZ.\\~") + ["\x00", "é", "hold", "reps"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.data())
+def test_any_damaged_file_loads_or_gives_located_problems_never_a_crash(data: st.DataObject):
+    text = GOOD
+    for _ in range(data.draw(st.integers(1, 4))):
+        i = data.draw(st.integers(0, len(text)))
+        j = data.draw(st.integers(i, min(len(text), i + 10)))
+        text = text[:i] + "".join(data.draw(st.lists(st.sampled_from(YAML_BITS), max_size=4))) + text[j:]
+    try:
+        parse_routine(text, "bad.yaml")
+    except RoutineError as error:
+        assert error.problems
+        for problem in error.problems:
+            assert problem.line is not None and problem.line >= 1
+            assert "\n" not in problem.message
