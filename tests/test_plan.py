@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -64,12 +65,12 @@ def one(events: list[Event]) -> Event:
 def assert_contiguous(plan: Plan) -> None:
     """Every event starts where the one before ended; nothing is empty, nothing overlaps."""
     assert plan.events[0].start_ms == 0
-    for before, after in zip(plan.events, plan.events[1:]):
+    for before, after in pairwise(plan.events):
         assert after.start_ms == before.end_ms, (before, after)
     for event in plan.events:
         assert event.duration_ms > 0, event
         assert event.kind in ("say", "pause")
-    for a, b in zip(plan.says, plan.says[1:]):
+    for a, b in pairwise(plan.says):
         assert a.end_ms <= b.start_ms
     assert plan.total_ms == plan.events[-1].end_ms
 
@@ -212,7 +213,10 @@ def test_halfway_and_3_2_1_land_exactly_on_their_marks_whenever_they_fit(
     routine: Routine, voice: Voice
 ) -> None:
     plan = build_plan(routine, PlanOptions(), voice)
-    spoken = lambda text: max(1, ms(voice(text)))  # noqa: E731
+
+    def spoken(text: str) -> int:
+        return max(1, ms(voice(text)))
+
     for index, stretch in enumerate(routine.stretches):
         if stretch.hold is None:
             continue
@@ -220,11 +224,13 @@ def test_halfway_and_3_2_1_land_exactly_on_their_marks_whenever_they_fit(
         start_end = spoken(content.start_hold(stretch.hold)) + CUE_GAP_MS
         countdown = start_end <= n - 3000 and all(spoken(c) + 100 <= 1000 for c in "321")
         free_until = n - 3000 if countdown else n
-        halfway_fits = start_end <= n // 2 and n // 2 + spoken(content.HALFWAY) + CUE_GAP_MS <= free_until
+        halfway_end = n // 2 + spoken(content.HALFWAY) + CUE_GAP_MS
+        halfway_fits = start_end <= n // 2 and halfway_end <= free_until
         for start, release in hold_windows(plan, index):
             inside = [e for e in plan.says if start.start_ms < e.start_ms < release.start_ms]
             counts = [(e.text, e.start_ms - start.start_ms) for e in inside if e.role == "count"]
-            assert counts == ([("3", n - 3000), ("2", n - 2000), ("1", n - 1000)] if countdown else [])
+            marks = [("3", n - 3000), ("2", n - 2000), ("1", n - 1000)]
+            assert counts == (marks if countdown else [])
             halves = [e.start_ms - start.start_ms for e in inside if e.role == "halfway"]
             if n < 20000:
                 assert halves == []
@@ -281,14 +287,15 @@ def test_form_cues_never_lengthen_a_hold(seconds: float, cues: list[str], voice:
 
 
 def test_each_cue_inside_a_hold_is_spoken_in_full_before_the_next():
-    routine = make_routine(hold(seconds=60, cues=["Breathe out.", "Shoulders level.", "Soft knees."]))
+    cues = ["Breathe out.", "Shoulders level.", "Soft knees."]
+    routine = make_routine(hold(seconds=60, cues=cues))
     plan = build_plan(routine, PlanOptions(), quick)
     start, release = one(hold_windows(plan, 0))
     inside = [e for e in plan.says if start.start_ms <= e.start_ms < release.start_ms]
     assert [e.role for e in inside] == [
         "start", "form", "form", "halfway", "form", "count", "count", "count"
     ]
-    for a, b in zip(inside, inside[1:]):
+    for a, b in pairwise(inside):
         assert a.duration_ms == ms(quick(a.text))
         assert b.start_ms >= a.end_ms + CUE_GAP_MS
 
@@ -436,13 +443,11 @@ def test_each_side_does_left_then_switch_transition_and_right_with_the_same_hold
     (l_start, l_release), (r_start, r_release) = hold_windows(plan, 0)
     assert l_release.start_ms - l_start.start_ms == r_release.start_ms - r_start.start_ms == 45000
     offsets = [
-        [e.start_ms - start.start_ms for e in plan.says if start.start_ms <= e.start_ms < release.end_ms]
-        for start, release in hold_windows(plan, 0)
+        [e.start_ms - s.start_ms for e in plan.says if s.start_ms <= e.start_ms < r.end_ms]
+        for s, r in hold_windows(plan, 0)
     ]
     assert offsets[0] == offsets[1]
-    transitions = [e for e in plan.events if e.stretch == 0 and e.role in ("position", "transition")]
-    by_side = {side: sum(e.duration_ms for e in transitions if e.side == side) for side in ("left", "right")}
-    assert by_side == {"left": 7000, "right": 7000}
+    assert transition_ms(plan, 0) == [7000, 7000]
 
 
 def test_each_side_of_a_rep_stretch_gets_the_same_count():

@@ -189,7 +189,8 @@ def test_a_missing_top_level_field_points_at_the_start_of_the_routine():
 @pytest.mark.parametrize(
     ("old", "new", "where", "message"),
     [
-        ("hold: 30", "hold: thirty", (7, 11, "stretches[0].hold"), "Input should be a valid number"),
+        ("hold: 30", "hold: thirty", (7, 11, "stretches[0].hold"),
+         "Input should be a valid number"),
         ("hold: 30", "hold: '30'", (7, 11, "stretches[0].hold"), "Input should be a valid number"),
         ("hold: 30", "hold: yes", (7, 11, "stretches[0].hold"), "Input should be a valid number"),
         ("hold: 30", "hold: .inf", (7, 11, "stretches[0].hold"), "Input should be a finite number"),
@@ -200,7 +201,8 @@ def test_a_missing_top_level_field_points_at_the_start_of_the_routine():
         ("title: Hips", "title: [Hips]", (1, 8, "title"), "Input should be a valid string"),
         ("style: static", "style: stretchy", (2, 8, "style"),
          "Input should be 'dynamic', 'static', 'yoga' or 'mixed'"),
-        ("name: Pigeon", "name: '   '", (4, 11, "stretches[0].name"), "String should match pattern"),
+        ("name: Pigeon", "name: '   '", (4, 11, "stretches[0].name"),
+         "String should match pattern"),
     ],
 )
 def test_a_wrong_type_points_at_the_value(old: str, new: str, where: tuple, message: str):
@@ -452,7 +454,8 @@ def test_any_damaged_file_loads_or_gives_located_problems_never_a_crash(data: st
     for _ in range(data.draw(st.integers(1, 4))):
         i = data.draw(st.integers(0, len(text)))
         j = data.draw(st.integers(i, min(len(text), i + 10)))
-        text = text[:i] + "".join(data.draw(st.lists(st.sampled_from(YAML_BITS), max_size=4))) + text[j:]
+        inserted = "".join(data.draw(st.lists(st.sampled_from(YAML_BITS), max_size=4)))
+        text = text[:i] + inserted + text[j:]
     try:
         parse_routine(text, "bad.yaml")
     except RoutineError as error:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -41,7 +42,7 @@ def test_each_routine_plans_at_every_rate(path: Path, rate: int, insoles: bool):
     plan = build_plan(routine, PlanOptions(insoles=insoles, rate=rate))
     assert plan.says[0].text == content.DISCLAIMER
     assert plan.says[-1].text == (content.INSOLES if insoles else content.COMPLETE)
-    for before, after in zip(plan.events, plan.events[1:]):
+    for before, after in pairwise(plan.events):
         assert after.start_ms == before.end_ms
     assert {e.stretch for e in plan.events} - {None} == set(range(len(routine.stretches)))
 
