@@ -54,7 +54,8 @@ def test_export_writes_the_file_and_says_so(tiny: Path, tmp_path: Path) -> None:
 
 def test_json_reports_each_lines_onset_and_matches_the_plan(tiny: Path, tmp_path: Path) -> None:
     out = tmp_path / "tiny.wav"
-    result = CliRunner().invoke(app, ["export", str(tiny), "-o", str(out), "--json", "--rate", "200"])
+    args = ["export", str(tiny), "-o", str(out), "--json", "--rate", "200"]
+    result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["routine"] == "tiny" and report["sample_rate"] == 22050

@@ -14,7 +14,6 @@ import typer
 from voicecoach.cli import app
 from voicecoach.cli.options import (
     Hold,
-    Json,
     Name,
     NoCache,
     NoInsoles,
@@ -44,7 +43,13 @@ def _progress(enabled: bool) -> Iterator[Callable[[str], Step]]:
         yield lambda label: (lambda done, total: None)
         return
     from rich.console import Console
-    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     bars = Progress(
         TextColumn("{task.description:<16}"), BarColumn(), TaskProgressColumn(),

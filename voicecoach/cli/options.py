@@ -35,7 +35,9 @@ Volume = Annotated[
 ]
 NoCache = Annotated[
     bool,
-    typer.Option("--no-cache", help="Render every line afresh; neither read nor fill the clip cache."),
+    typer.Option(
+        "--no-cache", help="Render every line afresh; neither read nor fill the clip cache."
+    ),
 ]
 
 
