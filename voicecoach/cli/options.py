@@ -23,6 +23,22 @@ Rate = Annotated[
     typer.Option("--rate", min=MIN_RATE, max=MAX_RATE, metavar="WPM", help="Speaking rate, words per minute."),
 ]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+VoiceId = Annotated[
+    str | None,
+    typer.Option(
+        "--voice", metavar="ID",
+        help="Voice to speak with, e.g. en-us or en-us+f3 (see `voicecoach voices`).",
+    ),
+]
+Volume = Annotated[
+    float, typer.Option("--volume", min=0.0, max=1.0, metavar="0..1", help="Loudness, 0 to 1.")
+]
+NoCache = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache", help="Render every line afresh; neither read nor fill the clip cache."
+    ),
+]
 
 
 def plan_options(*, no_insoles: bool, hold: float | None, rate: int = DEFAULT_RATE) -> PlanOptions:
