@@ -237,7 +237,7 @@ class History:
             message = str(error)
             if isinstance(error, sqlite3.OperationalError) and "locked" in message:
                 raise HistoryError(
-                    f"{self.path}: cannot {action}: another voicecoach kept the file busy; try again"
+                    f"{self.path}: cannot {action}: another voicecoach kept it busy; try again"
                 ) from None
             if "not a database" in message or "malformed" in message:
                 raise HistoryError(
@@ -256,13 +256,15 @@ class History:
         with self._guard("open the history"):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(
-                self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                self.path,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,
                 check_same_thread=False,
             )
         try:
             with self._guard("open the history"):
                 conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-                # A read-only look first (one snapshot): a file that is not ours is never written to.
+                # A read-only look first (one snapshot): a file not ours is never written to.
                 conn.execute("BEGIN")
                 try:
                     version = self._version(conn)
@@ -282,7 +284,8 @@ class History:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = sorted(
-            row[0] for row in conn.execute(
+            row[0]
+            for row in conn.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
             )
         )
@@ -358,8 +361,14 @@ class History:
             cursor = conn.execute(
                 "INSERT INTO sessions (routine, title, started_at, utc_offset, total_stretches, "
                 "updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (routine, title, _to_utc_text(started), _offset_minutes(started), total_stretches,
-                 _to_utc_text(started)),
+                (
+                    routine,
+                    title,
+                    _to_utc_text(started),
+                    _offset_minutes(started),
+                    total_stretches,
+                    _to_utc_text(started),
+                ),
             )
             return int(cursor.lastrowid)
 
@@ -384,11 +393,19 @@ class History:
             cursor = conn.execute(
                 "UPDATE sessions SET seconds_done = ?, stretches_completed = ?, outcome = ?, "
                 "updated_at = ?, ended_at = ? WHERE id = ? AND outcome IS NULL",
-                (float(seconds_done), stretches_completed, outcome, now,
-                 now if outcome else None, session_id),
+                (
+                    float(seconds_done),
+                    stretches_completed,
+                    outcome,
+                    now,
+                    now if outcome else None,
+                    session_id,
+                ),
             )
             if cursor.rowcount == 0:
-                found = conn.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone()
+                found = conn.execute(
+                    "SELECT 1 FROM sessions WHERE id = ?", (session_id,)
+                ).fetchone()
                 if found is None:
                     raise ValueError(f"no session {session_id} in {self.path}")
 
@@ -427,7 +444,8 @@ class History:
             "max(started_at) FROM sessions GROUP BY routine"
         )
         latest = {
-            routine: (title, started, offset) for routine, title, started, offset in self._query(
+            routine: (title, started, offset)
+            for routine, title, started, offset in self._query(
                 "SELECT routine, title, started_at, utc_offset FROM sessions AS s WHERE id = "
                 "(SELECT id FROM sessions WHERE routine = s.routine "
                 "ORDER BY started_at DESC, id DESC LIMIT 1)"
@@ -436,10 +454,16 @@ class History:
         totals = []
         for routine, sessions, finished, seconds, _ in rows:
             title, started, offset = latest[routine]
-            totals.append(RoutineTotal(
-                routine, title, int(sessions), int(finished or 0), float(seconds or 0),
-                _from_utc_text(started, offset).date(),
-            ))
+            totals.append(
+                RoutineTotal(
+                    routine,
+                    title,
+                    int(sessions),
+                    int(finished or 0),
+                    float(seconds or 0),
+                    _from_utc_text(started, offset).date(),
+                )
+            )
         return sorted(totals, key=lambda t: (-t.sessions, t.routine))
 
     def days(self) -> dict[date, Day]:
@@ -502,7 +526,8 @@ class Overview:
         """Every day of the calendar's weeks up to today, with its sessions (0 if none)."""
         return [
             self.days.get(day, Day(day, 0, 0.0))
-            for week in calendar_weeks(self.today, self.weeks) for day in week
+            for week in calendar_weeks(self.today, self.weeks)
+            for day in week
             if day <= self.today
         ]
 
@@ -533,7 +558,8 @@ def calendar_lines(
     indent = 4
     header = [" "] * (indent + 2 * weeks + 3)
     labels = [
-        (indent + 2 * w, MONTHS[col[0].month - 1]) for w, col in enumerate(columns)
+        (indent + 2 * w, MONTHS[col[0].month - 1])
+        for w, col in enumerate(columns)
         if w > 0 and col[0].month != columns[w - 1][0].month
     ]
     if not labels or labels[0][0] >= indent + 4:
@@ -541,7 +567,7 @@ def calendar_lines(
     free_from = 0
     for at, label in labels:
         if at >= free_from:
-            header[at:at + len(label)] = label
+            header[at : at + len(label)] = label
             free_from = at + len(label) + 1
     lines = ["".join(header).rstrip()]
     for d, weekday in enumerate(WEEKDAYS):
@@ -560,8 +586,15 @@ class Recorder:
     """Records one run. A history that cannot be written costs one warning, never the run."""
 
     def __init__(
-        self, routine: str, title: str, total_stretches: int, *, started_at: datetime | None = None,
-        path: Path | None = None, now: Clock = local_now, warn: Callable[[str], None] | None = None,
+        self,
+        routine: str,
+        title: str,
+        total_stretches: int,
+        *,
+        started_at: datetime | None = None,
+        path: Path | None = None,
+        now: Clock = local_now,
+        warn: Callable[[str], None] | None = None,
     ) -> None:
         self._warn = warn
         self._history: History | None = None
@@ -604,8 +637,14 @@ class Recorder:
 
 
 def record_session(
-    routine: str, title: str, total_stretches: int, *, started_at: datetime | None = None,
-    path: Path | None = None, now: Clock = local_now, warn: Callable[[str], None] | None = None,
+    routine: str,
+    title: str,
+    total_stretches: int,
+    *,
+    started_at: datetime | None = None,
+    path: Path | None = None,
+    now: Clock = local_now,
+    warn: Callable[[str], None] | None = None,
 ) -> Recorder:
     """Start recording a run (see `Recorder`): call `progress` after each stretch, `finish` once."""
     return Recorder(

@@ -58,5 +58,6 @@ def main() -> None:
 
 # Each module registers its commands on `app`.
 from voicecoach.cli import routines as _routines  # noqa: E402,F401
+from voicecoach.cli import history as _history  # noqa: E402,F401
 
 __all__ = ["app", "main", "ExitCode"]
