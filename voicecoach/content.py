@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 DISCLAIMER = (
-    "Before we begin: this routine is general information, not medical advice, "
-    "and it does not replace advice from your own doctor. "
-    "If you have an injury, get medical advice for yourself before you stretch."
+    "First, a note: this routine is general information, not medical advice, "
+    "and no substitute for your own doctor's advice. "
+    "If you are injured, get medical advice for yourself before you stretch."
 )
 
 INSOLES = (
-    "This routine is based on advice from Enertor, who make running insoles. "
-    "Their insoles are designed by podiatrists and use D3O impact protection "
-    "to absorb shock on every stride. You can find them in Enertor's online shop."
+    "This routine draws on advice from Enertor, makers of running insoles designed by "
+    "podiatrists, with D3O impact protection to absorb shock. "
+    "You can find them in Enertor's online shop."
 )
 
 DEFAULT_SAFETY = "Ease off straight away if you feel any sharp pain."

@@ -1,35 +1,80 @@
-"""Summaries of every routine for `list` and the menu."""
+"""Summaries of every routine for `list` and the menu, cached so that listing starts fast."""
 
 from __future__ import annotations
 
+import json
+import os
+from pathlib import Path
 from typing import Any
 
-from voicecoach import catalog
+from voicecoach import __version__, catalog, paths
 from voicecoach.errors import RoutineError
 
+_SOURCES = ("routine.py", "plan.py", "content.py")  # the code a summary's figures come from
 
-def summaries() -> list[dict[str, Any]]:
-    """One dict per routine: name, title, minutes, when, style, targets, builtin, path."""
+
+def _code_stamp() -> str:
+    here = Path(__file__).parent
+    stamps = [str((here / name).stat().st_mtime_ns) for name in _SOURCES]
+    return "/".join([__version__, *stamps])
+
+
+def _file_stamp(path: Path) -> str:
+    stat = path.stat()
+    return f"{stat.st_size}/{stat.st_mtime_ns}"
+
+
+def summarize(entry: catalog.Entry) -> dict[str, Any]:
+    """Load one routine and describe it; a broken file is described by its first problem."""
     from voicecoach.plan import build_plan
     from voicecoach.routine import load_routine
 
-    rows = []
+    row: dict[str, Any] = {"name": entry.name, "builtin": entry.builtin, "path": str(entry.path)}
+    try:
+        routine = load_routine(entry.path)
+    except RoutineError as error:
+        row["error"] = str(error).splitlines()[0]
+        return row
+    seconds = build_plan(routine).estimated_seconds
+    row.update(
+        title=routine.title,
+        minutes=round(seconds / 60, 1),
+        seconds=seconds,
+        when=routine.when,
+        style=routine.style,
+        targets=routine.targets,
+    )
+    return row
+
+
+def summaries(cache_file: Path | None = None) -> list[dict[str, Any]]:
+    """One dict per routine: name, title, minutes, when, style, targets, builtin, path."""
+    cache_file = cache_file or paths.cache_dir() / "listing.json"
+    try:
+        cache = json.loads(cache_file.read_text(encoding="utf-8"))
+        if cache.get("code") != _code_stamp():
+            cache = {}
+    except (OSError, ValueError, AttributeError):
+        cache = {}
+    known: dict[str, Any] = cache.get("files", {})
+    rows, fresh = [], {}
     for entry in catalog.entries():
-        row: dict[str, Any] = {"name": entry.name, "builtin": entry.builtin, "path": str(entry.path)}
-        try:
-            routine = load_routine(entry.path)
-        except RoutineError as error:
-            row["error"] = str(error).splitlines()[0]
-            rows.append(row)
-            continue
-        seconds = build_plan(routine).estimated_seconds
-        row.update(
-            title=routine.title,
-            minutes=max(1, round(seconds / 60)),
-            seconds=seconds,
-            when=routine.when,
-            style=routine.style,
-            targets=routine.targets,
-        )
+        key, stamp = str(entry.path), _file_stamp(entry.path)
+        cached = known.get(key)
+        row = cached["row"] if cached and cached.get("stamp") == stamp else summarize(entry)
+        row = {**row, "name": entry.name, "builtin": entry.builtin}
+        fresh[key] = {"stamp": stamp, "row": row}
         rows.append(row)
+    if fresh != known:
+        _write_atomically(cache_file, {"code": _code_stamp(), "files": fresh})
     return rows
+
+
+def _write_atomically(path: Path, data: dict[str, Any]) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temp.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(temp, path)
+    except OSError:
+        pass  # a cache that cannot be written only costs speed

@@ -38,7 +38,7 @@ def list_routines(json_output: Json = False) -> None:
             typer.echo(f"{r['name']:<{width}}  cannot be loaded: {r['error']}{mark}")
             continue
         typer.echo(
-            f"{r['name']:<{width}}  {r['minutes']:>3} min  {r['when']:<10}  {r['title']}{mark}"
+            f"{r['name']:<{width}}  {r['minutes']:>4.1f} min  {r['when']:<10}  {r['title']}{mark}"
         )
         typer.echo(f"{'':<{width}}  targets: {', '.join(r['targets'])}")
 
