@@ -360,6 +360,26 @@ def test_a_recorder_records_a_whole_run() -> None:
     assert session.started_at == at(UTC, 2024, 5, 3, 7, 0, 0)
 
 
+def test_a_recorder_can_be_told_progress_at_every_tick_and_writes_only_what_matters() -> None:
+    recorder = record_session("busy-day", "Busy Day", 3, started_at=at(UTC, 2024, 5, 3, 7, 0))
+    assert recorder.session_id is not None
+
+    def stored() -> tuple[float, int]:
+        with open_history() as store:
+            session = store.session(recorder.session_id)
+        return session.seconds_done, session.stretches_completed
+
+    for tenth in range(1, 200):  # 0.1 s to 19.9 s, still in the first stretch
+        recorder.progress(tenth / 10, 0)
+    assert stored() == (15.0, 0)  # one write, when 15 seconds had passed
+    recorder.progress(20.5, 1)
+    assert stored() == (20.5, 1)  # a stretch done: written at once
+    recorder.progress(21.0, 1)
+    assert stored() == (20.5, 1)
+    recorder.finish("finished", 40.0, 3)
+    assert stored() == (40.0, 3)
+
+
 def test_history_errors_are_failures_not_bad_input() -> None:
     assert HistoryError.exit_code == ExitCode.FAILURE
 

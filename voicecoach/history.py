@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 FILE_NAME = "history.sqlite3"
 APPLICATION_ID = 0x56434831  # "VCH1" in the file header: how we know the file is ours
 SCHEMA_VERSION = 1
+PROGRESS_EVERY_S = 15.0  # a Recorder writes progress at least this often, and at each stretch
 BUSY_TIMEOUT_MS = 10_000  # how long a write waits for another process's write to finish
 OUTCOMES = ("finished", "quit", "interrupted")
 Outcome = Literal["finished", "quit", "interrupted"]
@@ -583,7 +584,11 @@ def calendar_lines(
 
 
 class Recorder:
-    """Records one run. A history that cannot be written costs one warning, never the run."""
+    """Records one run. A history that cannot be written costs one warning, never the run.
+
+    `progress` may be called as often as you like (every tick of a display): it writes only when
+    another stretch is done or `PROGRESS_EVERY_S` seconds have passed since the last write.
+    """
 
     def __init__(
         self,
@@ -600,6 +605,7 @@ class Recorder:
         self._history: History | None = None
         self.session_id: int | None = None
         self.problem: HistoryError | None = None
+        self._written = (0.0, 0)  # seconds done and stretches completed, as last written
         try:
             self._history = open_history(path, now)
             self.session_id = self._history.start(routine, title, total_stretches, started_at)
@@ -615,13 +621,18 @@ class Recorder:
             self._warn(f"This session is not being recorded: {error}")
 
     def progress(self, seconds_done: float, stretches_completed: int) -> None:
-        """Record how far the run has got."""
+        """Record how far the run has got (throttled, see the class)."""
         if self._history is None or self.session_id is None:
+            return
+        seconds, stretches = self._written
+        if stretches_completed == stretches and seconds_done - seconds < PROGRESS_EVERY_S:
             return
         try:
             self._history.progress(self.session_id, seconds_done, stretches_completed)
         except HistoryError as error:
             self._fail(error)
+            return
+        self._written = (seconds_done, stretches_completed)
 
     def finish(self, outcome: Outcome, seconds_done: float, stretches_completed: int) -> None:
         """Record how the run ended and close the history."""
