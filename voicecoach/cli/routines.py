@@ -7,8 +7,7 @@ import json
 import typer
 
 from voicecoach.cli import app
-from voicecoach.cli.options import Hold, Json, Name, NoInsoles, Rate, plan_options
-from voicecoach.plan import DEFAULT_RATE
+from voicecoach.cli.options import Hold, Insoles, Json, Name, Rate
 
 
 def _clock(seconds: float) -> str:
@@ -80,16 +79,18 @@ def show(name: Name) -> None:
 def plan(
     name: Name,
     json_output: Json = False,
-    no_insoles: NoInsoles = False,
+    insoles: Insoles = None,
     hold: Hold = None,
-    rate: Rate = DEFAULT_RATE,
+    rate: Rate = None,
 ) -> None:
-    """Print the exact timed script the voice will follow."""
+    """Print the exact timed script the voice will follow (your config file's defaults apply)."""
     from voicecoach import catalog
+    from voicecoach.config import load_config, resolve_options
     from voicecoach.plan import build_plan
 
+    settings = resolve_options(load_config(), insoles=insoles, hold=hold, rate=rate)
     routine = catalog.load(name)
-    script = build_plan(routine, plan_options(no_insoles=no_insoles, hold=hold, rate=rate))
+    script = build_plan(routine, settings.options)
     if json_output:
         typer.echo(json.dumps(script.to_json(), indent=2))
         return
