@@ -44,7 +44,11 @@ VoiceId = Annotated[
     ),
 ]
 Volume = Annotated[
-    float, typer.Option("--volume", min=0.0, max=1.0, metavar="0..1", help="Loudness, 0 to 1.")
+    float | None,
+    typer.Option(
+        "--volume", min=0.0, max=1.0, metavar="0..1",
+        help="Loudness, 0 to 1. [default: config, else 1]", show_default=False,
+    ),
 ]
 NoCache = Annotated[
     bool,
