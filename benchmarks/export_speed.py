@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,7 +63,7 @@ def timed_export(routine: Routine, cache: ClipCache, target: Path) -> tuple[floa
     return time.perf_counter() - start, plan
 
 
-def peak_mib(fn) -> float:  # noqa: ANN001
+def peak_mib(fn: Callable[[], object]) -> float:
     tracemalloc.start()
     tracemalloc.reset_peak()
     fn()
@@ -100,8 +101,8 @@ def main() -> int:
             rows.append((routine.name, audio, cold, warm, baseline, size))
             cache = ClipCache(synth, folder=clips)
             peaks[routine.name] = (
-                peak_mib(lambda: export_wav(plan, cache, target)),
-                peak_mib(lambda: export_wav(quiet, cache, target)),
+                peak_mib(lambda p=plan, c=cache, t=target: export_wav(p, c, t)),
+                peak_mib(lambda p=quiet, c=cache, t=target: export_wav(p, c, t)),
             )
             target.unlink()
 
@@ -113,10 +114,10 @@ def main() -> int:
         print(f"{name:<24} {clock(audio):>8}  {cold:6.2f} s {audio / cold:6.0f}x  "
               f"{warm:6.2f} s {audio / warm:6.0f}x  {baseline:6.2f} s {audio / baseline:6.0f}x")
     print("peak Python memory during the export (tracemalloc):")
-    for name, audio, *_, size in rows:
+    for name, *_, size in rows:
         export_peak, silence_peak = peaks[name]
-        print(f"  {name:<24} export {export_peak:5.2f} MiB   baseline silence {silence_peak:5.2f} MiB"
-              f"   file {size / 2**20:7.1f} MiB")
+        print(f"  {name:<24} export {export_peak:5.2f} MiB   "
+              f"baseline silence {silence_peak:5.2f} MiB   file {size / 2**20:7.1f} MiB")
     print(f"process peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
     warm_speed = min(audio / warm for _, audio, _, warm, _, _ in rows)
     growth = peaks[rows[1][0]][0] / peaks[rows[0][0]][0]

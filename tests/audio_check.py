@@ -14,7 +14,9 @@ FRAME_SECONDS = 0.02
 THRESHOLD_DBFS = -40.0
 
 
-def tone(seconds: float, amplitude: int = 8000, hz: float = 441.0, rate: int = SAMPLE_RATE) -> bytes:
+def tone(
+    seconds: float, amplitude: int = 8000, hz: float = 441.0, rate: int = SAMPLE_RATE
+) -> bytes:
     """A sine tone as 16-bit PCM bytes (built from whole periods when they fit: fast)."""
     n = int(round(seconds * rate))
     period = rate / hz
@@ -23,14 +25,17 @@ def tone(seconds: float, amplitude: int = 8000, hz: float = 441.0, rate: int = S
                                    for i in range(int(period))]))
         whole, rest = divmod(n, int(period))
         return one * whole + one[: 2 * rest]
-    return to_bytes(array("h", [int(amplitude * math.sin(2 * math.pi * hz * i / rate)) for i in range(n)]))
+    points = [int(amplitude * math.sin(2 * math.pi * hz * i / rate)) for i in range(n)]
+    return to_bytes(array("h", points))
 
 
 def silence(seconds: float, rate: int = SAMPLE_RATE) -> bytes:
     return bytes(2 * int(round(seconds * rate)))
 
 
-def frame_dbfs(frames: bytes, rate: int = SAMPLE_RATE, frame_seconds: float = FRAME_SECONDS) -> list[float]:
+def frame_dbfs(
+    frames: bytes, rate: int = SAMPLE_RATE, frame_seconds: float = FRAME_SECONDS
+) -> list[float]:
     """RMS level of each frame in dBFS (-inf for digital silence)."""
     values = samples(frames)
     size = int(rate * frame_seconds)

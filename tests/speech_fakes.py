@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from tests.audio_check import tone
 from voicecoach.errors import EngineError
 from voicecoach.speech.clip import SAMPLE_RATE, Clip
-from tests.audio_check import tone
 
 
 class FakeSynthesizer:

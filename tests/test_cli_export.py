@@ -54,7 +54,8 @@ def test_export_writes_the_file_and_says_so(tiny: Path, tmp_path: Path) -> None:
 
 def test_json_reports_each_lines_onset_and_matches_the_plan(tiny: Path, tmp_path: Path) -> None:
     out = tmp_path / "tiny.wav"
-    result = CliRunner().invoke(app, ["export", str(tiny), "-o", str(out), "--json", "--rate", "200"])
+    args = ["export", str(tiny), "-o", str(out), "--json", "--rate", "200"]
+    result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["routine"] == "tiny" and report["sample_rate"] == 22050
@@ -155,3 +156,19 @@ def test_export_as_a_real_subprocess_prints_only_json(tiny: Path, tmp_path: Path
     assert report["file"] == str(out)
     assert done.stderr == ""  # not a terminal: no progress bar
     assert out.is_file()
+
+
+def test_export_takes_its_defaults_from_the_config_file_and_flags_win(
+    tiny: Path, tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    assert runner.invoke(app, ["config", "set", "insoles", "false"]).exit_code == 0
+    assert runner.invoke(app, ["config", "set", "rate", "200"]).exit_code == 0
+
+    def lines(*flags: str) -> list[str]:
+        result = runner.invoke(app, ["export", str(tiny), "-o", str(tmp_path / "t.wav"), "--json", *flags])
+        assert result.exit_code == 0, result.output
+        return [cue["role"] for cue in json.loads(result.output)["cues"]]
+
+    assert "insoles" not in lines()
+    assert lines("--insoles")[-1] == "insoles"

@@ -58,7 +58,8 @@ def test_a_shipped_routine_exports_with_every_line_and_pause_in_place(
     result = export_wav(plan, cache, tmp_path / "busy-day.wav")
     _check_against_plan(tmp_path / "busy-day.wav", plan, cue_sound_from=0.9)
     assert result.frames == sample_at(plan.total_ms, SAMPLE_RATE)
-    assert [c.sample for c in result.cues] == [sample_at(e.start_ms, SAMPLE_RATE) for e in plan.says]
+    onsets = [sample_at(e.start_ms, SAMPLE_RATE) for e in plan.says]
+    assert [c.sample for c in result.cues] == onsets
     assert [c.event.text for c in result.cues] == [e.text for e in plan.says]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["busy-day.wav"]
 
@@ -147,7 +148,9 @@ def _plan(events: list[Event]) -> Plan:
 
 def test_a_line_longer_than_its_slot_is_cut_and_faded(tmp_path: Path) -> None:
     cache = ClipCache(FakeSynthesizer(seconds_per_word=1.0))  # "one two" lasts 2 s
-    plan = _plan([Event("say", 0, 500, "count", "one two"), Event("say", 500, 300, "count", "three")])
+    plan = _plan(
+        [Event("say", 0, 500, "count", "one two"), Event("say", 500, 300, "count", "three")]
+    )
     result = export_wav(plan, cache, tmp_path / "cut.wav")
     frames, rate = read_pcm(tmp_path / "cut.wav")
     assert len(frames) // 2 == sample_at(800, rate)
@@ -178,11 +181,17 @@ def test_every_line_starts_at_the_exact_sample_of_its_time(
 
 @pytest.mark.parametrize(
     ("name", "message"),
-    [("out.mp3", "ending in .wav"), ("missing/out.wav", "does not exist"), ("folder.wav", "is a folder")],
+    [
+        ("out.mp3", "ending in .wav"),
+        ("missing/out.wav", "does not exist"),
+        ("folder.wav", "is a folder"),
+    ],
 )
 def test_a_bad_target_is_refused_before_anything_is_written(
     tmp_path: Path, name: str, message: str
 ) -> None:
     (tmp_path / "folder.wav").mkdir()
     with pytest.raises(UsageError, match=message):
-        export_wav(_plan([Event("pause", 0, 10, "gap")]), ClipCache(FakeSynthesizer()), tmp_path / name)
+        export_wav(
+            _plan([Event("pause", 0, 10, "gap")]), ClipCache(FakeSynthesizer()), tmp_path / name
+        )

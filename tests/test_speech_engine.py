@@ -6,13 +6,14 @@ import json
 import math
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from tests.audio_check import frame_dbfs, loud_frames
 from voicecoach.cli import app
-from voicecoach.errors import UsageError
+from voicecoach.errors import EngineError, UsageError
 from voicecoach.speech import SAMPLE_RATE, Synthesizer, Voice, list_voices, resolve_voice
 from voicecoach.speech.clip import samples
 
@@ -137,3 +138,24 @@ def test_voices_json_as_a_real_subprocess() -> None:
     rows = json.loads(done.stdout)
     assert {"id": "gmw/en-us", "name": "English (America)", "languages": ["en-us"]} in rows
     assert len(rows) > 100
+
+
+def test_missing_espeak_data_is_an_engine_error_not_an_exit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import espeakng_loader
+
+    from voicecoach.speech.engine import _load_embedded_espeak
+
+    monkeypatch.setattr(espeakng_loader, "get_data_path", lambda: str(tmp_path))
+    with pytest.raises(EngineError, match="eSpeak NG data is incomplete"):
+        _load_embedded_espeak()
+
+
+def test_a_missing_engine_package_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    from voicecoach.speech.engine import _load_embedded_espeak
+
+    monkeypatch.setitem(sys.modules, "espeakng_loader", None)
+    monkeypatch.setattr(sys, "platform", "linux")
+    with pytest.raises(EngineError, match=r"pip install espeakng-loader"):
+        _load_embedded_espeak()

@@ -10,9 +10,15 @@ from pathlib import Path
 import pytest
 
 from tests.audio_check import tone
-from voicecoach.speech import AudioSpeaker, Clip, ClipCache, NoAudioOutput, ProcessOutput
-from voicecoach.speech import open_audio_output
 from tests.speech_fakes import FakeSynthesizer
+from voicecoach.speech import (
+    AudioSpeaker,
+    Clip,
+    ClipCache,
+    NoAudioOutput,
+    ProcessOutput,
+    open_audio_output,
+)
 
 
 def _player(folder: Path, name: str, script: str) -> Path:
@@ -47,7 +53,9 @@ def test_a_player_that_fails_means_no_audio_device(bin_dir: Path) -> None:
         open_audio_output()
     assert time.monotonic() - start < 0.5
     message = str(error.value)
-    assert message == "no audio device (aplay: aplay: main:831: audio open error: No such file or directory)"
+    assert message == (
+        "no audio device (aplay: aplay: main:831: audio open error: No such file or directory)"
+    )
     assert "\n" not in message
 
 

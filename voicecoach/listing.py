@@ -10,7 +10,7 @@ from typing import Any
 from voicecoach import __version__, catalog, paths
 from voicecoach.errors import RoutineError
 
-_SOURCES = ("routine.py", "plan.py", "content.py")  # the code a summary's figures come from
+_SOURCES = ("routine.py", "plan.py", "content.py", "listing.py")  # the code behind a summary
 
 
 def _code_stamp() -> str:

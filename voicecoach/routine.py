@@ -168,15 +168,57 @@ _Loader.add_constructor(
 )
 
 
-def _yaml_problem(error: yaml.YAMLError) -> Problem:
+def _yaml_problem(error: yaml.YAMLError, root: Any, text: str) -> Problem:
+    if isinstance(error, yaml.reader.ReaderError):
+        # Found before parsing starts: it carries a character offset, not a line.
+        before = text[: error.position]
+        line = before.count("\n") + 1
+        column = error.position - (before.rfind("\n") + 1) + 1
+        return Problem(
+            line, column, "",
+            f"not valid routine YAML: unprintable character #x{error.character:02x} is not allowed",
+        )
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     problem = getattr(error, "problem", None) or str(error)
     if "could not determine a constructor" in problem:
         tag = problem.split("tag", 1)[-1].strip()
         problem = f"unsupported YAML tag {tag}: tags that build objects are never run"
+    context, context_mark = getattr(error, "context", None), getattr(error, "context_mark", None)
+    if context and context_mark is not None and mark is not None and context_mark.line != mark.line:
+        # An unclosed quote or bracket is found lines later: say where it was opened.
+        problem += f" ({context} that starts on line {context_mark.line + 1})"
     line = mark.line + 1 if mark is not None else None
     column = mark.column + 1 if mark is not None else None
-    return Problem(line, column, "", f"not valid routine YAML: {problem}")
+    # Errors met while building values (a tag, a duplicate key) come after the whole file
+    # was read, so the field they sit in can be named.
+    field = _field_path(_loc_at(root, mark.index)) if root is not None and mark else ""
+    return Problem(line, column, field, f"not valid routine YAML: {problem}")
+
+
+def _loc_at(node: Any, index: int) -> tuple[Any, ...]:
+    """The location (keys and list indexes) of the key or value found at a character index."""
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):  # a list or mapping as a key
+                if _holds(key_node, index) or _holds(value_node, index):
+                    return ()
+                continue
+            key = key_node.value
+            if key_node.start_mark.index <= index < key_node.end_mark.index:
+                return (key,)
+            if _holds(value_node, index):
+                return (key, *_loc_at(value_node, index))
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            if _holds(item, index):
+                return (i, *_loc_at(item, index))
+    return ()
+
+
+def _holds(node: Any, index: int) -> bool:
+    # A block ends where the next key begins, so its end mark is not inside it.
+    start, end = node.start_mark.index, node.end_mark.index
+    return start <= index < end or index == start
 
 
 def _field_path(loc: tuple[Any, ...]) -> str:
@@ -242,6 +284,7 @@ def _validation_problems(error: ValidationError, root: Any) -> list[Problem]:
 
 def parse_routine(text: str, source: str, default_name: str | None = None) -> Routine:
     """Validate a routine's YAML text; every problem found is reported in one RoutineError."""
+    root = None
     try:
         loader = _Loader(text)
         try:
@@ -250,7 +293,7 @@ def parse_routine(text: str, source: str, default_name: str | None = None) -> Ro
         finally:
             loader.dispose()
     except yaml.YAMLError as error:
-        raise RoutineError(source, [_yaml_problem(error)]) from None
+        raise RoutineError(source, [_yaml_problem(error, root, text)]) from None
     except RecursionError:
         raise RoutineError.single(source, f"nested more than {MAX_DEPTH} levels deep") from None
     if data is None:

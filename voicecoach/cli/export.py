@@ -12,19 +12,8 @@ from typing import Annotated
 import typer
 
 from voicecoach.cli import app
-from voicecoach.cli.options import (
-    Hold,
-    Json,
-    Name,
-    NoCache,
-    NoInsoles,
-    Rate,
-    VoiceId,
-    Volume,
-    plan_options,
-)
+from voicecoach.cli.options import Hold, Insoles, Name, NoCache, Rate, VoiceId, Volume
 from voicecoach.errors import ExitCode
-from voicecoach.plan import DEFAULT_RATE
 
 Output = Annotated[
     Path,
@@ -44,7 +33,13 @@ def _progress(enabled: bool) -> Iterator[Callable[[str], Step]]:
         yield lambda label: (lambda done, total: None)
         return
     from rich.console import Console
-    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     bars = Progress(
         TextColumn("{task.description:<16}"), BarColumn(), TaskProgressColumn(),
@@ -68,11 +63,11 @@ def _clock(seconds: float) -> str:
 def export(
     name: Name,
     output: Output,
-    no_insoles: NoInsoles = False,
+    insoles: Insoles = None,
     hold: Hold = None,
     voice: VoiceId = None,
-    rate: Rate = DEFAULT_RATE,
-    volume: Volume = 1.0,
+    rate: Rate = None,
+    volume: Volume = None,
     no_cache: NoCache = False,
     json_output: Annotated[
         bool, typer.Option("--json", help="Print JSON: the file, its length and each line's onset.")
@@ -80,15 +75,20 @@ def export(
 ) -> None:
     """Write a routine as one WAV file (lines at their exact times, pauses as silence)."""
     from voicecoach import catalog
+    from voicecoach.config import load_config, resolve_options
     from voicecoach.export import check_target, export_wav
     from voicecoach.plan import build_plan
     from voicecoach.speech import ClipCache, Synthesizer
 
     check_target(output)  # before any rendering: a wrong name fails at once
     routine = catalog.load(name)
-    options = plan_options(no_insoles=no_insoles, hold=hold, rate=rate)
+    settings = resolve_options(
+        load_config(), insoles=insoles, hold=hold, rate=rate, voice=voice, volume=volume
+    )
+    options = settings.options
     try:
-        cache = ClipCache(Synthesizer(voice=voice, rate=rate, volume=volume), enabled=not no_cache)
+        synthesizer = Synthesizer(voice=settings.voice, rate=options.rate, volume=settings.volume)
+        cache = ClipCache(synthesizer, enabled=not no_cache)
         with _progress(sys.stderr.isatty()) as task:
             draft = build_plan(routine, options)  # estimated lengths: which lines there are
             cache.prepare([e.text for e in draft.says], task("Rendering speech"))

@@ -14,13 +14,26 @@ Name = Annotated[
 NoInsoles = Annotated[
     bool, typer.Option("--no-insoles", help="Leave out the closing mention of the insoles.")
 ]
+Insoles = Annotated[
+    bool | None,
+    typer.Option(
+        "--insoles/--no-insoles",
+        help="Say, or leave out, the closing mention of the insoles. "
+        "[default: config, else say it]",
+        show_default=False,
+    ),
+]
 Hold = Annotated[
     float | None,
     typer.Option("--hold", min=5, max=600, metavar="SECONDS", help="Hold every static stretch this long."),
 ]
 Rate = Annotated[
-    int,
-    typer.Option("--rate", min=MIN_RATE, max=MAX_RATE, metavar="WPM", help="Speaking rate, words per minute."),
+    int | None,
+    typer.Option(
+        "--rate", min=MIN_RATE, max=MAX_RATE, metavar="WPM",
+        help=f"Speaking rate, words per minute. [default: config, else {DEFAULT_RATE}]",
+        show_default=False,
+    ),
 ]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 VoiceId = Annotated[
@@ -31,11 +44,17 @@ VoiceId = Annotated[
     ),
 ]
 Volume = Annotated[
-    float, typer.Option("--volume", min=0.0, max=1.0, metavar="0..1", help="Loudness, 0 to 1.")
+    float | None,
+    typer.Option(
+        "--volume", min=0.0, max=1.0, metavar="0..1",
+        help="Loudness, 0 to 1. [default: config, else 1]", show_default=False,
+    ),
 ]
 NoCache = Annotated[
     bool,
-    typer.Option("--no-cache", help="Render every line afresh; neither read nor fill the clip cache."),
+    typer.Option(
+        "--no-cache", help="Render every line afresh; neither read nor fill the clip cache."
+    ),
 ]
 
 

@@ -266,7 +266,9 @@ class Synthesizer:
 
     def __init__(self, voice: str | None = None, rate: int = DEFAULT_RATE, volume: float = 1.0):
         if not MIN_RATE <= rate <= MAX_RATE:
-            raise UsageError(f"rate {rate} is out of range ({MIN_RATE} to {MAX_RATE} words a minute)")
+            raise UsageError(
+                f"rate {rate} is out of range ({MIN_RATE} to {MAX_RATE} words a minute)"
+            )
         if not 0.0 <= volume <= 1.0:
             raise UsageError(f"volume {volume:g} is out of range (0 to 1)")
         self._host = _Host.get()
