@@ -131,6 +131,56 @@ def test_an_unknown_routine_is_bad_input() -> None:
     assert result.stderr.startswith("Error: no-such-routine: no routine of that name (known: ")
 
 
+def test_every_run_is_kept_in_the_history(fake_clock: FakeClock, tiny: Path) -> None:
+    from voicecoach.history import open_history
+
+    result = invoke("run", "tiny", "--text")
+
+    assert result.exit_code == 0, result.output
+    history = open_history()
+    (session,) = history.recent()
+    history.close()
+    assert (session.routine, session.title, session.outcome) == ("tiny", "Tiny test", "finished")
+    assert (session.stretches_completed, session.total_stretches) == (1, 1)
+    assert session.seconds_done == pytest.approx(fake_clock.elapsed, abs=0.001)
+
+
+def test_a_stopped_run_is_kept_as_interrupted_with_how_far_it_got(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from voicecoach import catalog
+    from voicecoach.history import open_history
+
+    plan = build_plan(catalog.load("busy-day"))
+    second = next(e for e in plan.says if e.role == "name" and e.stretch == 2)
+    monkeypatch.setattr(clocks, "MonotonicClock", lambda: FakeClock(interrupt_at=second.at + 1))
+
+    result = invoke("run", "busy-day", "--text")
+
+    assert result.exit_code == 130
+    history = open_history()
+    (session,) = history.recent()
+    history.close()
+    assert (session.outcome, session.stretches_completed) == ("interrupted", 2)
+    assert session.seconds_done == pytest.approx(second.at + 1, abs=0.001)
+
+
+def test_the_config_file_sets_defaults_and_flags_win(
+    fake_clock: FakeClock, tiny: Path, voicecoach_home: Path
+) -> None:
+    (voicecoach_home / "config.yaml").write_text("insoles: false\nhold_scale: 2\n")
+
+    from_config = invoke("run", "tiny", "--text")
+    flags = invoke("run", "tiny", "--text", "--insoles", "--hold", "7")
+
+    assert from_config.exit_code == 0, from_config.output
+    assert "Hold for 10 seconds." in from_config.stdout
+    assert "Enertor" not in from_config.stdout
+    assert flags.exit_code == 0, flags.output
+    assert "Hold for 7 seconds." in flags.stdout
+    assert "Enertor" in flags.stdout
+
+
 # --- the menu ---------------------------------------------------------------------------------
 
 
@@ -304,6 +354,7 @@ def test_run_has_help_for_every_option() -> None:
 
     assert result.exit_code == 0
     assert "Usage: voicecoach run [OPTIONS] [NAME]" in result.stdout
+    assert "--insoles / --no-insoles" in result.stdout
     keys = "space pauses and resumes, n skips to the next stretch, b goes back, q quits"
     assert keys in " ".join(result.stdout.split())
     options = ["--text", "--no-insoles", "--hold", "--rate", "--voice", "--volume", "--no-cache"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 if TYPE_CHECKING:
     from voicecoach.clock import Clock
@@ -18,7 +18,10 @@ if TYPE_CHECKING:
     from voicecoach.speakers import Speaker
 
 PAUSE, NEXT, BACK, QUIT = "pause", "next", "back", "quit"
-FINISHED, QUITTED, INTERRUPTED = "finished", "quit", "interrupted"
+Outcome = Literal["finished", "quit", "interrupted"]
+FINISHED: Outcome = "finished"
+QUITTED: Outcome = "quit"
+INTERRUPTED: Outcome = "interrupted"
 TICK = 0.1  # seconds between looks at the keys (and display updates) while waiting
 BACK_RESTART_MS = 10_000  # `back` this far into a stretch restarts it rather than going back one
 
@@ -38,6 +41,7 @@ class Progress:
     plan: Plan
     position_ms: int  # on the plan's timeline
     paused: bool = False
+    stretches_completed: int = 0
 
     @property
     def index(self) -> int:
@@ -67,7 +71,7 @@ class PlayReport:
     """How a run went: every cue's timing, and how far it got."""
 
     plan: Plan
-    outcome: str  # "finished", "quit" or "interrupted"
+    outcome: Outcome
     cues: tuple[CueTiming, ...]
     position_ms: int  # how far along the plan's timeline it got
     stretches_completed: int
@@ -165,7 +169,7 @@ class _Player:
         self.paused_seconds = 0.0
         self.cues: list[CueTiming] = []
         self.completed: set[int] = set()
-        self.outcome = FINISHED
+        self.outcome: Outcome = FINISHED
         self.ended: float | None = None
 
     # --- the schedule ---------------------------------------------------------------------
@@ -244,7 +248,9 @@ class _Player:
 
     def _progress(self) -> None:
         if self.on_progress is not None:
-            self.on_progress(Progress(self.plan, self.position_ms(), self.paused_at is not None))
+            self.on_progress(Progress(
+                self.plan, self.position_ms(), self.paused_at is not None, len(self.completed)
+            ))
 
     # --- keys -----------------------------------------------------------------------------
 

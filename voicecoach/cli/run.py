@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from voicecoach.cli import app
-from voicecoach.cli.options import Hold, NoCache, NoInsoles, Rate, VoiceId, Volume, plan_options
+from voicecoach.cli.options import Hold, Insoles, NoCache, Rate, VoiceId, Volume
 from voicecoach.errors import ExitCode
-from voicecoach.plan import DEFAULT_RATE
 
 if TYPE_CHECKING:
     from voicecoach.clock import Clock
+    from voicecoach.history import Recorder
     from voicecoach.plan import Plan, PlanOptions
-    from voicecoach.player import PlayReport
+    from voicecoach.player import PlayReport, Progress
     from voicecoach.routine import Routine
     from voicecoach.speakers import Speaker
 
@@ -79,7 +79,7 @@ def _voice(
         raise typer.Exit(ExitCode.FAILURE) from None
 
 
-def _perform(plan: Plan, voice: Speaker | None, clock: Clock) -> PlayReport:
+def _perform(plan: Plan, voice: Speaker | None, clock: Clock, recorder: Recorder) -> PlayReport:
     """Play `plan`: a live view when stdout is a terminal, keys when stdin is one."""
     from voicecoach.keys import terminal_keys
     from voicecoach.player import play
@@ -88,53 +88,72 @@ def _perform(plan: Plan, voice: Speaker | None, clock: Clock) -> PlayReport:
     def speaker_with(captions: Speaker) -> Speaker:
         return captions if voice is None else SpeakerGroup(voice, captions)
 
+    def record(progress: Progress) -> None:
+        recorder.progress(progress.position_ms / 1000, progress.stretches_completed)
+
     with terminal_keys() as controls:
         if sys.stdout.isatty():
             from voicecoach.display import LiveDisplay
 
             with LiveDisplay(plan, keys=controls is not None) as display:
+
+                def show(progress: Progress) -> None:
+                    display.update(progress)
+                    record(progress)
+
                 return play(plan, speaker_with(TextSpeaker(clock, display.write)), clock,
-                            controls=controls, on_progress=display.update)
+                            controls=controls, on_progress=show)
         minutes = max(1, round(plan.estimated_seconds / 60))
         stretches = _count(len(plan.stretch_names), "stretch")
         typer.echo(f"{plan.title}: about {minutes} min, {stretches}.")
-        return play(plan, speaker_with(TextSpeaker(clock)), clock, controls=controls)
+        return play(plan, speaker_with(TextSpeaker(clock)), clock, controls=controls,
+                    on_progress=record)
 
 
 @app.command()
 def run(
     name: OptionalName = None,
     text: Text = False,
-    no_insoles: NoInsoles = False,
+    insoles: Insoles = None,
     hold: Hold = None,
     voice: VoiceId = None,
-    rate: Rate = DEFAULT_RATE,
-    volume: Volume = 1.0,
+    rate: Rate = None,
+    volume: Volume = None,
     no_cache: NoCache = False,
 ) -> None:
     """Speak a routine, every cue on time, hands-free.
 
     With no NAME, pick one from a numbered menu. Where there is no audio output the cues are
     printed instead. Keys in a terminal (none are needed): space pauses and resumes, n skips to
-    the next stretch, b goes back, q quits; Ctrl-C stops.
+    the next stretch, b goes back, q quits; Ctrl-C stops. Every run is kept in your history.
     """
     from voicecoach import catalog
     from voicecoach import clock as clocks
+    from voicecoach.config import load_config, resolve_options
+    from voicecoach.history import record_session
     from voicecoach.plan import build_plan
 
+    report = None
     try:
         routine = catalog.load(name if name is not None else _choose())
-        options = plan_options(no_insoles=no_insoles, hold=hold, rate=rate)
+        settings = resolve_options(
+            load_config(), insoles=insoles, hold=hold, rate=rate, voice=voice, volume=volume
+        )
         with ExitStack() as stack:
             plan, speaker = (None, None) if text else _voice(
-                stack, routine, options, voice=voice, volume=volume, cache=not no_cache
+                stack, routine, settings.options, voice=settings.voice, volume=settings.volume,
+                cache=not no_cache,
             )
             if plan is None:
-                plan = build_plan(routine, options)
-            report = _perform(plan, speaker, clocks.MonotonicClock())
+                plan = build_plan(routine, settings.options)
+            recorder = record_session(plan.routine, plan.title, len(plan.stretch_names),
+                                      warn=_stderr)
+            report = _perform(plan, speaker, clocks.MonotonicClock(), recorder)
+            recorder.finish(report.outcome, report.seconds_done, report.stretches_completed)
     except KeyboardInterrupt:
-        _stderr("\nStopped before the routine began.")
-        raise typer.Exit(ExitCode.INTERRUPTED) from None
+        if report is None:
+            _stderr("\nStopped before the routine began.")
+            raise typer.Exit(ExitCode.INTERRUPTED) from None
 
     if report.finished:
         typer.echo(
