@@ -84,6 +84,22 @@ def test_every_line_starts_on_its_planned_millisecond() -> None:
     assert report.seconds_done == plan.total_ms / 1000
 
 
+def test_a_plan_begun_by_the_caller_goes_on_from_the_callers_start() -> None:
+    plan = build_plan(catalog.load("busy-day"))
+    clock = FakeClock()
+    start = clock.now()
+    clock.advance(3.0)  # the caller said the first line, then spent 3 s preparing the rest
+    speaker = RecordingSpeaker(clock)
+
+    report = play(plan, speaker, clock, started=(start, 1))
+
+    assert report.finished
+    assert speaker.texts == [text for _, text in says(plan)][1:]  # the first is not said twice
+    for (at, _), (index, _) in zip(speaker.said, says(plan)[1:], strict=True):
+        assert at == pytest.approx(plan.events[index].start_ms / 1000, abs=EXACT)
+    assert report.elapsed == pytest.approx(plan.total_ms / 1000, abs=EXACT)
+
+
 @pytest.mark.parametrize("name", SHIPPED)
 @pytest.mark.parametrize("hold", [None, 45.0])
 def test_holds_last_exactly_their_length_while_lines_take_their_time(

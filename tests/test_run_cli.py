@@ -237,10 +237,22 @@ def test_voice_speaks_every_line_on_the_plan_timed_from_it(
     voice = RecordingSpeaker(fake_clock)
     asked = {}
 
+    class FakeVoice:
+        speaker = voice
+
+        def begin(self, draft, clock):  # noqa: ANN001, ANN202
+            start = clock.now()
+            voice.say(draft.events[0].text)
+            return start
+
+        def timed(self, routine, options, draft):  # noqa: ANN001, ANN202
+            asked.update(insoles=options.insoles)
+            return build_plan(routine, options, speech_seconds=lambda text: 2.0)
+
     @contextmanager
-    def voiced(routine, options, **kwargs):  # noqa: ANN001, ANN003, ANN202
-        asked.update(kwargs, rate=options.rate, insoles=options.insoles)
-        yield build_plan(routine, options, speech_seconds=lambda text: 2.0), voice
+    def voiced(**kwargs):  # noqa: ANN003, ANN202
+        asked.update(kwargs)
+        yield FakeVoice()
         asked["closed"] = True
 
     monkeypatch.setattr(speakers, "voiced", voiced)
@@ -257,6 +269,32 @@ def test_voice_speaks_every_line_on_the_plan_timed_from_it(
     printed = [STAMPED.sub("", line) for line in result.stdout.splitlines() if STAMPED.match(line)]
     assert printed == voice.texts  # captions too
     assert result.stderr == ""
+
+
+def test_the_first_line_plays_before_the_rest_of_the_voice_is_rendered(
+    monkeypatch: pytest.MonkeyPatch, fake_clock: FakeClock, tiny: Path
+) -> None:
+    from tests.speech_fakes import FakeSynthesizer
+    from voicecoach import speech
+
+    synthesizer = FakeSynthesizer(seconds_per_word=0.5)
+    output = RecordingOutput(fake_clock)
+    rendered_before: list[int] = []
+    plays = output.play
+
+    def play(clip: object) -> None:
+        rendered_before.append(len(synthesizer.rendered))
+        plays(clip)
+
+    output.play = play  # type: ignore[method-assign]
+    monkeypatch.setattr(speech, "Synthesizer", lambda **kw: synthesizer)
+    monkeypatch.setattr(speech, "open_audio_output", lambda: output)
+
+    result = invoke("run", "tiny", "--no-cache")
+
+    assert result.exit_code == 0, result.output
+    assert rendered_before[0] == 1  # the disclaimer alone was ready when the voice began
+    assert rendered_before[1] == len(set(synthesizer.rendered)) > 1
 
 
 def test_speaking_plays_each_rendered_clip_on_a_timeline_made_from_them(

@@ -138,9 +138,14 @@ def play(
     controls: Controls | None = None,
     on_progress: Callable[[Progress], None] | None = None,
     tick: float = TICK,
+    started: tuple[float, int] | None = None,
 ) -> PlayReport:
-    """Speak `plan` through `speaker` on time; Ctrl-C silences the speaker and ends the run."""
-    return _Player(plan, speaker, clock, controls, on_progress, tick).run()
+    """Speak `plan` through `speaker` on time; Ctrl-C silences the speaker and ends the run.
+
+    `started=(start, n)`: the caller already began the plan at clock time `start` by saying its
+    first `n` events itself (e.g. the disclaimer while the rest of the voice was prepared)."""
+    player = _Player(plan, speaker, clock, controls, on_progress, tick)
+    return player.run(started)
 
 
 class _Player:
@@ -182,8 +187,13 @@ class _Player:
         position = round((now - self.start - self.shift) * 1000)
         return max(0, min(self.plan.total_ms, position))
 
-    def run(self) -> PlayReport:
+    def run(self, started: tuple[float, int] | None = None) -> PlayReport:
         self.start = self.clock.now()
+        if started is not None:
+            self.start, self.index = started
+            if self.index > 0:
+                self.sounding = self.last_started = self.index - 1
+                self.cues.append(CueTiming(self.index - 1, self.events[self.index - 1].text, 0.0, 0.0))
         try:
             self._loop()
         except KeyboardInterrupt:

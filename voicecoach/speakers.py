@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from voicecoach.clock import Clock
     from voicecoach.plan import Plan, PlanOptions
     from voicecoach.routine import Routine
+    from voicecoach.speech import AudioOutput, ClipCache
 
 
 class Speaker(Protocol):
@@ -68,28 +69,46 @@ class SpeakerGroup:
 
 
 
+class Voice:
+    """The engine's rendered clips and an audio output: the real voice for `run`."""
+
+    def __init__(self, clips: ClipCache, output: AudioOutput) -> None:
+        from voicecoach.speech import AudioSpeaker
+
+        self.clips = clips
+        self.speaker = AudioSpeaker(clips, output)
+
+    def begin(self, draft: Plan, clock: Clock) -> float:
+        """Render and start the first line at once (the disclaimer); returns when it started.
+
+        The rest is rendered while it plays (`timed`), so the first word comes quickly even
+        when no line is cached yet."""
+        first = draft.events[0].text
+        self.clips.prepare([first])
+        start = clock.now()
+        self.speaker.say(first)
+        return start
+
+    def timed(self, routine: Routine, options: PlanOptions, draft: Plan) -> Plan:
+        """Render every line of `draft` and time the plan from the clips' measured lengths."""
+        from voicecoach.plan import build_plan
+
+        self.clips.prepare(e.text for e in draft.says)
+        return build_plan(routine, options, speech_seconds=self.clips.seconds)
+
+
 @contextmanager
 def voiced(
-    routine: Routine,
-    options: PlanOptions,
-    *,
-    voice: str | None = None,
-    volume: float = 1.0,
-    cache: bool = True,
-    on_render: Callable[[int, int], None] | None = None,
-) -> Iterator[tuple[Plan, Speaker]]:
-    """Start the speech engine, find an audio output and render every line; yields the plan,
-    timed from the rendered clips, and the voice to say it. Raises EngineError when the engine
-    cannot start and NoAudioOutput when nothing here can play sound (both before rendering)."""
-    from voicecoach.plan import build_plan
-    from voicecoach.speech import AudioSpeaker, ClipCache, Synthesizer, open_audio_output
+    *, rate: int, voice: str | None = None, volume: float = 1.0, cache: bool = True
+) -> Iterator[Voice]:
+    """Start the speech engine and find an audio output; closes the output afterwards.
+    Raises EngineError when the engine cannot start and NoAudioOutput when nothing here can
+    play sound."""
+    from voicecoach.speech import ClipCache, Synthesizer, open_audio_output
 
-    clips = ClipCache(Synthesizer(voice=voice, rate=options.rate, volume=volume), enabled=cache)
+    clips = ClipCache(Synthesizer(voice=voice, rate=rate, volume=volume), enabled=cache)
     output = open_audio_output()
     try:
-        draft = build_plan(routine, options)  # estimated lengths: which lines there are
-        clips.prepare(list(dict.fromkeys(e.text for e in draft.says)), on_render)
-        plan = build_plan(routine, options, speech_seconds=clips.seconds)
-        yield plan, AudioSpeaker(clips, output)
+        yield Voice(clips, output)
     finally:
         output.close()

@@ -13,12 +13,13 @@ from voicecoach.cli.options import Hold, Insoles, NoCache, Rate, VoiceId, Volume
 from voicecoach.errors import ExitCode
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from voicecoach.clock import Clock
     from voicecoach.history import Recorder
-    from voicecoach.plan import Plan, PlanOptions
+    from voicecoach.plan import Plan
     from voicecoach.player import PlayReport, Progress
-    from voicecoach.routine import Routine
-    from voicecoach.speakers import Speaker
+    from voicecoach.speakers import Voice
 
 Text = Annotated[
     bool, typer.Option("--text", help="Print the cues in real time instead of speaking them.")
@@ -48,30 +49,20 @@ def _choose() -> str:
     return menu.choose_routine(listing.summaries(), sys.stdin.readline, write)["path"]
 
 
-def _rendering(done: int, total: int) -> None:
-    if sys.stderr.isatty():
-        end = "\n" if done == total else ""
-        sys.stderr.write(f"\rPreparing the voice: {done}/{total} lines{end}")
-        sys.stderr.flush()
-
-
 def _voice(
-    stack: ExitStack, routine: Routine, options: PlanOptions, *, voice: str | None,
-    volume: float, cache: bool,
-) -> tuple[Plan | None, Speaker | None]:
-    """The plan timed from real speech, and the voice; (None, None) if no sound can play."""
+    stack: ExitStack, *, rate: int, voice: str | None, volume: float, cache: bool
+) -> Voice | None:
+    """The engine and an audio output to speak through; None if no sound can play here."""
     from voicecoach.errors import EngineError
     from voicecoach.speakers import voiced
     from voicecoach.speech import NoAudioOutput
 
     try:
-        return stack.enter_context(
-            voiced(routine, options, voice=voice, volume=volume, cache=cache, on_render=_rendering)
-        )
+        return stack.enter_context(voiced(rate=rate, voice=voice, volume=volume, cache=cache))
     except NoAudioOutput as error:
         reason = str(error)
         _stderr(f"{reason[:1].upper()}{reason[1:]}; printing the cues instead.")
-        return None, None
+        return None
     except EngineError as error:
         for line in str(error).splitlines():
             _stderr(f"Error: {line}")
@@ -79,35 +70,48 @@ def _voice(
         raise typer.Exit(ExitCode.FAILURE) from None
 
 
-def _perform(plan: Plan, voice: Speaker | None, clock: Clock, recorder: Recorder) -> PlayReport:
-    """Play `plan`: a live view when stdout is a terminal, keys when stdin is one."""
+def _perform(
+    draft: Plan, voice: Voice | None, clock: Clock, recorder: Recorder,
+    timed: Callable[[], Plan],
+) -> PlayReport:
+    """Play the routine: a live view when stdout is a terminal, keys when stdin is one.
+
+    With a voice, the first line starts as soon as it is rendered and the rest of the plan,
+    timed from the rendered clips (`timed`), is prepared while it plays."""
     from voicecoach.keys import terminal_keys
     from voicecoach.player import play
     from voicecoach.speakers import SpeakerGroup, TextSpeaker
 
-    def speaker_with(captions: Speaker) -> Speaker:
-        return captions if voice is None else SpeakerGroup(voice, captions)
-
     def record(progress: Progress) -> None:
         recorder.progress(progress.position_ms / 1000, progress.stretches_completed)
 
-    with terminal_keys() as controls:
+    with terminal_keys() as controls, ExitStack() as stack:
+        display = None
         if sys.stdout.isatty():
             from voicecoach.display import LiveDisplay
 
-            with LiveDisplay(plan, keys=controls is not None) as display:
+            display = stack.enter_context(LiveDisplay(draft, keys=controls is not None))
+            captions = TextSpeaker(clock, display.write)
+        else:
+            minutes = max(1, round(draft.estimated_seconds / 60))
+            stretches = _count(len(draft.stretch_names), "stretch")
+            typer.echo(f"{draft.title}: about {minutes} min, {stretches}.")
+            captions = TextSpeaker(clock)
 
-                def show(progress: Progress) -> None:
-                    display.update(progress)
-                    record(progress)
+        def show(progress: Progress) -> None:
+            if display is not None:
+                display.update(progress)
+            record(progress)
 
-                return play(plan, speaker_with(TextSpeaker(clock, display.write)), clock,
-                            controls=controls, on_progress=show)
-        minutes = max(1, round(plan.estimated_seconds / 60))
-        stretches = _count(len(plan.stretch_names), "stretch")
-        typer.echo(f"{plan.title}: about {minutes} min, {stretches}.")
-        return play(plan, speaker_with(TextSpeaker(clock)), clock, controls=controls,
-                    on_progress=record)
+        if voice is None:
+            return play(draft, captions, clock, controls=controls, on_progress=show)
+        speaker = SpeakerGroup(voice.speaker, captions)
+        start = voice.begin(draft, clock)
+        captions.say(draft.events[0].text)
+        plan = timed()
+        if display is not None:
+            display.plan = plan
+        return play(plan, speaker, clock, controls=controls, on_progress=show, started=(start, 1))
 
 
 @app.command()
@@ -133,25 +137,33 @@ def run(
     from voicecoach.history import record_session
     from voicecoach.plan import build_plan
 
-    report = None
+    report = recorder = None
     try:
         routine = catalog.load(name if name is not None else _choose())
         settings = resolve_options(
             load_config(), insoles=insoles, hold=hold, rate=rate, voice=voice, volume=volume
         )
+        options = settings.options
         with ExitStack() as stack:
-            plan, speaker = (None, None) if text else _voice(
-                stack, routine, settings.options, voice=settings.voice, volume=settings.volume,
+            speech = None if text else _voice(
+                stack, rate=options.rate, voice=settings.voice, volume=settings.volume,
                 cache=not no_cache,
             )
-            if plan is None:
-                plan = build_plan(routine, settings.options)
+            plan = build_plan(routine, options)
             recorder = record_session(plan.routine, plan.title, len(plan.stretch_names),
                                       warn=_stderr)
-            report = _perform(plan, speaker, clocks.MonotonicClock(), recorder)
+
+            def timed() -> Plan:
+                assert speech is not None
+                return speech.timed(routine, options, plan)
+
+            report = _perform(plan, speech, clocks.MonotonicClock(), recorder, timed)
+            plan = report.plan
             recorder.finish(report.outcome, report.seconds_done, report.stretches_completed)
     except KeyboardInterrupt:
         if report is None:
+            if recorder is not None:
+                recorder.finish("interrupted", 0.0, 0)
             _stderr("\nStopped before the routine began.")
             raise typer.Exit(ExitCode.INTERRUPTED) from None
 
