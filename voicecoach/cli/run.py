@@ -137,6 +137,10 @@ def run(
     from voicecoach.history import record_session
     from voicecoach.plan import build_plan
 
+    if not text:
+        from voicecoach.speech import warm_up
+
+        warm_up()  # the engine starts while the routine and config load
     report = recorder = None
     try:
         routine = catalog.load(name if name is not None else _choose())

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from voicecoach.speech.cache import ClipCache, clips_dir
 from voicecoach.speech.clip import SAMPLE_RATE, Clip
-from voicecoach.speech.engine import Synthesizer, Voice, list_voices, resolve_voice
+from voicecoach.speech.engine import Synthesizer, Voice, list_voices, resolve_voice, warm_up
 from voicecoach.speech.output import (
     AudioOutput,
     AudioSpeaker,
@@ -28,6 +28,7 @@ __all__ = [
     "Voice",
     "clips_dir",
     "list_voices",
+    "warm_up",
     "open_audio_output",
     "resolve_voice",
 ]

@@ -229,6 +229,20 @@ class _Host:
         return target
 
 
+def warm_up() -> None:
+    """Start the engine in the background, so that it is ready by the time it is needed.
+
+    Failures are not reported here: the next real use starts it again and raises them."""
+
+    def start() -> None:
+        try:
+            _Host.get()
+        except Exception:  # reported by the next `_Host.get()`, which tries again
+            pass
+
+    threading.Thread(target=start, name="voicecoach-engine-start", daemon=True).start()
+
+
 def list_voices() -> list[Voice]:
     """The voices the engine offers, sorted by id."""
     return sorted(_Host.get().voices, key=lambda v: v.id)
