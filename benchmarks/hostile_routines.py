@@ -38,6 +38,8 @@ def cases() -> dict[str, str]:
         "stretches over the limit": "title: T\nstyle: static\nstretches:\n" + STRETCH * 700,
         "values over the node limit": "title: T\n" + "".join(f"k{i}: v\n" for i in range(10**5)),
         "one 1 MiB line": "title: " + "x" * (MAX_FILE_BYTES - 20) + "\n",
+        "1 MiB of blank lines, then bad syntax": "\n" * (MAX_FILE_BYTES - 10) + "a: [\n",
+        "200 KiB of comments, then bad syntax": "# comment\n" * 20_000 + "a: [\n",
         "nesting 10,000 deep": "a: " + "[" * 10_000 + "]" * 10_000 + "\n",
     }
 

@@ -193,8 +193,8 @@ def test_list_marks_your_routines_and_warns_of_a_name_clash(
     result = invoke("list")
     assert result.exit_code == 0
     assert result.stderr == (
-        f"Warning: 2 routines are named 'busy-day' (built-in {builtin / 'busy-day.yaml'} and "
-        f"yours {folder / 'busy-day.yaml'}); rename yours, or give a path instead of the name\n"
+        f"Warning: busy-day: two routines share this name (built-in {builtin / 'busy-day.yaml'} "
+        f"and yours {folder / 'busy-day.yaml'}); rename yours, or give a path\n"
     )
     assert [line.split()[0] for line in result.stdout.splitlines() if "(yours)" in line] == [
         "busy-day", "mine"
@@ -214,7 +214,7 @@ def test_a_clashing_name_is_an_error_not_a_silent_choice(
     (folder / "busy-day.yml").write_text(ROUTINE)
     result = invoke("plan", "busy-day")
     assert result.exit_code == 2
-    assert result.stderr.startswith("Error: busy-day: 2 routines are named 'busy-day'")
+    assert result.stderr.startswith("Error: busy-day: two routines share this name (built-in")
     assert invoke("plan", str(folder / "busy-day.yml")).exit_code == 0
 
 

@@ -121,7 +121,8 @@ def test_too_many_values_is_reported_where_the_limit_is_crossed(
     _, result = corpus_run
     # The mapping, `title`, `Hips`, `targets` and its list: the 10,001st value is item 9,995.
     column = len("targets: [") + len("glutes, ") * 9995 + 1
-    assert f"{too_many_values}:2:{column}: not valid YAML: more than 10,000 values" in result.stdout
+    located = f"{too_many_values}:2:{column}: not valid routine YAML: more than 10,000 values"
+    assert located in result.stdout
 
 
 @pytest.mark.parametrize("path", GOOD, ids=lambda p: p.name)
@@ -152,6 +153,9 @@ def test_python_tags_would_act_if_built_but_never_are(
     assert (tmp_path / made).exists()
     # ...while the command only reports the tag and creates nothing.
     cwd, result = corpus_run
-    located = f"{CORPUS / 'bad' / name}:2:8: unsupported YAML tag !!python/object/apply"
+    located = (
+        f"{CORPUS / 'bad' / name}:2:8: title: not valid routine YAML: "
+        "unsupported YAML tag '!!python/object/apply"
+    )
     assert located in result.stdout
     assert not (cwd / made).exists()

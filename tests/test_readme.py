@@ -16,12 +16,26 @@ def _blocks(language: str) -> list[str]:
     return re.findall(rf"```{language}\n(.*?)```", README, flags=re.S)
 
 
+def _is_config(block: str) -> bool:
+    return block.startswith("# ") and block.splitlines()[0].endswith("config.yaml")
+
+
 def test_every_yaml_example_in_the_readme_is_a_valid_routine() -> None:
-    examples = _blocks("yaml")
+    examples = [block for block in _blocks("yaml") if not _is_config(block)]
     assert examples, "the README shows the routine format"
     for text in examples:
         routine = parse_routine(text, "README.md", default_name="example")
         assert build_plan(routine).estimated_seconds > 0
+
+
+def test_the_config_file_example_in_the_readme_is_valid(tmp_path: Path) -> None:
+    from voicecoach.config import DEFAULTS, load_config
+
+    (example,) = [block for block in _blocks("yaml") if _is_config(block)]
+    path = tmp_path / "config.yaml"
+    path.write_text(example, encoding="utf-8")
+    config = load_config(path)
+    assert all(getattr(config, key) is not None for key in DEFAULTS), "it shows every key"
 
 
 def test_ci_runs_exactly_the_readme_test_command() -> None:

@@ -51,14 +51,17 @@ def test_every_problem_is_reported_in_file_order() -> None:
         "    instructions: !!python/object/apply:os.system [ls]\n"  # line 13: a tag
     )
     assert _lines(text) == [
-        "r.yaml:2:1: duplicate key 'title' (first given on line 1); only the last one would count",
+        "r.yaml:2:1: title: not valid routine YAML: duplicate key 'title' "
+        "(first given on line 1); only the last one would count",
         "r.yaml:3:8: style: should be 'dynamic', 'static', 'yoga' or 'mixed', "
         "not the text 'pilates'",
         "r.yaml:4:1: colour: unknown field; the fields are: "
         "name, title, summary, when, style, transition, rest, stretches",
         "r.yaml:8:11: stretches[0].hold: must be at most 600 seconds (10 minutes), not 601",
-        "r.yaml:11:14: aliases (*name) are not allowed in routine files",
-        "r.yaml:13:19: unsupported YAML tag !!python/object/apply:os.system: "
+        "r.yaml:11:14: stretches[1].targets: not valid routine YAML: "
+        "aliases (*name) are not allowed",
+        "r.yaml:13:19: stretches[1].instructions: not valid routine YAML: "
+        "unsupported YAML tag '!!python/object/apply:os.system': "
         "tags that build objects are never run",
     ]
 
@@ -121,14 +124,14 @@ def test_an_alias_bomb_is_reported_once_and_never_expanded() -> None:
     lines += [f"{k}: &{k} [{', '.join(['*' + chr(ord(k) - 1)] * 10)}]" for k in "bcdefghijk"]
     problems = [p for p in _problems("\n".join(lines)) if "alias" in p.message]
     assert [(p.line, p.column, p.message) for p in problems] == [
-        (2, 8, "aliases (*name) are not allowed in routine files (99 more after this one)")
+        (2, 8, "not valid routine YAML: aliases (*name) are not allowed (99 more after this one)")
     ]
 
 
 def test_a_control_character_is_located() -> None:
     [problem] = _problems("title: Hips\nstyle: st\x00atic\n")
     assert (problem.line, problem.column) == (2, 10)
-    assert problem.message == "control character #x0000 is not allowed in a YAML file"
+    assert problem.message == "not valid routine YAML: unprintable character #x00 is not allowed"
 
 
 def test_a_control_character_after_wide_characters_is_located() -> None:
@@ -187,7 +190,7 @@ def test_the_number_of_values_is_bounded() -> None:
     # Values: the mapping, `title`, `Hips`, then two per line: the 10,001st is line 5000's value.
     assert (problem.line, problem.column) == (5000, len("key4998: ") + 1)
     assert problem.message == (
-        "not valid YAML: more than 10,000 values (keys, list items, text, numbers); "
+        "not valid routine YAML: more than 10,000 values (keys, list items, text, numbers); "
         "a routine needs far fewer"
     )
 
@@ -235,3 +238,20 @@ def test_a_control_character_after_wide_characters_is_located_without_libyaml(
     monkeypatch.setattr(routine_module, "_LibyamlEvents", None)
     [problem] = _problems("title: Hanches étirées 🧘\x07\n")
     assert (problem.line, problem.column) == (1, 25)
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "message"),
+    [
+        ("\n" * 300_000 + "a: [\n", (300_002, 1), "did not find expected node content"),
+        ("# " + "é🧘" * 100_000 + "\nt: a\x07b\n", (2, 5), "unprintable character #x07"),
+        ("# " + "x" * 300_000 + "\nt: \ud800\n", (2, 4), "unprintable character #xd800"),
+    ],
+    ids=["syntax", "control-character-after-wide-ones", "lone-surrogate"],
+)
+def test_a_long_file_that_cannot_be_parsed_is_still_located(
+    text: str, where: tuple[int, int], message: str
+) -> None:
+    [problem] = _problems(text)
+    assert (problem.line, problem.column) == where
+    assert message in problem.message

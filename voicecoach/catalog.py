@@ -52,11 +52,9 @@ def describe_clash(name: str, group: list[Entry]) -> str:
     where = " and ".join(
         f"{'built-in' if e.builtin else 'yours'} {e.path}" for e in group
     )
-    rename = "rename yours" if any(e.builtin for e in group) else "rename one of them"
-    return (
-        f"{len(group)} routines are named {name!r} ({where}); {rename}, "
-        "or give a path instead of the name"
-    )
+    count = {2: "two", 3: "three"}.get(len(group), str(len(group)))
+    rename = "rename yours" if any(e.builtin for e in group) else "rename one"
+    return f"{count} routines share this name ({where}); {rename}, or give a path"
 
 
 def looks_like_path(name: str) -> bool:

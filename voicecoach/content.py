@@ -24,7 +24,7 @@ COMPLETE = "Routine complete. Well done."
 
 
 def introduce(title: str, minutes: int) -> str:
-    return f"{title}. About {minutes} minutes. Let's start."
+    return f"{title}. About {_count(minutes, 'minute')}. Let's start."
 
 
 def announce(name: str, side: str | None) -> str:
@@ -42,11 +42,15 @@ def start_hold(seconds: float) -> str:
 
 
 def start_reps(reps: int) -> str:
-    return f"{reps} reps, with me."
+    return f"{_count(reps, 'rep')}, with me."
 
 
 def preview(name: str) -> str:
     return f"Rest. Next up: {name}."
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _number(seconds: float) -> str:

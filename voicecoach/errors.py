@@ -67,3 +67,15 @@ class EngineError(VoicecoachError):
     """The speech engine could not start or render."""
 
     exit_code = ExitCode.FAILURE
+
+
+class ConfigError(VoicecoachError):
+    """The config file cannot be used, or a `config set` value is wrong."""
+
+    exit_code = ExitCode.BAD_INPUT
+
+
+class HistoryError(VoicecoachError):
+    """The session history file cannot be opened, read or written."""
+
+    exit_code = ExitCode.FAILURE

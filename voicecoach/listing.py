@@ -10,7 +10,7 @@ from typing import Any
 from voicecoach import __version__, catalog, paths
 from voicecoach.errors import RoutineError
 
-_SOURCES = ("routine.py", "plan.py", "content.py")  # the code a summary's figures come from
+_SOURCES = ("routine.py", "plan.py", "content.py", "listing.py")  # the code behind a summary
 
 
 def _code_stamp() -> str:
@@ -88,6 +88,6 @@ def _write_atomically(path: Path, data: dict[str, Any]) -> None:
 def clash_warnings() -> list[str]:
     """One line per name that several routine files claim (running it by name would fail)."""
     return [
-        f"Warning: {catalog.describe_clash(name, group)}"
+        f"Warning: {name}: {catalog.describe_clash(name, group)}"
         for name, group in catalog.clashes(catalog.entries()).items()
     ]

@@ -6,6 +6,7 @@ start cue to its release cue, whatever the cues inside it. Nothing here does I/O
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections.abc import Callable
@@ -135,7 +136,7 @@ class _Builder:
         self._speech = speech_seconds
         self._durations: dict[str, int] = {}
         self.says: list[Event] = []
-        self.sections: list[_Section] = []
+        self.sections: list[_Section] = []  # they tile the timeline, in order
         self.t = 0
         self.stretch: int | None = None
         self.side: str | None = None
@@ -184,11 +185,11 @@ class _Builder:
 
     def events(self) -> tuple[Event, ...]:
         says = sorted(self.says, key=lambda e: e.start_ms)
+        section_starts = [s.start_ms for s in self.sections]
         out: list[Event] = []
         t = 0
         for i, say in enumerate(says):
-            if say.start_ms > t:
-                out.append(self._pause(t, say.start_ms))
+            out.extend(self._pauses(t, say.start_ms, section_starts))
             next_start = says[i + 1].start_ms if i + 1 < len(says) else None
             if next_start is not None and say.end_ms > next_start:
                 # Too slow a voice for the beat: the line is cut where the next one begins.
@@ -198,13 +199,20 @@ class _Builder:
             t = say.end_ms
         return tuple(out)  # the gap after the last line is not part of the routine
 
-    def _pause(self, start: int, end: int) -> Event:
-        section = next(
-            (s for s in reversed(self.sections) if s.start_ms <= start < s.end_ms), None
-        )
-        if section is None:
-            return Event("pause", start, end - start, "gap")
-        return Event("pause", start, end - start, section.role, "", section.stretch, section.side)
+    def _pauses(self, start: int, end: int, section_starts: list[int]) -> list[Event]:
+        """The silence from `start` to `end`, one pause per section it crosses (so a silent
+        transition stays a transition instead of joining the gap before it)."""
+        pauses = []
+        i = max(0, bisect.bisect_right(section_starts, start) - 1)
+        while i < len(self.sections) and self.sections[i].start_ms < end:
+            section = self.sections[i]
+            lo, hi = max(start, section.start_ms), min(end, section.end_ms)
+            if lo < hi:
+                pauses.append(
+                    Event("pause", lo, hi - lo, section.role, "", section.stretch, section.side)
+                )
+            i += 1
+        return pauses
 
 
 def _hold_cues(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from pathlib import Path
@@ -205,10 +206,27 @@ _VALUE_TAG = _YAML_TAG + "value"
 # e.g. `2001-13-45` (a date with month 13) or `!!int abc`.
 _VALUE_ERRORS = (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError)
 
+try:  # libyaml parses about ten times faster than PyYAML's own parser: a 1 MiB file stays quick
+    from yaml._yaml import CParser as _LibyamlEvents
+except ImportError:  # PyYAML built without libyaml
+    _LibyamlEvents = None
+# What libyaml cannot parse is parsed again by PyYAML, whose messages say more (what was
+# found instead, and where an unclosed bracket or quote was opened), unless the text is so
+# long that PyYAML's slower parser would keep the user waiting.
+_LIBYAML_FAILURES = (
+    yaml.scanner.ScannerError, yaml.parser.ParserError, yaml.reader.ReaderError,
+    UnicodeEncodeError,
+)
+_REPARSE_CHARS = 256 * 1024
+
 
 def _tag_name(tag: str | None) -> str:
     tag = tag or "?"
     return "!!" + tag.removeprefix(_YAML_TAG) if tag.startswith(_YAML_TAG) else tag
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _located(mark: Any, field: str, message: str) -> Problem:
@@ -217,24 +235,14 @@ def _located(mark: Any, field: str, message: str) -> Problem:
     return Problem(mark.line + 1, mark.column + 1, field, message)
 
 
-try:  # libyaml parses about ten times faster than PyYAML's own parser: a 1 MiB file stays quick
-    from yaml._yaml import CParser as _LibyamlEvents
-except ImportError:  # PyYAML built without libyaml
-    _LibyamlEvents = None
-
-
-def _events(text: str) -> Any:
-    """A source of YAML parse events for `text` (libyaml's when PyYAML has it)."""
-    return _LibyamlEvents(text) if _LibyamlEvents is not None else yaml.SafeLoader(text)
-
-
 class _Loader(yaml.composer.Composer, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
     """Safe loading that collects problems instead of stopping at the first one it can survive.
 
     Aliases, merge keys, duplicate keys, unknown tags and values that cannot be built are each
-    reported and loading goes on; nesting is bounded. Nodes already reported are remembered so
-    the model's checks do not report them a second time. Only the parse events come from the
-    parser: building nodes and values is always done here, by PyYAML's safe constructor.
+    noted (with their place) and loading goes on; nesting and the number of values are bounded.
+    Nodes already reported are remembered so the model's checks do not report them again. Only
+    the parse events come from the parser: nodes and values are always built here, by PyYAML's
+    safe constructor.
     """
 
     def __init__(self, events: Any) -> None:
@@ -244,7 +252,7 @@ class _Loader(yaml.composer.Composer, yaml.constructor.SafeConstructor, yaml.res
         self._events = events
         self._depth = 0
         self._nodes = 0
-        self.problems: list[Problem] = []
+        self.notes: list[tuple[Any, str]] = []  # (mark, message)
         self.reported: dict[int, Any] = {}  # id -> node; holding the node keeps its id unique
         self._aliases: list[Any] = []
 
@@ -260,18 +268,23 @@ class _Loader(yaml.composer.Composer, yaml.constructor.SafeConstructor, yaml.res
     def dispose(self) -> None:
         self._events.dispose()
 
-    def found(self) -> list[Problem]:
-        """Every problem met so far; aliases are reported once, where the first one is."""
-        if not self._aliases:
-            return list(self.problems)
-        more = len(self._aliases) - 1
-        message = "aliases (*name) are not allowed in routine files" + (
-            f" ({more} more after this one)" if more else ""
-        )
-        return self.problems + [_located(self._aliases[0], "", message)]
+    def problems(self, root: Any) -> list[Problem]:
+        """Every problem noted, each with the field it sits in; aliases once, at the first."""
+        notes = list(self.notes)
+        if self._aliases:
+            more = len(self._aliases) - 1
+            notes.append((self._aliases[0], "aliases (*name) are not allowed" + (
+                f" ({more} more after this one)" if more else ""
+            )))
+        notes.sort(key=lambda note: note[0].index)
+        # Naming a field walks the tree: only for the problems that can be shown (see _sorted).
+        return [
+            _located(mark, _field_at(root, mark) if i <= MAX_PROBLEMS else "", message)
+            for i, (mark, message) in enumerate(notes)
+        ]
 
-    def _report(self, node: Any, mark: Any, message: str) -> None:
-        self.problems.append(_located(mark, "", message))
+    def _note(self, node: Any, mark: Any, message: str) -> None:
+        self.notes.append((mark, message))
         if node is not None:
             self.reported[id(node)] = node
 
@@ -309,9 +322,9 @@ class _Loader(yaml.composer.Composer, yaml.constructor.SafeConstructor, yaml.res
             return super().construct_object(node, deep=deep)
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark or node.start_mark
-            self._report(node, mark, f"not valid YAML: {error.problem or error.context}")
+            self._note(node, mark, str(error.problem or error.context))
         except _VALUE_ERRORS:
-            self._report(
+            self._note(
                 node, node.start_mark,
                 f"{_tag_name(node.tag)} value {_shorten(str(node.value))!r} cannot be read; "
                 "put it in quotes if it is text",
@@ -324,9 +337,9 @@ class _Loader(yaml.composer.Composer, yaml.constructor.SafeConstructor, yaml.res
     def construct_undefined(self, node: Any) -> Any:
         if node.tag == _VALUE_TAG and isinstance(node, yaml.ScalarNode):
             return self.construct_scalar(node)  # a lone `=` is text (PyYAML cannot build it)
-        self._report(
+        self._note(
             node, node.start_mark,
-            f"unsupported YAML tag {_tag_name(node.tag)}: tags that build objects are never run",
+            f"unsupported YAML tag {_tag_name(node.tag)!r}: tags that build objects are never run",
         )
         return None
 
@@ -336,9 +349,9 @@ class _Loader(yaml.composer.Composer, yaml.constructor.SafeConstructor, yaml.res
             first: dict[Any, Any] = {}
             for key_node, value_node in node.value:
                 if key_node.tag == _MERGE_TAG:
-                    self._report(
+                    self._note(
                         value_node, key_node.start_mark,
-                        "merge keys (<<) are not allowed in routine files; write the fields out",
+                        "merge keys (<<) are not allowed; write the fields out",
                     )
                     continue
                 kept.append((key_node, value_node))
@@ -350,7 +363,7 @@ class _Loader(yaml.composer.Composer, yaml.constructor.SafeConstructor, yaml.res
                 except TypeError:  # an unhashable key: PyYAML reports it below
                     continue
                 if earlier is not key_node:
-                    self._report(
+                    self._note(
                         None, key_node.start_mark,
                         f"duplicate key {_shorten(str(key))!r} (first given on line "
                         f"{earlier.start_mark.line + 1}); only the last one would count",
@@ -363,8 +376,35 @@ _Loader.add_constructor(None, _Loader.construct_undefined)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _Loader.construct_mapping)
 
 
-def _shorten(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _loc_at(node: Any, index: int) -> tuple[Any, ...]:
+    """The location (keys and list indexes) of the key or value found at a character index."""
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):  # a list or mapping as a key
+                if _holds(key_node, index) or _holds(value_node, index):
+                    return ()
+                continue
+            key = key_node.value
+            if key_node.start_mark.index <= index < key_node.end_mark.index:
+                return (key,)
+            if _holds(value_node, index):
+                return (key, *_loc_at(value_node, index))
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            if _holds(item, index):
+                return (i, *_loc_at(item, index))
+    return ()
+
+
+def _holds(node: Any, index: int) -> bool:
+    # A block ends where the next key begins, so its end mark is not inside it.
+    start, end = node.start_mark.index, node.end_mark.index
+    return start <= index < end or index == start
+
+
+def _field_at(root: Any, mark: Any) -> str:
+    """The field a problem found while reading YAML sits in, once the node tree is known."""
+    return _field_path(_loc_at(root, mark.index)) if root is not None and mark else ""
 
 
 def _text_position(text: str, index: int) -> tuple[int, int]:
@@ -372,24 +412,73 @@ def _text_position(text: str, index: int) -> tuple[int, int]:
     return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
-def _yaml_problem(error: yaml.YAMLError, text: str) -> Problem:
+def _fatal_problem(
+    error: yaml.YAMLError | UnicodeEncodeError, root: Any, text: str, libyaml: bool = False
+) -> Problem:
     """A problem that stops YAML reading (bad syntax, a forbidden character...), located."""
+    if isinstance(error, UnicodeEncodeError):  # a lone surrogate, which libyaml cannot take
+        error = yaml.reader.ReaderError("", error.start, ord(text[error.start]), "", "")
+    elif isinstance(error, yaml.reader.ReaderError) and libyaml:  # it counts UTF-8 bytes
+        prefix = text.encode("utf-8", "surrogatepass")[: error.position]
+        error.position = len(prefix.decode("utf-8", "surrogatepass"))
     if isinstance(error, yaml.reader.ReaderError):
-        index = error.position
-        if _LibyamlEvents is not None:  # libyaml counts UTF-8 bytes, not characters
-            index = len(text.encode("utf-8")[:index].decode("utf-8", "ignore"))
-        line, column = _text_position(text, index)
+        # Found before parsing starts: it carries a character offset, not a line.
+        line, column = _text_position(text, error.position)
         return Problem(
-            line, column, "",
-            f"control character #x{error.character:04x} is not allowed in a YAML file",
+            line, column, "", f"unprintable character #x{error.character:02x} is not allowed"
         )
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     problem = getattr(error, "problem", None) or str(error)
     if mark is not None and text[mark.index : mark.index + 1] == "\t":
         problem += " (indent with spaces, not tabs)"
     elif problem == "but found another document":
-        problem = "a routine file holds one YAML document: remove the second `---`"
-    return _located(mark, "", f"not valid YAML: {problem}")
+        problem = "found another document: a routine file holds one; remove the second `---`"
+    context, context_mark = getattr(error, "context", None), getattr(error, "context_mark", None)
+    if context and context_mark is not None and mark is not None and context_mark.line != mark.line:
+        # An unclosed quote or bracket is found lines later: say where it was opened.
+        problem += f" ({context} that starts on line {context_mark.line + 1})"
+    return _located(mark, _field_at(root, mark), problem)
+
+
+@dataclasses.dataclass(frozen=True)
+class YamlDocument:
+    """YAML text read safely: its data, its node tree and every problem met on the way."""
+
+    data: Any  # None (and `root` None) when the YAML cannot be read at all
+    root: Any
+    problems: list[Problem]  # located, naming their field where it is known
+    # id -> node of each value a problem was noted about (so it is not reported twice)
+    reported: dict[int, Any] = dataclasses.field(default_factory=dict)
+
+
+def _read_yaml_with(events: Any, text: str) -> YamlDocument:
+    loader: _Loader | None = None
+    root = None
+    try:
+        loader = _Loader(events(text))
+        root = loader.get_single_node()
+        data = loader.construct_document(root) if root is not None else None
+    except yaml.YAMLError as error:
+        if events is _LibyamlEvents and isinstance(error, _LIBYAML_FAILURES):
+            raise
+        found = loader.problems(root) if loader is not None else []
+        return YamlDocument(None, None, found + [_fatal_problem(error, root, text)])
+    finally:
+        if loader is not None:
+            loader.dispose()
+    return YamlDocument(data, root, loader.problems(root), loader.reported)
+
+
+def read_yaml(text: str) -> YamlDocument:
+    """Read YAML text safely: tags never build objects, aliases are never expanded, duplicate
+    keys are reported, and nesting and the number of values are bounded."""
+    if _LibyamlEvents is not None:
+        try:
+            return _read_yaml_with(_LibyamlEvents, text)
+        except _LIBYAML_FAILURES as error:
+            if len(text) > _REPARSE_CHARS:
+                return YamlDocument(None, None, [_fatal_problem(error, None, text, libyaml=True)])
+    return _read_yaml_with(yaml.SafeLoader, text)
 
 
 def _field_path(loc: tuple[Any, ...]) -> str:
@@ -570,23 +659,12 @@ def parse_routine(text: str, source: str, default_name: str | None = None) -> Ro
     """Validate a routine's YAML text; every problem found is reported in one RoutineError."""
     if len(text) > MAX_FILE_BYTES:
         raise RoutineError.single(source, f"is larger than {MAX_FILE_BYTES // 1024 // 1024} MiB")
-    loader: _Loader | None = None
-    try:
-        loader = _Loader(_events(text))
-        root = loader.get_single_node()
-        data = loader.construct_document(root) if root is not None else None
-    except yaml.YAMLError as error:
-        found = loader.found() if loader is not None else []
-        raise RoutineError(source, _sorted(found + [_yaml_problem(error, text)])) from None
-    except UnicodeEncodeError as error:  # a lone surrogate, which no YAML parser takes
-        line, column = _text_position(text, error.start)
-        raise RoutineError.single(
-            source, "is not valid text (a lone surrogate)", line=line, column=column
-        ) from None
-    finally:
-        if loader is not None:
-            loader.dispose()
-    problems = loader.found()
+    document = read_yaml(text)
+    data, root = document.data, document.root
+    problems = [
+        Problem(p.line, p.column, p.field, f"not valid routine YAML: {p.message}")
+        for p in document.problems
+    ]
     if not isinstance(data, dict):
         if problems:
             raise RoutineError(source, _sorted(problems))
@@ -602,7 +680,7 @@ def parse_routine(text: str, source: str, default_name: str | None = None) -> Ro
     try:
         routine = Routine.model_validate(data)
     except ValidationError as error:
-        problems = problems + _validation_problems(error, root, loader.reported)
+        problems += _validation_problems(error, root, document.reported)
     if problems:
         raise RoutineError(source, _sorted(problems))
     if routine.name is None:

@@ -78,12 +78,9 @@ def validate(
 def schema() -> None:
     """Print the routine format as a JSON Schema, for editors.
 
-    Save it, then name it on the first line of a routine; editors that know YAML
-    schemas then complete and check the routine as you type:
-
-    \b
-      voicecoach schema > voicecoach-routine.schema.json
-      # yaml-language-server: $schema=./voicecoach-routine.schema.json
+    Save it to a file beside your routines and name that file in a comment on a routine's
+    first line (the README shows how): editors that know YAML schemas then complete and
+    check the routine as you type. Routines made with `voicecoach new` come set up so.
     """
     from voicecoach.schema import schema_text
 

@@ -14,15 +14,48 @@ Name = Annotated[
 NoInsoles = Annotated[
     bool, typer.Option("--no-insoles", help="Leave out the closing mention of the insoles.")
 ]
+Insoles = Annotated[
+    bool | None,
+    typer.Option(
+        "--insoles/--no-insoles",
+        help="Say, or leave out, the closing mention of the insoles. "
+        "[default: config, else say it]",
+        show_default=False,
+    ),
+]
 Hold = Annotated[
     float | None,
     typer.Option("--hold", min=5, max=600, metavar="SECONDS", help="Hold every static stretch this long."),
 ]
 Rate = Annotated[
-    int,
-    typer.Option("--rate", min=MIN_RATE, max=MAX_RATE, metavar="WPM", help="Speaking rate, words per minute."),
+    int | None,
+    typer.Option(
+        "--rate", min=MIN_RATE, max=MAX_RATE, metavar="WPM",
+        help=f"Speaking rate, words per minute. [default: config, else {DEFAULT_RATE}]",
+        show_default=False,
+    ),
 ]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+VoiceId = Annotated[
+    str | None,
+    typer.Option(
+        "--voice", metavar="ID",
+        help="Voice to speak with, e.g. en-us or en-us+f3 (see `voicecoach voices`).",
+    ),
+]
+Volume = Annotated[
+    float | None,
+    typer.Option(
+        "--volume", min=0.0, max=1.0, metavar="0..1",
+        help="Loudness, 0 to 1. [default: config, else 1]", show_default=False,
+    ),
+]
+NoCache = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache", help="Render every line afresh; neither read nor fill the clip cache."
+    ),
+]
 
 
 def plan_options(*, no_insoles: bool, hold: float | None, rate: int = DEFAULT_RATE) -> PlanOptions:

@@ -7,13 +7,13 @@ import json
 import typer
 
 from voicecoach.cli import app
-from voicecoach.cli.options import Hold, Json, Name, NoInsoles, Rate, plan_options
-from voicecoach.plan import DEFAULT_RATE
+from voicecoach.cli.options import Hold, Insoles, Json, Name, Rate
 
 
 def _clock(seconds: float) -> str:
-    minutes, rest = divmod(seconds, 60)
-    return f"{int(minutes)}:{rest:04.1f}"
+    # Round first: 59.96 s must read 1:00.0, not 0:60.0.
+    minutes, rest = divmod(round(seconds * 10), 600)
+    return f"{minutes}:{rest / 10:04.1f}"
 
 
 def _minutes(seconds: float) -> int:
@@ -68,7 +68,10 @@ def show(name: Name) -> None:
         else:
             work = f"{s.reps} reps every {s.beat:g} s"
         sides = "each side" if s.sides == "each" else "once"
-        typer.echo(f"{i:>2}. {s.name} — {work}, {sides}")
+        own = ""
+        if s.transition is not None and s.transition != routine.transition:
+            own = f", {s.transition:g} s to get into position"
+        typer.echo(f"{i:>2}. {s.name} — {work}, {sides}{own}")
         typer.echo(f"    targets: {', '.join(s.targets)}")
     typer.echo("")
     typer.echo(f"Total: about {_clock(plan.estimated_seconds)} ({_minutes(plan.estimated_seconds)} min)")
@@ -78,16 +81,18 @@ def show(name: Name) -> None:
 def plan(
     name: Name,
     json_output: Json = False,
-    no_insoles: NoInsoles = False,
+    insoles: Insoles = None,
     hold: Hold = None,
-    rate: Rate = DEFAULT_RATE,
+    rate: Rate = None,
 ) -> None:
-    """Print the exact timed script the voice will follow."""
+    """Print the exact timed script the voice will follow (your config file's defaults apply)."""
     from voicecoach import catalog
+    from voicecoach.config import load_config, resolve_options
     from voicecoach.plan import build_plan
 
+    settings = resolve_options(load_config(), insoles=insoles, hold=hold, rate=rate)
     routine = catalog.load(name)
-    script = build_plan(routine, plan_options(no_insoles=no_insoles, hold=hold, rate=rate))
+    script = build_plan(routine, settings.options)
     if json_output:
         typer.echo(json.dumps(script.to_json(), indent=2))
         return

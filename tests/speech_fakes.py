@@ -1,0 +1,34 @@
+"""Test doubles for the speech engine."""
+
+from __future__ import annotations
+
+import re
+
+from tests.audio_check import tone
+from voicecoach.errors import EngineError
+from voicecoach.speech.clip import SAMPLE_RATE, Clip
+
+
+class FakeSynthesizer:
+    """Renders each line as a tone whose length is known: `seconds_per_word` per word."""
+
+    sample_rate = SAMPLE_RATE
+    engine_id = "fake 1.0"
+
+    def __init__(
+        self, voice: str = "fake/en", rate: int = 160, volume: float = 1.0,
+        seconds_per_word: float = 0.2, fail_on: str | None = None,
+    ) -> None:
+        self.voice, self.rate, self.volume = voice, rate, volume
+        self.seconds_per_word = seconds_per_word
+        self.fail_on = fail_on
+        self.rendered: list[str] = []
+
+    def length(self, text: str) -> float:
+        return max(1, len(re.findall(r"[\w']+", text))) * self.seconds_per_word
+
+    def render(self, text: str) -> Clip:
+        if self.fail_on is not None and self.fail_on in text:
+            raise EngineError(f"could not render {text!r}")
+        self.rendered.append(text)
+        return Clip(tone(self.length(text), amplitude=int(8000 * self.volume)), self.sample_rate)

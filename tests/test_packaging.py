@@ -1,0 +1,64 @@
+"""The built wheel carries the shipped routines, and an unpacked wheel finds them from anywhere."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ROUTINES = sorted(p.name for p in (ROOT / "routines").glob("*.yaml"))
+
+hatchling_build = pytest.importorskip("hatchling.build")
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel, built the way `pip wheel` does (the PEP 517 hook) but without a fresh venv."""
+    out = tmp_path_factory.mktemp("wheel")
+    here = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        name = hatchling_build.build_wheel(str(out))
+    finally:
+        os.chdir(here)
+    return out / name
+
+
+def test_the_wheel_holds_every_shipped_routine_inside_the_package(wheel: Path):
+    names = zipfile.ZipFile(wheel).namelist()
+    assert ROUTINES
+    assert sorted(n.removeprefix("voicecoach/routines/") for n in names
+                  if n.startswith("voicecoach/routines/")) == ROUTINES
+    assert not [n for n in names if n.startswith(("routines/", "tests/", "seeds/"))]
+
+
+def test_the_wheel_installs_the_voicecoach_command(wheel: Path):
+    with zipfile.ZipFile(wheel) as archive:
+        entry_points = next(n for n in archive.namelist() if n.endswith("entry_points.txt"))
+        text = archive.read(entry_points).decode()
+    assert "[console_scripts]\nvoicecoach = voicecoach.cli:main" in text
+
+
+def test_an_unpacked_wheel_lists_the_routines_from_outside_the_checkout(
+    wheel: Path, tmp_path: Path, voicecoach_home: Path
+):
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(site), "VOICECOACH_HOME": str(voicecoach_home)}
+    done = subprocess.run(
+        [sys.executable, "-m", "voicecoach", "list", "--json"],
+        capture_output=True, text=True, env=env, cwd=elsewhere, timeout=60, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(done.stdout)
+    assert [r["name"] + ".yaml" for r in rows] == ROUTINES
+    assert all(Path(r["path"]).is_relative_to(site) for r in rows)
+    assert all(r["minutes"] > 0 and r["targets"] for r in rows)

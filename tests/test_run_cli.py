@@ -1,0 +1,500 @@
+"""`voicecoach run` and `voicecoach voices` through the command line, with a fake clock."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import select
+import signal
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.fakes import FakeClock, RecordingOutput, RecordingSpeaker
+from voicecoach import clock as clocks
+from voicecoach import speakers
+from voicecoach.cli import app
+from voicecoach.cli.options import plan_options
+from voicecoach.errors import EngineError
+from voicecoach.plan import build_plan
+from voicecoach.speech import NoAudioOutput
+
+ROOT = Path(__file__).resolve().parent.parent
+STAMPED = re.compile(r"^\[\d+:\d\d\] ")
+
+TINY = """\
+title: Tiny test
+style: static
+transition: 0
+rest: 0
+stretches:
+  - name: Butterfly
+    targets: [adductors]
+    hold: 5
+    instructions: Sit with the soles of your feet together.
+"""
+
+
+@pytest.fixture
+def fake_clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    """The clock `run` uses: time jumps, so a whole routine runs at once."""
+    clock = FakeClock()
+    monkeypatch.setattr(clocks, "MonotonicClock", lambda: clock)
+    return clock
+
+
+@pytest.fixture
+def tiny(voicecoach_home: Path) -> Path:
+    """A one-stretch routine among the user's own, named `tiny`."""
+    folder = voicecoach_home / "routines"
+    folder.mkdir()
+    path = folder / "tiny.yaml"
+    path.write_text(TINY)
+    return path
+
+
+def invoke(*args: str, input: str | None = None):  # noqa: ANN201
+    return CliRunner().invoke(app, list(args), input=input)
+
+
+# --- --text -----------------------------------------------------------------------------------
+
+
+def test_text_prints_every_cue_stamped_with_its_time(fake_clock: FakeClock) -> None:
+    result = invoke("run", "busy-day", "--text")
+
+    assert result.exit_code == 0, result.output
+    from voicecoach import catalog
+
+    plan = build_plan(catalog.load("busy-day"))
+    lines = result.stdout.splitlines()
+    minutes = round(plan.total_ms / 60_000)
+    assert lines[0] == f"Busy day hip reset: about {minutes} min, 4 stretches."
+    cues = lines[1:-1]
+    assert [STAMPED.sub("", line) for line in cues] == [e.text for e in plan.says]
+    for line, event in zip(cues, plan.says, strict=True):
+        minutes, seconds = divmod(int(event.at), 60)
+        assert line.startswith(f"[{minutes}:{seconds:02d}] ")
+    assert lines[-1].startswith("Done: Busy day hip reset, 4 of 4 stretches in ")
+    assert fake_clock.elapsed == pytest.approx(plan.total_ms / 1000)
+    assert result.stderr == ""
+
+
+def test_options_reach_the_plan(fake_clock: FakeClock, tiny: Path) -> None:
+    result = invoke("run", "tiny", "--text", "--no-insoles", "--hold", "12", "--rate", "200")
+
+    assert result.exit_code == 0, result.output
+    assert "[0:" in result.stdout and "Hold for 12 seconds." in result.stdout
+    assert "Enertor" not in result.stdout
+
+
+def test_ctrl_c_exits_130_naming_the_stretch(monkeypatch: pytest.MonkeyPatch) -> None:
+    from voicecoach import catalog
+
+    plan = build_plan(catalog.load("busy-day"))
+    hold = next(e for e in plan.says if e.role == "start" and e.stretch == 1)
+    clock = FakeClock(interrupt_at=hold.at + 2)
+    monkeypatch.setattr(clocks, "MonotonicClock", lambda: clock)
+
+    result = invoke("run", "busy-day", "--text")
+
+    assert result.exit_code == 130
+    assert result.stderr == (
+        f"Stopped at stretch 2 of 4: {plan.stretch_names[1]} (left side).\n"
+    )
+    assert "Traceback" not in result.output
+    assert result.stdout.splitlines()[-1].endswith(hold.text)
+
+
+def test_ctrl_c_before_the_routine_starts_exits_130(monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted() -> str:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("voicecoach.cli.run._choose", interrupted)
+
+    result = invoke("run", "--text")
+
+    assert result.exit_code == 130
+    assert result.stderr.strip() == "Stopped before the routine began."
+
+
+def test_an_unknown_routine_is_bad_input() -> None:
+    result = invoke("run", "no-such-routine", "--text")
+
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: no-such-routine: no routine of that name (known: ")
+
+
+def test_every_run_is_kept_in_the_history(fake_clock: FakeClock, tiny: Path) -> None:
+    from voicecoach.history import open_history
+
+    result = invoke("run", "tiny", "--text")
+
+    assert result.exit_code == 0, result.output
+    history = open_history()
+    (session,) = history.recent()
+    history.close()
+    assert (session.routine, session.title, session.outcome) == ("tiny", "Tiny test", "finished")
+    assert (session.stretches_completed, session.total_stretches) == (1, 1)
+    assert session.seconds_done == pytest.approx(fake_clock.elapsed, abs=0.001)
+
+
+def test_a_stopped_run_is_kept_as_interrupted_with_how_far_it_got(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from voicecoach import catalog
+    from voicecoach.history import open_history
+
+    plan = build_plan(catalog.load("busy-day"))
+    second = next(e for e in plan.says if e.role == "name" and e.stretch == 2)
+    monkeypatch.setattr(clocks, "MonotonicClock", lambda: FakeClock(interrupt_at=second.at + 1))
+
+    result = invoke("run", "busy-day", "--text")
+
+    assert result.exit_code == 130
+    history = open_history()
+    (session,) = history.recent()
+    history.close()
+    assert (session.outcome, session.stretches_completed) == ("interrupted", 2)
+    assert session.seconds_done == pytest.approx(second.at + 1, abs=0.001)
+
+
+def test_the_config_file_sets_defaults_and_flags_win(
+    fake_clock: FakeClock, tiny: Path, voicecoach_home: Path
+) -> None:
+    (voicecoach_home / "config.yaml").write_text("insoles: false\nhold_scale: 2\n")
+
+    from_config = invoke("run", "tiny", "--text")
+    flags = invoke("run", "tiny", "--text", "--insoles", "--hold", "7")
+
+    assert from_config.exit_code == 0, from_config.output
+    assert "Hold for 10 seconds." in from_config.stdout
+    assert "Enertor" not in from_config.stdout
+    assert flags.exit_code == 0, flags.output
+    assert "Hold for 7 seconds." in flags.stdout
+    assert "Enertor" in flags.stdout
+
+
+# --- the menu ---------------------------------------------------------------------------------
+
+
+def test_menu_lists_routines_and_runs_the_one_picked(fake_clock: FakeClock, tiny: Path) -> None:
+    result = invoke("run", "--text", input="5\n")
+
+    assert result.exit_code == 0, result.output
+    menu, _, rest = result.stdout.partition("Number (1-5): ")
+    lines = menu.splitlines()
+    assert lines[0] == "Choose a routine:"
+    assert lines[1].startswith("  1. Busy day hip reset      5.")
+    assert lines[1].endswith(" min  anytime")
+    assert lines[3].endswith(" min  after-run")
+    assert lines[5] == "  5. Tiny test               0.8 min  anytime  (yours)"
+    assert len(lines) == 6
+    assert rest.splitlines()[0] == "Tiny test: about 1 min, 1 stretch."
+    assert "Sit with the soles of your feet together." in rest
+
+
+def test_menu_asks_again_after_a_bad_answer(fake_clock: FakeClock, tiny: Path) -> None:
+    result = invoke("run", "--text", input="seven\n\n0\n6\n5\n")
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("Please type a number from 1 to 5.") == 4
+    assert result.stdout.count("Number (1-5): ") == 5
+    assert "Tiny test: about 1 min" in result.stdout
+
+
+def test_menu_at_end_of_input_is_a_clear_error(fake_clock: FakeClock) -> None:
+    result = invoke("run", "--text", input="")
+
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: no routine chosen: type its number at the menu, "
+        "or name it (e.g. voicecoach run busy-day)\n"
+    )
+
+
+def test_menu_with_no_routines_at_all(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr("voicecoach.paths.builtin_routines_dir", lambda: tmp_path / "none")
+
+    result = invoke("run", "--text", input="1\n")
+
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: no routines to choose from")
+
+
+# --- the voice --------------------------------------------------------------------------------
+
+
+def test_voice_speaks_every_line_on_the_plan_timed_from_it(
+    monkeypatch: pytest.MonkeyPatch, fake_clock: FakeClock, tiny: Path
+) -> None:
+    voice = RecordingSpeaker(fake_clock)
+    asked = {}
+
+    class FakeVoice:
+        speaker = voice
+
+        def begin(self, draft, clock):  # noqa: ANN001, ANN202
+            start = clock.now()
+            voice.say(draft.events[0].text)
+            return start
+
+        def timed(self, routine, options, draft):  # noqa: ANN001, ANN202
+            asked.update(insoles=options.insoles)
+            return build_plan(routine, options, speech_seconds=lambda text: 2.0)
+
+    @contextmanager
+    def voiced(**kwargs):  # noqa: ANN003, ANN202
+        asked.update(kwargs)
+        yield FakeVoice()
+        asked["closed"] = True
+
+    monkeypatch.setattr(speakers, "voiced", voiced)
+
+    result = invoke(
+        "run", "tiny", "--voice", "en-us", "--volume", "0.5", "--rate", "180", "--no-cache"
+    )
+
+    assert result.exit_code == 0, result.output
+    assert asked["voice"] == "en-us" and asked["volume"] == 0.5 and asked["cache"] is False
+    assert asked["rate"] == 180 and asked["insoles"] is True and asked["closed"] is True
+    assert voice.texts[0].startswith("First, a note")
+    assert all(b - a >= 2.0 for (a, _), (b, _) in itertools.pairwise(voice.said))
+    printed = [STAMPED.sub("", line) for line in result.stdout.splitlines() if STAMPED.match(line)]
+    assert printed == voice.texts  # captions too
+    assert result.stderr == ""
+
+
+def test_the_first_line_plays_before_the_rest_of_the_voice_is_rendered(
+    monkeypatch: pytest.MonkeyPatch, fake_clock: FakeClock, tiny: Path
+) -> None:
+    from tests.speech_fakes import FakeSynthesizer
+    from voicecoach import speech
+
+    synthesizer = FakeSynthesizer(seconds_per_word=0.5)
+    output = RecordingOutput(fake_clock)
+    rendered_before: list[int] = []
+    plays = output.play
+
+    def play(clip: object) -> None:
+        rendered_before.append(len(synthesizer.rendered))
+        plays(clip)
+
+    output.play = play  # type: ignore[method-assign]
+    monkeypatch.setattr(speech, "Synthesizer", lambda **kw: synthesizer)
+    monkeypatch.setattr(speech, "open_audio_output", lambda: output)
+
+    result = invoke("run", "tiny", "--no-cache")
+
+    assert result.exit_code == 0, result.output
+    assert rendered_before[0] == 1  # the disclaimer alone was ready when the voice began
+    assert rendered_before[1] == len(set(synthesizer.rendered)) > 1
+
+
+def test_speaking_plays_each_rendered_clip_on_a_timeline_made_from_them(
+    monkeypatch: pytest.MonkeyPatch, fake_clock: FakeClock, tiny: Path
+) -> None:
+    from tests.speech_fakes import FakeSynthesizer
+    from voicecoach import speech
+
+    output = RecordingOutput(fake_clock)
+    monkeypatch.setattr(
+        speech, "Synthesizer", lambda **kw: FakeSynthesizer(seconds_per_word=0.5, **kw)
+    )
+    monkeypatch.setattr(speech, "open_audio_output", lambda: output)
+
+    result = invoke("run", "tiny", "--voice", "fake/en")
+
+    assert result.exit_code == 0, result.output
+    from voicecoach.routine import load_routine
+
+    lengths = FakeSynthesizer(seconds_per_word=0.5).length
+    plan = build_plan(load_routine(tiny), plan_options(no_insoles=False, hold=None), lengths)
+    assert [round(clip.seconds, 3) for _, clip in output.played] == [e.seconds for e in plan.says]
+    assert [at for at, _ in output.played] == pytest.approx([e.at for e in plan.says], abs=1e-6)
+    assert output.closed
+    assert result.stderr == ""
+
+
+def test_no_audio_output_falls_back_to_text_with_one_notice(
+    monkeypatch: pytest.MonkeyPatch, fake_clock: FakeClock, tiny: Path
+) -> None:
+    def voiced(*args: object, **kwargs: object) -> None:
+        raise NoAudioOutput("no audio device (aplay: cannot open audio device)")
+
+    monkeypatch.setattr(speakers, "voiced", voiced)
+
+    result = invoke("run", "tiny")
+
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "No audio device (aplay: cannot open audio device); printing the cues instead.\n"
+    )
+    assert result.stdout.splitlines()[1].startswith("[0:00] First, a note")
+    assert result.stdout.splitlines()[-1].startswith("Done: Tiny test, 1 of 1 stretch in ")
+
+
+NO_PLAYER = (
+    "No audio player program found (looked for pw-play, paplay, aplay); printing the cues instead."
+)
+
+
+def test_with_the_real_engine_and_no_player_it_falls_back_to_text_and_completes(
+    monkeypatch: pytest.MonkeyPatch, fake_clock: FakeClock, tiny: Path, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # as on this machine, whatever runs the tests
+
+    result = invoke("run", "tiny", "--no-insoles")
+
+    assert result.exit_code == 0, result.output
+    assert result.stderr == NO_PLAYER + "\n"
+    from voicecoach.routine import load_routine
+
+    plan = build_plan(load_routine(tiny), plan_options(no_insoles=True, hold=None))
+    cues = [STAMPED.sub("", line) for line in result.stdout.splitlines() if STAMPED.match(line)]
+    assert cues == [e.text for e in plan.says]
+    assert result.stdout.splitlines()[-1].startswith("Done: Tiny test, 1 of 1 stretch in ")
+
+
+def test_an_engine_that_cannot_start_exits_1_saying_what_to_do(
+    monkeypatch: pytest.MonkeyPatch, tiny: Path
+) -> None:
+    def voiced(*args: object, **kwargs: object) -> None:
+        raise EngineError("the speech engine is missing: install the espeakng-loader package")
+
+    monkeypatch.setattr(speakers, "voiced", voiced)
+
+    result = invoke("run", "tiny")
+
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: the speech engine is missing: install the espeakng-loader package\n"
+        "To go ahead without speech: voicecoach run --text\n"
+    )
+    assert result.stdout == ""
+
+
+def test_an_unknown_voice_is_bad_input(fake_clock: FakeClock, tiny: Path) -> None:
+    result = invoke("run", "tiny", "--voice", "xx-nowhere")
+
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: unknown voice 'xx-nowhere'")
+
+
+def test_run_has_help_for_every_option() -> None:
+    result = invoke("run", "--help")
+
+    assert result.exit_code == 0
+    assert "Usage: voicecoach run [OPTIONS] [NAME]" in result.stdout
+    assert "--insoles / --no-insoles" in result.stdout
+    keys = "space pauses and resumes, n skips to the next stretch, b goes back, q quits"
+    assert keys in " ".join(result.stdout.split())
+    options = ["--text", "--no-insoles", "--hold", "--rate", "--voice", "--volume", "--no-cache"]
+    for option in options:
+        assert option in result.stdout
+
+
+# --- real processes ---------------------------------------------------------------------------
+
+
+def _env(home: Path) -> dict[str, str]:
+    return dict(
+        os.environ, VOICECOACH_HOME=str(home), PYTHONPATH=str(ROOT), COLUMNS="100", TERM="xterm"
+    )
+
+
+def test_text_mode_never_imports_the_speech_engine(voicecoach_home: Path, tiny: Path) -> None:
+    script = (
+        "import sys\n"
+        "from tests.fakes import FakeClock\n"
+        "import voicecoach.clock as clocks\n"
+        "clock = FakeClock()\n"
+        "clocks.MonotonicClock = lambda: clock\n"
+        "from voicecoach.cli import app\n"
+        "try:\n"
+        "    app(['run', 'tiny', '--text'], prog_name='voicecoach')\n"
+        "except SystemExit as exit:\n"
+        "    assert exit.code in (0, None), exit.code\n"
+        "print('loaded:', sorted(m for m in sys.modules if m.split('.')[0] == 'pyttsx3' "
+        "or m == 'voicecoach.speech'))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=_env(voicecoach_home),
+        capture_output=True, text=True, timeout=30,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "loaded: []"
+    assert "Done: Tiny test" in result.stdout
+
+
+def test_a_real_run_without_sound_goes_on_as_text_and_ctrl_c_exits_130(
+    voicecoach_home: Path, tmp_path: Path
+) -> None:
+    env = dict(_env(voicecoach_home), PATH=str(tmp_path))  # no audio player program
+    process = subprocess.Popen(
+        [sys.executable, "-m", "voicecoach", "run", "busy-day"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline().startswith("Busy day hip reset: about")
+    assert process.stdout.readline().startswith("[0:00] First, a note")
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=10)
+
+    assert process.returncode == 130
+    assert err == NO_PLAYER + "\nStopped before the first stretch.\n"
+    assert "Done" not in out
+
+
+def _read_until(fd: int, pattern: bytes, seen: bytearray, timeout: float = 15.0) -> bool:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if re.search(pattern, bytes(seen)):
+            return True
+        if select.select([fd], [], [], 0.1)[0]:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:  # the other end closed
+                return bool(re.search(pattern, bytes(seen)))
+            if not chunk:
+                break
+            seen.extend(chunk)
+    return bool(re.search(pattern, bytes(seen)))
+
+
+def test_menu_under_a_terminal_picks_by_number_and_starts(
+    voicecoach_home: Path, tiny: Path
+) -> None:
+    import pty
+    import termios
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: voicecoach with a terminal for stdin and stdout
+        os.chdir(ROOT)
+        os.execve(sys.executable, [sys.executable, "-m", "voicecoach", "run", "--text"],
+                  _env(voicecoach_home))
+    seen = bytearray()
+    try:
+        assert _read_until(fd, rb"Number \(1-5\): ", seen), bytes(seen)
+        assert b"5. Tiny test" in seen
+        os.write(fd, b"5\n")
+        assert _read_until(fd, rb"\[0:00\] First, a note", seen), bytes(seen)
+        assert _read_until(fd, rb"Next: Butterfly", seen), bytes(seen)  # the live view
+        os.write(fd, b" ")  # space: pause
+        assert _read_until(fd, rb"paused: press space to go on", seen), bytes(seen)
+        os.write(fd, b"\x03")  # Ctrl-C, as typed
+        assert _read_until(fd, rb"Stopped before the first stretch\.", seen), bytes(seen)
+    finally:
+        _, status = os.waitpid(pid, 0)
+        mode = termios.tcgetattr(fd)[3]
+        os.close(fd)
+    assert os.waitstatus_to_exitcode(status) == 130
+    assert b"Traceback" not in seen
+    assert mode & termios.ICANON and mode & termios.ECHO  # the terminal is back as it was

@@ -1,0 +1,98 @@
+"""The clip cache: rendered once, reused from disk, keyed by everything that changes the sound."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.speech_fakes import FakeSynthesizer
+from voicecoach import paths
+from voicecoach.speech import ClipCache, clips_dir
+
+
+def test_a_clip_is_rendered_once_then_read_back_from_disk() -> None:
+    synth = FakeSynthesizer()
+    first = ClipCache(synth).clip("Hold for thirty seconds.")
+    again = ClipCache(synth)  # a new run: nothing in memory
+    assert again.clip("Hold for thirty seconds.") == first
+    assert synth.rendered == ["Hold for thirty seconds."]
+    assert (again.hits, again.misses) == (1, 0)
+
+
+def test_clips_live_in_the_user_cache_folder() -> None:
+    cache = ClipCache(FakeSynthesizer())
+    cache.clip("Release.")
+    assert clips_dir() == paths.cache_dir() / "clips"
+    assert cache.path("Release.").is_file()
+    assert cache.path("Release.").is_relative_to(clips_dir())
+
+
+@pytest.mark.parametrize(
+    "change", [{"voice": "fake/fr"}, {"rate": 200}, {"volume": 0.5}, {"engine_id": "fake 2.0"}]
+)
+def test_voice_rate_volume_and_engine_are_part_of_the_key(change: dict) -> None:
+    ClipCache(FakeSynthesizer()).clip("Switch sides.")
+    other = FakeSynthesizer()
+    for name, value in change.items():
+        setattr(other, name, value)
+    cache = ClipCache(other)
+    cache.clip("Switch sides.")
+    assert other.rendered == ["Switch sides."]
+    assert (cache.hits, cache.misses) == (0, 1)
+
+
+def test_seconds_is_measured_from_the_clip() -> None:
+    synth = FakeSynthesizer(seconds_per_word=0.25)
+    cache = ClipCache(synth)
+    assert cache.seconds("one two three") == pytest.approx(0.75, abs=1e-4)
+    assert ClipCache(synth).seconds("one two three") == pytest.approx(0.75, abs=1e-4)
+    assert synth.rendered == ["one two three"]
+
+
+def test_disabled_cache_neither_reads_nor_writes_the_disk() -> None:
+    ClipCache(FakeSynthesizer()).clip("Halfway.")  # on disk now
+    synth = FakeSynthesizer()
+    cache = ClipCache(synth, enabled=False)
+    cache.clip("Halfway.")
+    cache.clip("Halfway.")
+    cache.seconds("Routine complete.")
+    assert synth.rendered == ["Halfway.", "Routine complete."]  # each rendered once, in memory
+    assert not cache.path("Routine complete.").exists()
+
+
+def test_a_damaged_file_is_rendered_again_and_replaced() -> None:
+    synth = FakeSynthesizer()
+    cache = ClipCache(synth)
+    good = cache.clip("Rest.")
+    cache.path("Rest.").write_bytes(b"RIFF....garbage")
+    assert ClipCache(synth).clip("Rest.") == good
+    assert synth.rendered == ["Rest.", "Rest."]
+    assert ClipCache(synth).clip("Rest.") == good
+    assert len(synth.rendered) == 2
+
+
+def test_writes_are_atomic_and_leave_no_temporary_files() -> None:
+    cache = ClipCache(FakeSynthesizer())
+    cache.prepare([f"line {i}" for i in range(5)])
+    files = sorted(p.name for p in clips_dir().rglob("*") if p.is_file())
+    assert len(files) == 5
+    assert all(name.endswith(".wav") and not name.startswith(".") for name in files)
+
+
+def test_an_unwritable_cache_still_works_from_memory(tmp_path: Path) -> None:
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("")
+    synth = FakeSynthesizer()
+    cache = ClipCache(synth, folder=blocked)
+    cache.clip("Hold.")
+    cache.clip("Hold.")
+    assert synth.rendered == ["Hold."]
+
+
+def test_prepare_renders_each_distinct_line_once_and_reports_progress() -> None:
+    synth = FakeSynthesizer()
+    seen: list[tuple[int, int]] = []
+    ClipCache(synth).prepare(["a", "b", "a", "c"], lambda done, total: seen.append((done, total)))
+    assert synth.rendered == ["a", "b", "c"]
+    assert seen == [(1, 3), (2, 3), (3, 3)]

@@ -1,0 +1,106 @@
+"""`export`: a routine as one audio file, to play from a phone."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from voicecoach.cli import app
+from voicecoach.cli.options import Hold, Insoles, Name, NoCache, Rate, VoiceId, Volume
+from voicecoach.errors import ExitCode
+
+Output = Annotated[
+    Path,
+    typer.Option(
+        "--output", "-o", metavar="FILE.wav", dir_okay=False,
+        help="The WAV file to write (replaced only once the new one is complete).",
+    ),
+]
+
+Step = Callable[[int, int], None]
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[str], Step]]:
+    """Progress bars on stderr when it is a terminal; otherwise nothing."""
+    if not enabled:
+        yield lambda label: (lambda done, total: None)
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    bars = Progress(
+        TextColumn("{task.description:<16}"), BarColumn(), TaskProgressColumn(),
+        TimeRemainingColumn(), console=Console(stderr=True), transient=True,
+    )
+
+    def task(label: str) -> Step:
+        task_id = bars.add_task(label, total=None)
+        return lambda done, total: bars.update(task_id, completed=done, total=total)
+
+    with bars:
+        yield task
+
+
+def _clock(seconds: float) -> str:
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes}:{rest:02d}"
+
+
+@app.command()
+def export(
+    name: Name,
+    output: Output,
+    insoles: Insoles = None,
+    hold: Hold = None,
+    voice: VoiceId = None,
+    rate: Rate = None,
+    volume: Volume = None,
+    no_cache: NoCache = False,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print JSON: the file, its length and each line's onset.")
+    ] = False,
+) -> None:
+    """Write a routine as one WAV file (lines at their exact times, pauses as silence)."""
+    from voicecoach import catalog
+    from voicecoach.config import load_config, resolve_options
+    from voicecoach.export import check_target, export_wav
+    from voicecoach.plan import build_plan
+    from voicecoach.speech import ClipCache, Synthesizer
+
+    check_target(output)  # before any rendering: a wrong name fails at once
+    routine = catalog.load(name)
+    settings = resolve_options(
+        load_config(), insoles=insoles, hold=hold, rate=rate, voice=voice, volume=volume
+    )
+    options = settings.options
+    try:
+        synthesizer = Synthesizer(voice=settings.voice, rate=options.rate, volume=settings.volume)
+        cache = ClipCache(synthesizer, enabled=not no_cache)
+        with _progress(sys.stderr.isatty()) as task:
+            draft = build_plan(routine, options)  # estimated lengths: which lines there are
+            cache.prepare([e.text for e in draft.says], task("Rendering speech"))
+            script = build_plan(routine, options, speech_seconds=cache.seconds)
+            result = export_wav(script, cache, output, task("Writing audio"))
+    except KeyboardInterrupt:
+        typer.echo("Interrupted: nothing was written.", err=True)
+        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+    if json_output:
+        typer.echo(json.dumps(result.to_json(script), indent=2))
+        return
+    typer.echo(
+        f"Wrote {output}: {_clock(result.seconds)} of audio, {len(result.cues)} lines "
+        f"({script.title})."
+    )

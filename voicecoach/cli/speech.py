@@ -1,0 +1,42 @@
+"""`voices`: what the speech engine offers."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+
+from voicecoach.cli import app
+from voicecoach.cli.options import Json
+
+
+@app.command()
+def voices(
+    json_output: Json = False,
+    language: str | None = typer.Option(
+        None, "--language", "-l", metavar="CODE", help="Only voices for this language, e.g. en."
+    ),
+) -> None:
+    """List the voices the speech engine offers (use an ID with --voice)."""
+    from voicecoach.speech import list_voices
+
+    found = list_voices()
+    if language:
+        prefix = language.lower()
+        found = [
+            v for v in found
+            if any(code.lower() == prefix or code.lower().startswith(prefix + "-")
+                   for code in v.languages)
+        ]
+    if json_output:
+        rows = [{"id": v.id, "name": v.name, "languages": v.languages} for v in found]
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    if not found:
+        typer.echo("No voices found.")
+        return
+    width = max(len(v.id) for v in found)
+    for v in found:
+        typer.echo(f"{v.id:<{width}}  {v.name}  ({', '.join(v.languages) or '-'})")
+    typer.echo("")
+    typer.echo("eSpeak NG voices also take a variant after +, e.g. --voice en-us+f3.")

@@ -1,0 +1,87 @@
+"""Single keys from the terminal while a routine runs: space pauses, n next, b back, q quit.
+
+Only when stdin is a terminal; the terminal is put in cbreak mode (keys arrive at once, no echo,
+Ctrl-C still interrupts) and always put back as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import sys
+from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO, Any
+
+from voicecoach.player import BACK, NEXT, PAUSE, QUIT
+
+try:
+    import termios
+except ImportError:  # Windows: no key handling; the run stays hands-free
+    termios = None  # type: ignore[assignment]
+
+KEYS = {" ": PAUSE, "n": NEXT, "b": BACK, "q": QUIT, "N": NEXT, "B": BACK, "Q": QUIT}
+HELP = "space pause · n next · b back · q quit"
+
+
+class KeyControls:
+    """Commands from key presses on terminal `fd`; use as a context manager."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self._saved: list[Any] | None = None
+        self._pending: deque[str] = deque()
+
+    def __enter__(self) -> KeyControls:
+        self._saved = termios.tcgetattr(self.fd)
+        attrs = termios.tcgetattr(self.fd)
+        attrs[3] &= ~(termios.ICANON | termios.ECHO)  # keep ISIG: Ctrl-C must still interrupt
+        attrs[6][termios.VMIN] = 1
+        attrs[6][termios.VTIME] = 0
+        termios.tcsetattr(self.fd, termios.TCSANOW, attrs)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.restore()
+
+    def restore(self) -> None:
+        """Put the terminal back as it was; a Ctrl-C cannot cut this short."""
+        if self._saved is None:
+            return
+        blocked = hasattr(signal, "pthread_sigmask")
+        if blocked:
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            termios.tcsetattr(self.fd, termios.TCSADRAIN, self._saved)
+            self._saved = None
+        finally:
+            if blocked:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+    def poll(self) -> str | None:
+        while select.select([self.fd], [], [], 0)[0]:
+            data = os.read(self.fd, 64)
+            if not data:
+                break
+            chunk = data.decode("utf-8", errors="ignore")
+            if "\x1b" in chunk:
+                chunk = chunk[: chunk.index("\x1b")]  # arrow keys and the like: not commands
+            self._pending.extend(KEYS[ch] for ch in chunk if ch in KEYS)
+        return self._pending.popleft() if self._pending else None
+
+
+@contextmanager
+def terminal_keys(stream: IO[str] | None = None) -> Iterator[KeyControls | None]:
+    """Key controls when `stream` (stdin by default) is a terminal, else None: no key handling."""
+    stream = sys.stdin if stream is None else stream
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        fd = -1
+    if termios is None or fd < 0 or not os.isatty(fd):
+        yield None
+        return
+    with KeyControls(fd) as controls:
+        yield controls

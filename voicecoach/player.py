@@ -1,0 +1,376 @@
+"""The player: walks a plan against a clock and a speaker, every cue on an absolute deadline.
+
+The start time is read once; each event is due at `start + shift + event.start_ms / 1000`, where
+`shift` only changes when the person pauses or skips. A line that takes longer to say than planned
+makes at most the next cue late; everything after it is back on its own deadline.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal, Protocol
+
+if TYPE_CHECKING:
+    from voicecoach.clock import Clock
+    from voicecoach.plan import Event, Plan
+    from voicecoach.speakers import Speaker
+
+PAUSE, NEXT, BACK, QUIT = "pause", "next", "back", "quit"
+Outcome = Literal["finished", "quit", "interrupted"]
+FINISHED: Outcome = "finished"
+QUITTED: Outcome = "quit"
+INTERRUPTED: Outcome = "interrupted"
+TICK = 0.1  # seconds between looks at the keys (and display updates) while waiting
+BACK_RESTART_MS = 10_000  # `back` this far into a stretch restarts it rather than going back one
+
+
+class Controls(Protocol):
+    """Commands from the person (keys): `pause` (toggles), `next`, `back`, `quit`."""
+
+    def poll(self) -> str | None:
+        """The next command, if one came; never waits."""
+        ...
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where playback is, for a display."""
+
+    plan: Plan
+    position_ms: int  # on the plan's timeline
+    paused: bool = False
+    stretches_completed: int = 0
+
+    @property
+    def index(self) -> int:
+        return event_at(self.plan, self.position_ms)
+
+    @property
+    def event(self) -> Event:
+        return self.plan.events[self.index]
+
+
+@dataclass(frozen=True)
+class CueTiming:
+    """When one line was due and when it was actually started, in seconds after the start."""
+
+    index: int  # the event in the plan
+    text: str
+    planned: float  # includes the shift from pauses and skips
+    actual: float
+
+    @property
+    def drift(self) -> float:
+        return self.actual - self.planned
+
+
+@dataclass(frozen=True)
+class PlayReport:
+    """How a run went: every cue's timing, and how far it got."""
+
+    plan: Plan
+    outcome: Outcome
+    cues: tuple[CueTiming, ...]
+    position_ms: int  # how far along the plan's timeline it got
+    stretches_completed: int
+    paused_seconds: float
+    elapsed: float  # wall-clock seconds from start to end
+    planned_end: float  # when the end was due, seconds after the start (pauses and skips included)
+
+    @property
+    def finished(self) -> bool:
+        return self.outcome == FINISHED
+
+    @property
+    def seconds_done(self) -> float:
+        return self.position_ms / 1000
+
+    @property
+    def final_drift(self) -> float:
+        """How late the end came compared to its deadline."""
+        return self.elapsed - self.planned_end
+
+    @property
+    def max_drift(self) -> float:
+        return max((c.drift for c in self.cues), default=0.0)
+
+    def stop_line(self) -> str:
+        """One sentence saying where the run stopped."""
+        return f"Stopped {where(self.plan, self.position_ms)}."
+
+
+def event_at(plan: Plan, position_ms: int) -> int:
+    """Index of the event playing at `position_ms` on the plan's timeline."""
+    starts = [e.start_ms for e in plan.events]
+    return max(0, min(len(starts) - 1, bisect.bisect_right(starts, position_ms) - 1))
+
+
+def _first_stretch_index(plan: Plan) -> int | None:
+    return next((i for i, e in enumerate(plan.events) if e.stretch is not None), None)
+
+
+def where(plan: Plan, position_ms: int) -> str:
+    """`at stretch 3 of 7: Pigeon pose (left side)` and the like, for a point on the timeline."""
+    if not plan.events:
+        return "before it began"
+    index = event_at(plan, position_ms)
+    event = plan.events[index]
+    if event.stretch is None:
+        first = _first_stretch_index(plan)
+        if first is not None and index < first:
+            return "before the first stretch"
+        return "after the last stretch"
+    name = plan.stretch_names[event.stretch]
+    count = f"stretch {event.stretch + 1} of {len(plan.stretch_names)}"
+    if event.role in ("rest", "preview"):
+        return f"in the rest after {count}: {name}"
+    side = f" ({event.side} side)" if event.side else ""
+    return f"at {count}: {name}{side}"
+
+
+def play(
+    plan: Plan,
+    speaker: Speaker,
+    clock: Clock,
+    *,
+    controls: Controls | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+    tick: float = TICK,
+    started: tuple[float, int] | None = None,
+) -> PlayReport:
+    """Speak `plan` through `speaker` on time; Ctrl-C silences the speaker and ends the run.
+
+    `started=(start, n)`: the caller already began the plan at clock time `start` by saying its
+    first `n` events itself (e.g. the disclaimer while the rest of the voice was prepared)."""
+    player = _Player(plan, speaker, clock, controls, on_progress, tick)
+    return player.run(started)
+
+
+class _Player:
+    def __init__(
+        self,
+        plan: Plan,
+        speaker: Speaker,
+        clock: Clock,
+        controls: Controls | None,
+        on_progress: Callable[[Progress], None] | None,
+        tick: float,
+    ) -> None:
+        self.plan = plan
+        self.events = plan.events
+        self.speaker = speaker
+        self.clock = clock
+        self.controls = controls
+        self.on_progress = on_progress
+        self.tick = tick
+        self.index = 0  # the next event to start; len(events) stands for the end
+        self.shift = 0.0  # seconds added to every deadline by pauses and skips
+        self.start = 0.0
+        self.sounding: int | None = None  # the line last started, while it may still be heard
+        self.last_started: int | None = None
+        self.paused_at: float | None = None
+        self.paused_seconds = 0.0
+        self.cues: list[CueTiming] = []
+        self.completed: set[int] = set()
+        self.outcome: Outcome = FINISHED
+        self.ended: float | None = None
+
+    # --- the schedule ---------------------------------------------------------------------
+
+    def due(self, ms: int) -> float:
+        return self.start + self.shift + ms / 1000
+
+    def position_ms(self) -> int:
+        now = self.paused_at if self.paused_at is not None else self.clock.now()
+        position = round((now - self.start - self.shift) * 1000)
+        return max(0, min(self.plan.total_ms, position))
+
+    def run(self, started: tuple[float, int] | None = None) -> PlayReport:
+        self.start = self.clock.now()
+        if started is not None:
+            self.start, self.index = started
+            if self.index > 0:
+                self.sounding = self.last_started = self.index - 1
+                self.cues.append(CueTiming(self.index - 1, self.events[self.index - 1].text, 0.0, 0.0))
+        try:
+            self._loop()
+        except KeyboardInterrupt:
+            self.speaker.stop()
+            self.outcome = INTERRUPTED
+        return self._report()
+
+    def _loop(self) -> None:
+        count = len(self.events)
+        while True:
+            target = self.events[self.index].start_ms if self.index < count else self.plan.total_ms
+            if not self._wait(target):
+                if self.outcome != FINISHED:
+                    return
+                continue  # moved by a key: wait for the new event instead
+            self._complete_before(self.index)
+            if self.index == count:
+                self.ended = self.clock.now()
+                self._progress()
+                return
+            event = self.events[self.index]
+            self.sounding = None
+            if event.kind == "say":
+                self.cues.append(CueTiming(
+                    self.index, event.text,
+                    planned=self.due(event.start_ms) - self.start,
+                    actual=self.clock.now() - self.start,
+                ))
+                self.sounding = self.index
+                self.speaker.say(event.text)
+            self.last_started = self.index
+            self.index += 1
+            self._progress()
+
+    def _complete_before(self, index: int) -> None:
+        """A stretch counts as done once playback runs on from its last event by itself."""
+        previous = index - 1
+        if previous < 0 or self.last_started != previous:
+            return
+        stretch = self.events[previous].stretch
+        after = self.events[index].stretch if index < len(self.events) else None
+        if stretch is not None and after != stretch:
+            self.completed.add(stretch)
+
+    def _wait(self, target_ms: int) -> bool:
+        """Wait for `target_ms` on the timeline; False when a key moved playback or ended it."""
+        polling = self.controls is not None or self.on_progress is not None
+        while True:
+            if self.controls is not None:
+                command = self.controls.poll()
+                if command is not None and self._obey(command):
+                    return False
+            now = self.clock.now()
+            due = self.due(target_ms)
+            if now >= due:
+                return True
+            if polling:
+                self._progress()  # before sleeping, so drawing never delays a cue
+                self.clock.sleep_until(min(due, self.clock.now() + self.tick))
+            else:
+                self.clock.sleep_until(due)
+
+    def _progress(self) -> None:
+        if self.on_progress is not None:
+            self.on_progress(Progress(
+                self.plan, self.position_ms(), self.paused_at is not None, len(self.completed)
+            ))
+
+    # --- keys -----------------------------------------------------------------------------
+
+    def _obey(self, command: str) -> bool:
+        """Carry out a command; True when playback moved or ended."""
+        if command == QUIT:
+            self.speaker.stop()
+            self.outcome = QUITTED
+            return True
+        if command == PAUSE:
+            return self._pause()
+        if command == NEXT:
+            target = self._next_target()
+        elif command == BACK:
+            target = self._back_target()
+        else:
+            target = None
+        if target is None:
+            return False
+        self._jump(target)
+        return True
+
+    def _jump(self, index: int) -> None:
+        """Go to event `index` now: silence, and shift the schedule so it is due at once."""
+        self.speaker.stop()
+        self.index = index
+        self.shift = self.clock.now() - self.start - self.events[index].start_ms / 1000
+        self.sounding = None
+        self.last_started = None
+
+    def _pause(self) -> bool:
+        paused_at = self.clock.now()
+        self.paused_at = paused_at
+        self.speaker.stop()
+        cut = self.sounding
+        if cut is not None and paused_at >= self.due(self.events[cut].end_ms):
+            cut = None  # it had been heard out
+        self._progress()
+        follow = None
+        assert self.controls is not None
+        while True:
+            command = self.controls.poll()
+            if command == PAUSE:
+                break
+            if command in (NEXT, BACK, QUIT):
+                follow = command
+                break
+            self.clock.sleep_until(self.clock.now() + self.tick)
+            self._progress()
+        resumed = self.clock.now()
+        self.paused_seconds += resumed - paused_at
+        self.shift += resumed - paused_at
+        self.paused_at = None
+        if follow is not None and self._obey(follow):
+            return True
+        if cut is not None:
+            self._jump(cut)  # the line the pause cut off is said again from its start
+        return True
+
+    def _stretch_bounds(self) -> tuple[int, int | None, int | None]:
+        """The current event's index, the first stretch's first event, and the closing's first."""
+        current = event_at(self.plan, self.position_ms())
+        first = _first_stretch_index(self.plan)
+        closing = None
+        if first is not None:
+            last = max(i for i, e in enumerate(self.events) if e.stretch is not None)
+            closing = last + 1 if last + 1 < len(self.events) else None
+        return current, first, closing
+
+    def _next_target(self) -> int | None:
+        current, first, closing = self._stretch_bounds()
+        if first is None:
+            return None
+        stretch = self.events[current].stretch
+        if stretch is None:
+            if current >= first:
+                return None  # already past the last stretch
+            if self.position_ms() < self.events[0].end_ms:
+                return None  # the disclaimer is always heard out
+            return first
+        if stretch + 1 < len(self.plan.stretch_names):
+            return self.plan.stretch_start(stretch + 1)
+        return closing
+
+    def _back_target(self) -> int | None:
+        current, first, _ = self._stretch_bounds()
+        if first is None:
+            return None
+        stretch = self.events[current].stretch
+        if stretch is None:
+            if current < first:
+                return None  # nothing before the first stretch to go back to
+            return self.plan.stretch_start(len(self.plan.stretch_names) - 1)
+        begin = self.plan.stretch_start(stretch)
+        if stretch == 0 or self.position_ms() - self.events[begin].start_ms > BACK_RESTART_MS:
+            return begin
+        return self.plan.stretch_start(stretch - 1)
+
+    # --- the end --------------------------------------------------------------------------
+
+    def _report(self) -> PlayReport:
+        now = self.ended if self.ended is not None else self.clock.now()
+        position = self.plan.total_ms if self.outcome == FINISHED else self.position_ms()
+        return PlayReport(
+            plan=self.plan,
+            outcome=self.outcome,
+            cues=tuple(self.cues),
+            position_ms=position,
+            stretches_completed=len(self.completed),
+            paused_seconds=self.paused_seconds,
+            elapsed=now - self.start,
+            planned_end=self.due(self.plan.total_ms) - self.start,
+        )
