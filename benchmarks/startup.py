@@ -19,13 +19,10 @@ ROOT = Path(__file__).resolve().parent.parent
 TARGET = 1.3
 
 
-def median_seconds(argv: list[str], runs: int, env: dict[str, str]) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(argv, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, check=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def timed(argv: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - start
 
 
 def main() -> int:
@@ -35,16 +32,23 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as home:
         env = {**os.environ, "VOICECOACH_HOME": home, "PYTHONPATH": str(ROOT)}
         py = sys.executable
+        # What the installed `voicecoach` script runs (no `-m`, whose module search costs more).
+        command = [py, "-c", "from voicecoach.cli import main; main()"]
         # One warm-up each: compiled bytecode and caches in place, as on every later start.
-        for argv in ([py, "-m", "voicecoach", "list"], [py, "-m", "voicecoach", "--help"]):
+        for argv in ([*command, "list"], [*command, "--help"]):
             subprocess.run(argv, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, check=True)
-        baseline = median_seconds([py, "-c", "import typer"], args.runs, env)
-        rows = [("python -c 'import typer' (baseline)", baseline)]
-        for label, argv in (
-            ("voicecoach --help", [py, "-m", "voicecoach", "--help"]),
-            ("voicecoach list", [py, "-m", "voicecoach", "list"]),
-        ):
-            rows.append((label, median_seconds(argv, args.runs, env)))
+        cases = {
+            "python -c 'import typer' (baseline)": [py, "-c", "import typer"],
+            "voicecoach --help": [*command, "--help"],
+            "voicecoach list": [*command, "list"],
+        }
+        # Interleaved rounds: a busy moment on the machine weighs on every case alike.
+        times: dict[str, list[float]] = {label: [] for label in cases}
+        for _ in range(args.runs):
+            for label, argv in cases.items():
+                times[label].append(timed(argv, env))
+        rows = [(label, statistics.median(t)) for label, t in times.items()]
+        baseline = rows[0][1]
     print(f"start-up, median of {args.runs} runs ({sys.platform}, {os.cpu_count()} cores)")
     worst = 0.0
     for label, seconds in rows:

@@ -20,9 +20,8 @@ from tests.fakes import FakeClock, RecordingOutput, RecordingSpeaker
 from voicecoach import clock as clocks
 from voicecoach import speakers
 from voicecoach.cli import app
-from voicecoach.cli.options import plan_options
 from voicecoach.errors import EngineError
-from voicecoach.plan import build_plan
+from voicecoach.plan import PlanOptions, build_plan
 from voicecoach.speech import NoAudioOutput
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -315,7 +314,7 @@ def test_speaking_plays_each_rendered_clip_on_a_timeline_made_from_them(
     from voicecoach.routine import load_routine
 
     lengths = FakeSynthesizer(seconds_per_word=0.5).length
-    plan = build_plan(load_routine(tiny), plan_options(no_insoles=False, hold=None), lengths)
+    plan = build_plan(load_routine(tiny), PlanOptions(), lengths)
     assert [round(clip.seconds, 3) for _, clip in output.played] == [e.seconds for e in plan.says]
     assert [at for at, _ in output.played] == pytest.approx([e.at for e in plan.says], abs=1e-6)
     assert output.closed
@@ -356,7 +355,7 @@ def test_with_the_real_engine_and_no_player_it_falls_back_to_text_and_completes(
     assert result.stderr == NO_PLAYER + "\n"
     from voicecoach.routine import load_routine
 
-    plan = build_plan(load_routine(tiny), plan_options(no_insoles=True, hold=None))
+    plan = build_plan(load_routine(tiny), PlanOptions(insoles=False))
     cues = [STAMPED.sub("", line) for line in result.stdout.splitlines() if STAMPED.match(line)]
     assert cues == [e.text for e in plan.says]
     assert result.stdout.splitlines()[-1].startswith("Done: Tiny test, 1 of 1 stretch in ")

@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from voicecoach import paths
 from voicecoach.errors import ConfigError, Problem
-from voicecoach.plan import DEFAULT_RATE, MAX_RATE, MIN_RATE, PlanOptions
+from voicecoach.plan import PlanOptions
+from voicecoach.rates import DEFAULT_RATE, MAX_RATE, MIN_RATE
 
 FILE_NAME = "config.yaml"
 MAX_FILE_BYTES = 64 * 1024

@@ -14,12 +14,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from voicecoach import content
+from voicecoach.rates import DEFAULT_RATE, MAX_RATE, MIN_RATE  # noqa: F401 (re-exported)
 
 if TYPE_CHECKING:
     from voicecoach.routine import Routine, Stretch
 
-DEFAULT_RATE = 160  # words per minute: unhurried, for someone listening from across the room
-MIN_RATE, MAX_RATE = 80, 300
 GAP_MS = 400  # silence after a line of speech before the next one
 CUE_GAP_MS = 250  # the least silence kept between two cues inside a hold
 HALFWAY_FROM_S = 20  # holds at least this long get a halfway cue

@@ -51,6 +51,13 @@ def _root(
     """A voice that talks you through stretching routines, hands-free."""
 
 
+def echo_json(data: Any) -> None:
+    """Print `data` as indented JSON (json is imported only by the commands that print it)."""
+    import json
+
+    typer.echo(json.dumps(data, indent=2))
+
+
 def main() -> None:
     """Entry point of the `voicecoach` command."""
     app(prog_name="voicecoach")

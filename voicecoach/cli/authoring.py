@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
 
-from voicecoach.cli import app
+from voicecoach.cli import app, echo_json
 from voicecoach.cli.options import Json
 from voicecoach.errors import ExitCode
 
@@ -58,7 +57,7 @@ def validate(
     reports = [authoring.validate_file(f) for f in files]
     valid = all(r.valid for r in reports)
     if json_output:
-        typer.echo(json.dumps({"valid": valid, "files": [r.to_json() for r in reports]}, indent=2))
+        echo_json({"valid": valid, "files": [r.to_json() for r in reports]})
     else:
         for report in reports:
             for line in report.lines():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -11,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from voicecoach.cli import app
+from voicecoach.cli import app, echo_json
 from voicecoach.cli.options import Hold, Insoles, Name, NoCache, Rate, VoiceId, Volume
 from voicecoach.errors import ExitCode
 
@@ -98,7 +97,7 @@ def export(
         typer.echo("Interrupted: nothing was written.", err=True)
         raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
     if json_output:
-        typer.echo(json.dumps(result.to_json(script), indent=2))
+        echo_json(result.to_json(script))
         return
     typer.echo(
         f"Wrote {output}: {_clock(result.seconds)} of audio, {len(result.cues)} lines "

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from voicecoach.cli import app
+from voicecoach.cli import app, echo_json
 from voicecoach.cli.options import Json
 
 if TYPE_CHECKING:
@@ -113,7 +112,7 @@ def history(
         today = local_now().date()
         overview = Overview(today, weeks, 0, [], [], streak_of([], today), {})
     if json_output:
-        typer.echo(json.dumps(overview.to_json(), indent=2))
+        echo_json(overview.to_json())
     elif overview.sessions == 0:
         typer.echo(EMPTY)
     else:
@@ -166,16 +165,11 @@ def config_show(json_output: Json = False) -> None:
     path = config_path()
     values = effective(load_config(path))
     if json_output:
-        typer.echo(
-            json.dumps(
-                {
-                    "path": str(path),
-                    "exists": path.exists(),
-                    "settings": {k: {"value": v, "source": s} for k, (v, s) in values.items()},
-                },
-                indent=2,
-            )
-        )
+        echo_json({
+            "path": str(path),
+            "exists": path.exists(),
+            "settings": {k: {"value": v, "source": s} for k, (v, s) in values.items()},
+        })
         return
     typer.echo(f"{path}{'' if path.exists() else '  (not created yet: every value is a default)'}")
     width = max(len(k) for k in values)

@@ -6,13 +6,10 @@ from typing import Annotated
 
 import typer
 
-from voicecoach.plan import DEFAULT_RATE, MAX_RATE, MIN_RATE, PlanOptions
+from voicecoach.rates import DEFAULT_RATE, MAX_RATE, MIN_RATE
 
 Name = Annotated[
     str, typer.Argument(metavar="NAME", help="A routine's name (see `voicecoach list`) or a path to a YAML file.")
-]
-NoInsoles = Annotated[
-    bool, typer.Option("--no-insoles", help="Leave out the closing mention of the insoles.")
 ]
 Insoles = Annotated[
     bool | None,
@@ -56,7 +53,3 @@ NoCache = Annotated[
         "--no-cache", help="Render every line afresh; neither read nor fill the clip cache."
     ),
 ]
-
-
-def plan_options(*, no_insoles: bool, hold: float | None, rate: int = DEFAULT_RATE) -> PlanOptions:
-    return PlanOptions(insoles=not no_insoles, hold=hold, rate=rate)

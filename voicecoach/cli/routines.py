@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 
 import typer
 
-from voicecoach.cli import app
+from voicecoach.cli import app, echo_json
 from voicecoach.cli.options import Hold, Insoles, Json, Name, Rate
 
 
@@ -29,7 +28,7 @@ def list_routines(json_output: Json = False) -> None:
     for warning in listing.clash_warnings():
         typer.echo(warning, err=True)
     if json_output:
-        typer.echo(json.dumps(rows, indent=2))
+        echo_json(rows)
         return
     if not rows:
         typer.echo("No routines found.")
@@ -94,7 +93,7 @@ def plan(
     routine = catalog.load(name)
     script = build_plan(routine, settings.options)
     if json_output:
-        typer.echo(json.dumps(script.to_json(), indent=2))
+        echo_json(script.to_json())
         return
     typer.echo(f"{script.title}: {len(script.says)} cues, about {_clock(script.estimated_seconds)}")
     for event in script.events:

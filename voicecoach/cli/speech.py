@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 
 import typer
 
-from voicecoach.cli import app
+from voicecoach.cli import app, echo_json
 from voicecoach.cli.options import Json
 
 
@@ -30,7 +29,7 @@ def voices(
         ]
     if json_output:
         rows = [{"id": v.id, "name": v.name, "languages": v.languages} for v in found]
-        typer.echo(json.dumps(rows, indent=2))
+        echo_json(rows)
         return
     if not found:
         typer.echo("No voices found.")

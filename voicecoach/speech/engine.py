@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from voicecoach.errors import EngineError, UsageError
-from voicecoach.plan import DEFAULT_RATE, MAX_RATE, MIN_RATE
+from voicecoach.rates import DEFAULT_RATE, MAX_RATE, MIN_RATE
 from voicecoach.speech.clip import SAMPLE_RATE, Clip, read_wav, scale, trim
 
 T = TypeVar("T")
