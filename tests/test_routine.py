@@ -61,12 +61,28 @@ def test_a_good_file_loads_with_defaults():
     assert pigeon.sides_list == (None,)
 
 
-def test_the_name_comes_from_the_file_unless_the_routine_gives_one(tmp_path: Path):
+def test_the_name_comes_from_the_file_and_a_name_field_must_agree(tmp_path: Path):
     path = tmp_path / "My Evening Stretch.yaml"
     path.write_text(GOOD)
     assert load_routine(path).name == "my-evening-stretch"
+    path.write_text("name: my-evening-stretch\n" + GOOD)
+    assert load_routine(path).name == "my-evening-stretch"
     path.write_text("name: hips-now\n" + GOOD)
-    assert load_routine(path).name == "hips-now"
+    with pytest.raises(RoutineError) as caught:
+        load_routine(path)
+    [problem] = caught.value.problems
+    assert (problem.line, problem.column, problem.field) == (1, 7, "name")
+    assert "rename the file" in problem.message
+
+
+def test_a_routine_is_found_by_the_name_it_reports(tmp_path: Path, voicecoach_home: Path):
+    from voicecoach import catalog
+
+    folder = voicecoach_home / "routines"
+    folder.mkdir()
+    (folder / "My Evening Stretch.yaml").write_text(GOOD)
+    routine = catalog.load("my-evening-stretch")
+    assert catalog.load(routine.name) == routine
 
 
 def test_a_full_file_keeps_every_field():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,7 +32,13 @@ def _scan(folder: Path, builtin: bool) -> list[Entry]:
         p for p in folder.iterdir()
         if p.suffix in SUFFIXES and not p.name.startswith(".") and p.is_file()
     )
-    return [Entry(p.stem, p, builtin) for p in files]
+    return [Entry(slug(p.stem), p, builtin) for p in files]
+
+
+def slug(stem: str) -> str:
+    """A file stem made into a routine name: lower-case-with-dashes."""
+    name = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
+    return name[:60].rstrip("-") or "routine"
 
 
 def entries() -> list[Entry]:

@@ -18,6 +18,7 @@ from pydantic import (
     model_validator,
 )
 
+from voicecoach.catalog import slug
 from voicecoach.errors import Problem, RoutineError
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -681,6 +682,15 @@ def parse_routine(text: str, source: str, default_name: str | None = None) -> Ro
         routine = Routine.model_validate(data)
     except ValidationError as error:
         problems += _validation_problems(error, root, document.reported)
+    else:
+        if default_name and routine.name not in (None, default_name):
+            # One routine, one name: `list`, `run NAME` and `plan --json` all use the file's.
+            value = _Nodes(root).child(root, "name")
+            problems.append(_located(
+                value.start_mark if value is not None else None, "name",
+                f"{routine.name!r} differs from the file's name ({default_name!r}); "
+                "rename the file or leave `name:` out",
+            ))
     if problems:
         raise RoutineError(source, _sorted(problems))
     if routine.name is None:
@@ -725,9 +735,3 @@ def _position(raw: bytes, offset: int) -> tuple[int, int]:
 def load_routine(path: Path) -> Routine:
     """Load and validate a routine file; its name defaults to the file's stem."""
     return parse_routine(read_routine_text(path), str(path), default_name=slug(path.stem))
-
-
-def slug(stem: str) -> str:
-    """A file stem made into a routine name: lower-case-with-dashes."""
-    name = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
-    return name[:60].rstrip("-") or "routine"
