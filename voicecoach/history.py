@@ -647,17 +647,4 @@ class Recorder:
         self._history = None
 
 
-def record_session(
-    routine: str,
-    title: str,
-    total_stretches: int,
-    *,
-    started_at: datetime | None = None,
-    path: Path | None = None,
-    now: Clock = local_now,
-    warn: Callable[[str], None] | None = None,
-) -> Recorder:
-    """Start recording a run (see `Recorder`): call `progress` after each stretch, `finish` once."""
-    return Recorder(
-        routine, title, total_stretches, started_at=started_at, path=path, now=now, warn=warn
-    )
+record_session = Recorder  # start recording a run: `progress` as it goes, `finish` once
