@@ -172,3 +172,10 @@ def test_export_takes_its_defaults_from_the_config_file_and_flags_win(
 
     assert "insoles" not in lines()
     assert lines("--insoles")[-1] == "insoles"
+
+
+def test_a_folder_that_cannot_be_written_is_an_error_not_a_traceback(tiny: Path) -> None:
+    result = CliRunner().invoke(app, ["export", str(tiny), "-o", "/proc/tiny.wav"])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: /proc/tiny.wav: cannot write there")
+    assert "Traceback" not in result.output

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
-from voicecoach.errors import EngineError, UsageError
+from voicecoach.errors import EngineError, UsageError, VoicecoachError
 from voicecoach.speech.clip import SAMPLE_WIDTH, Clip, fade_out
 
 if TYPE_CHECKING:
@@ -104,7 +104,10 @@ def check_target(path: Path) -> None:
     if path.is_dir():
         raise UsageError(f"{path}: is a folder; give a file name ending in .wav")
     if not path.parent.is_dir():
-        raise UsageError(f"{path}: the folder {path.parent} does not exist")
+        what = "is not a folder" if path.parent.exists() else "does not exist"
+        raise UsageError(f"{path}: the folder {path.parent} {what}")
+    if not os.access(path.parent, os.W_OK):
+        raise UsageError(f"{path}: the folder {path.parent} cannot be written to")
 
 
 def export_wav(
@@ -115,7 +118,12 @@ def export_wav(
     check_target(target)
     rate = clips.sample_rate
     total = sample_at(plan.total_ms, rate)
-    fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    try:
+        fd, temp_name = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.name}.", suffix=".part"
+        )
+    except OSError as error:
+        raise VoicecoachError(f"{target}: cannot write there ({error.strerror or error})") from None
     temp = Path(temp_name)
     try:
         with os.fdopen(fd, "wb") as file:
@@ -124,6 +132,9 @@ def export_wav(
             os.fsync(file.fileno())
         _set_mode(temp, target)
         os.replace(temp, target)
+    except OSError as error:  # a full disk, a vanished folder: nothing half-written is left
+        temp.unlink(missing_ok=True)
+        raise VoicecoachError(f"{target}: could not be written ({error.strerror or error})") from None
     except BaseException:  # Ctrl-C too: never leave a partial file behind
         temp.unlink(missing_ok=True)
         raise
