@@ -21,7 +21,7 @@ from voicecoach.plan import (
     build_plan,
     estimate_speech_seconds,
 )
-from voicecoach.routine import Routine
+from voicecoach.routine import Routine, parse_routine
 
 
 def make_routine(*stretches: dict[str, Any], **fields: Any) -> Routine:
@@ -535,10 +535,13 @@ def test_a_hold_override_sets_every_hold_and_leaves_reps_alone():
 def test_hold_scale_scales_every_hold():
     routine = make_routine(hold("A", 30), hold("B", 45))
     plan = build_plan(routine, PlanOptions(hold_scale=1.5), quick)
+    # 45 * 1.5 = 67.5 is rounded to whole seconds: the voice says "Hold for 68 seconds".
     assert [r.start_ms - s.start_ms for i in (0, 1) for s, r in hold_windows(plan, i)] == [
-        45000, 67500
+        45000, 68000
     ]
-    assert says(plan, "start")[1].text == "Hold for 67.5 seconds."
+    assert [e.text for e in plan.says if e.role == "start"] == [
+        "Hold for 45 seconds.", "Hold for 68 seconds."
+    ]
 
 
 def test_a_hold_override_wins_over_hold_scale():
@@ -592,9 +595,13 @@ def test_the_rate_sets_the_estimated_speech_length():
     assert hold_lengths == {30000}
 
 
-def test_estimated_speech_grows_with_words_and_pauses():
-    assert estimate_speech_seconds("one two three", 120) == pytest.approx(0.1 + 3 * 0.5)
-    assert estimate_speech_seconds("One, two. Three!", 120) == pytest.approx(0.1 + 1.5 + 0.45)
+def test_estimated_speech_grows_with_words_and_pauses_and_shrinks_with_the_rate():
+    three = estimate_speech_seconds("one two three", 120)
+    assert three == pytest.approx(3 * (0.6 * 0.5 + 0.014) - 0.09)
+    assert estimate_speech_seconds("one two three four five six", 120) > 1.9 * three
+    assert estimate_speech_seconds("One, two. Three!", 120) > three + 3 * 0.6
+    assert estimate_speech_seconds("one two three", 240) < 0.6 * three
+    assert estimate_speech_seconds("Go", 300) == 0.2  # never shorter than a short word
 
 
 # --- One whole timeline ---------------------------------------------------------------------
@@ -684,3 +691,27 @@ def test_the_plan_as_json_has_the_documented_shape():
 def test_the_plan_is_pure_the_same_input_gives_the_same_plan():
     routine = make_routine(hold("A", sides="each", cues=["x"]), reps("B"))
     assert build_plan(routine) == build_plan(routine)
+
+
+@pytest.mark.parametrize("transition", [0, 1, 2, 8])
+def test_the_second_side_is_always_announced_whatever_the_transition(transition: int):
+    routine = parse_routine(
+        f"""
+title: Sides
+style: static
+transition: {transition}
+stretches:
+  - name: Pigeon
+    targets: [glutes]
+    instructions: Fold forward over the front leg.
+    sides: each
+    hold: 20
+""",
+        "sides.yaml",
+    )
+    plan = build_plan(routine)
+    right = [e.text for e in plan.says if e.side == "right"]
+    assert right[0] == "Switch sides."
+    assert right[1] in ("Right side.", "Right side. Get into position.")
+    assert right[2] == "Hold for 20 seconds."
+    assert transition_ms(plan, 0) == ([transition * 1000] * 2 if transition else [])

@@ -31,6 +31,10 @@ def announce(name: str, side: str | None) -> str:
     return f"{name}, {side} side." if side else f"{name}."
 
 
+def announce_side(side: str) -> str:
+    return f"{side.capitalize()} side."
+
+
 def position(side: str | None, first_side: bool) -> str:
     if side and not first_side:
         return f"{side.capitalize()} side. {GET_IN_POSITION}"

@@ -228,14 +228,17 @@ class History:
     # --- opening -------------------------------------------------------------------------------
 
     @contextmanager
-    def _guard(self, action: str) -> Iterator[None]:
-        """Turns SQLite's errors into a HistoryError that names the file."""
+    def _guard(self, action: str, retry_locked: bool = False) -> Iterator[None]:
+        """Turns SQLite's errors into a HistoryError that names the file (a "locked" error is
+        let through as it is when the caller will try again)."""
         import sqlite3
 
         try:
             yield
         except sqlite3.DatabaseError as error:
             message = str(error)
+            if retry_locked and isinstance(error, sqlite3.OperationalError) and "locked" in message:
+                raise
             if isinstance(error, sqlite3.OperationalError) and "locked" in message:
                 raise HistoryError(
                     f"{self.path}: cannot {action}: another voicecoach kept it busy; try again"
@@ -251,6 +254,22 @@ class History:
 
     def _open(self) -> sqlite3.Connection:
         import sqlite3
+        import time
+
+        # Switching to WAL or creating the tables needs the file to itself for a moment, and
+        # SQLite answers "locked" at once rather than waiting when two processes start together.
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                return self._open_once()
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    with self._guard("open the history"):
+                        raise
+                time.sleep(0.02)
+
+    def _open_once(self) -> sqlite3.Connection:
+        import sqlite3
 
         if self.path.is_dir():
             raise HistoryError(f"{self.path}: is a folder, not a history file")
@@ -263,7 +282,7 @@ class History:
                 check_same_thread=False,
             )
         try:
-            with self._guard("open the history"):
+            with self._guard("open the history", retry_locked=True):
                 conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
                 # A read-only look first (one snapshot): a file not ours is never written to.
                 conn.execute("BEGIN")
