@@ -36,6 +36,7 @@ def choose_routine(
         write(prompt)
         line = readline()
         if not line:
+            write("\n")  # the error goes on a line of its own, not after the prompt
             raise UsageError(
                 "no routine chosen: type its number at the menu, or name it "
                 f"(e.g. voicecoach run {usable[0]['name']})"
