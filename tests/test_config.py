@@ -383,3 +383,14 @@ def test_config_set_help_lists_every_key() -> None:
     assert result.exit_code == 0
     for key in KEYS:
         assert key in result.stdout
+
+
+def test_config_set_refuses_a_voice_the_engine_does_not_have() -> None:
+    from typer.testing import CliRunner
+
+    from voicecoach.cli import app
+
+    result = CliRunner().invoke(app, ["config", "set", "voice", "no-such-voice"])
+    assert result.exit_code == 2
+    assert "unknown voice 'no-such-voice'" in result.output
+    assert not config_path().exists()

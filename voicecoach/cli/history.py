@@ -189,7 +189,16 @@ def config_set(
 ) -> None:
     from voicecoach.config import config_path, parse_value, set_value
 
-    config = set_value(key, parse_value(key, value))
+    parsed = parse_value(key, value)
+    if key == "voice":
+        from voicecoach.errors import EngineError
+        from voicecoach.speech import Synthesizer
+
+        try:
+            Synthesizer(voice=parsed)  # an unknown voice is refused here, not at the next run
+        except EngineError:
+            pass  # no engine on this machine: nothing to check the voice against
+    config = set_value(key, parsed)
     typer.echo(f"{key} = {_shown(key, getattr(config, key))}  (saved in {config_path()})")
 
 
