@@ -85,6 +85,9 @@ def main() -> int:
         player.write_text(PLAYER.format(log=log))
         player.chmod(0o755)
         env = {**os.environ, "PYTHONPATH": str(ROOT), "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+        # As after `pip install`, which compiles every module: bytecode is written on the first
+        # start and read on the next ones, even where the environment turns writing it off.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         rows: dict[str, list[float]] = {k: [] for k in ("baseline", "text", "cold", "warm")}
         for n in range(args.runs):
             home = Path(folder, f"home-{n}")

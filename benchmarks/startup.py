@@ -31,6 +31,9 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as home:
         env = {**os.environ, "VOICECOACH_HOME": home, "PYTHONPATH": str(ROOT)}
+        # As after `pip install`, which compiles every module: bytecode is written on the first
+        # start and read on the next ones, even where the environment turns writing it off.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         py = sys.executable
         # What the installed `voicecoach` script runs (no `-m`, whose module search costs more).
         command = [py, "-c", "from voicecoach.cli import main; main()"]
