@@ -178,11 +178,24 @@ def test_set_refuses_an_unknown_key() -> None:
     assert not config_path().exists()
 
 
-def test_set_reports_other_bad_keys_in_the_file() -> None:
+def test_set_mends_its_own_key_and_the_other_bad_keys_are_still_reported() -> None:
     path = write_config("rate: 150\nvolume: 7\n")
+    set_value("rate", 170)
+    assert path.read_text() == "rate: 170\nvolume: 7\n"
     with pytest.raises(ConfigError, match=f"^{path}:2:9: volume: must be from 0 to 1"):
-        set_value("rate", 170)
-    assert path.read_text() == "rate: 150\nvolume: 7\n"
+        load_config()
+
+
+def test_config_set_warns_of_the_bad_keys_it_leaves() -> None:
+    from typer.testing import CliRunner
+
+    from voicecoach.cli import app
+
+    path = write_config("rate: 150\nvolume: 7\n")
+    result = CliRunner().invoke(app, ["config", "set", "rate", "170"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("rate = 170")
+    assert result.stderr == f"Warning: {path}:2:9: volume: must be from 0 to 1, not 7\n"
 
 
 def test_set_rewrites_a_flow_style_file_plainly() -> None:
@@ -394,3 +407,21 @@ def test_config_set_refuses_a_voice_the_engine_does_not_have() -> None:
     assert result.exit_code == 2
     assert "unknown voice 'no-such-voice'" in result.output
     assert not config_path().exists()
+
+
+def test_a_broken_config_file_can_be_mended_one_key_at_a_time(voicecoach_home: Path) -> None:
+    from typer.testing import CliRunner
+
+    from voicecoach.cli import app
+
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text("rate: 500\ncolour: blue\n")
+    runner = CliRunner()
+    assert runner.invoke(app, ["config", "show"]).exit_code == 2
+    still_bad = runner.invoke(app, ["config", "set", "rate", "900"])
+    assert still_bad.exit_code == 2 and "not 900" in still_bad.output
+    assert runner.invoke(app, ["config", "set", "rate", "150"]).exit_code == 0
+    removed = runner.invoke(app, ["config", "unset", "colour"])
+    assert removed.exit_code == 0 and removed.output.startswith("colour removed from")
+    assert runner.invoke(app, ["config", "show"]).exit_code == 0
+    assert config_path().read_text() == "rate: 150\n"

@@ -272,15 +272,20 @@ def _write_atomic(path: Path, text: str) -> None:
 def _change(path: Path, key: str, value: Any, remove: bool) -> Config | None:
     """Set or remove one key; a new value is checked with the rest before anything is written."""
     source = str(path)
-    if key not in KEYS:
-        raise ConfigError(f"{key}: {_suggest(key)}")
     text = _read_text(path) or ""
     data, root = _parse(text, source)
+    if key not in KEYS and not (remove and key in data):  # unknown keys may only be removed
+        raise ConfigError(f"{key}: {_suggest(key)}")
     wanted = {k: v for k, v in data.items() if k != key}
     config = None
     if not remove:
         wanted[key] = value
-        config = _validate(wanted, root, source, given=key)
+        try:
+            config = _validate(wanted, root, source, given=key)
+        except ConfigError:
+            # The new value may be fine while another line is wrong: check it alone, so that a
+            # broken file can be mended one key at a time.
+            config = _validate({key: value}, root, source, given=key)
     new_text = _edited(text, root, key, value, remove)
     try:
         same = (yaml.safe_load(new_text) or {}) == wanted
@@ -304,10 +309,10 @@ def set_value(key: str, value: Any, path: Path | None = None) -> Config:
 def unset_value(key: str, path: Path | None = None) -> bool:
     """Remove KEY from the config file; False if it was not set."""
     path = path if path is not None else config_path()
-    if key not in KEYS:
-        raise ConfigError(f"{key}: {_suggest(key)}")
     text = _read_text(path)
     if text is None or key not in _parse(text, str(path))[0]:
+        if key not in KEYS:
+            raise ConfigError(f"{key}: {_suggest(key)}")
         return False
     _change(path, key, None, remove=True)
     return True

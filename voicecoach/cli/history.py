@@ -187,7 +187,8 @@ def config_set(
     key: Key,
     value: Annotated[str, typer.Argument(help="The new value, e.g. 150, 0.8, false.")],
 ) -> None:
-    from voicecoach.config import config_path, parse_value, set_value
+    from voicecoach.config import config_path, load_config, parse_value, set_value
+    from voicecoach.errors import ConfigError
 
     parsed = parse_value(key, value)
     if key == "voice":
@@ -200,6 +201,11 @@ def config_set(
             pass  # no engine on this machine: nothing to check the voice against
     config = set_value(key, parsed)
     typer.echo(f"{key} = {_shown(key, getattr(config, key))}  (saved in {config_path()})")
+    try:
+        load_config()
+    except ConfigError as error:  # other lines are still wrong: say so, the change stands
+        for line in str(error).splitlines():
+            typer.echo(f"Warning: {line}", err=True)
 
 
 @config_app.command("unset")
@@ -208,6 +214,9 @@ def config_unset(key: Key) -> None:
     from voicecoach.config import DEFAULTS, config_path, unset_value
 
     if unset_value(key):
+        if key not in DEFAULTS:  # a stray key, removed to mend the file
+            typer.echo(f"{key} removed from {config_path()}")
+            return
         typer.echo(f"{key} removed from {config_path()}; default: {_shown(key, DEFAULTS[key])}")
     else:
         typer.echo(f"{key} was not set in {config_path()}; default: {_shown(key, DEFAULTS[key])}")
