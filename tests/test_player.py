@@ -150,6 +150,39 @@ def test_three_second_lines_delay_only_the_cues_that_follow_at_once_never_the_en
     assert report.elapsed == pytest.approx(max(plan.total_ms / 1000, previous_end), abs=0.010)
 
 
+class ThreeSecondAudio:
+    """Like the audio speaker: `say` starts 3 s of sound and returns; a new line cuts the last."""
+
+    def __init__(self, clock: FakeClock) -> None:
+        self.clock = clock
+        self.heard: list[tuple[float, float]] = []  # (start, end) of each line as heard
+
+    def say(self, text: str) -> None:
+        now = self.clock.elapsed
+        if self.heard and self.heard[-1][1] > now:
+            self.heard[-1] = (self.heard[-1][0], now)  # cut off by the next line
+        self.heard.append((now, now + 3.0))
+
+    def stop(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_three_second_lines_played_as_audio_leave_the_end_on_time(name: str) -> None:
+    plan = build_plan(catalog.load(name))
+    clock = FakeClock()
+    speaker = ThreeSecondAudio(clock)
+
+    report = play(plan, speaker, clock)
+
+    assert report.finished
+    assert abs(report.final_drift) < 0.010
+    starts = [e.start_ms / 1000 for e in plan.says]
+    assert [start for start, _ in speaker.heard] == pytest.approx(starts, abs=EXACT)
+    cut = sum(end - start < 3.0 - EXACT for start, end in speaker.heard)
+    assert cut > 20  # many lines ran past their slot, and were cut rather than moving the rest
+
+
 def test_pause_shifts_everything_after_it_by_the_paused_time() -> None:
     plan = build_plan(tiny())
     start = first(plan, "start", stretch=1)
