@@ -98,7 +98,13 @@ def test_rest_last_stretch_and_pause() -> None:
     assert rest[1] == "Rest after stretch 3 of 4: Butterfly stretch"
     assert rest[3] == "Next: Figure four stretch"
     last = render(Progress(plan, at_role(plan, "name", 3)))
-    assert last[3] == "Next: routine complete"
+    assert last[3] == "Next: Figure four stretch, right side"
+    switch = next(i for i, e in enumerate(plan.events) if e.role == "switch" and e.stretch == 3)
+    right = render(Progress(plan, plan.events[switch].start_ms + 100))
+    assert right[1] == "Stretch 4 of 4: Figure four stretch, right side"
+    assert right[3] == "Next: routine complete"
+    closing = next(e for e in plan.events if e.role == "insoles")
+    assert render(Progress(plan, closing.start_ms + 100))[3] == "Next: the end"
     end = render(Progress(plan, plan.total_ms))
     assert end[1] == "Finishing"
     total = clock(plan.total_ms / 1000)

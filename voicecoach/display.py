@@ -68,9 +68,12 @@ def render(progress: Progress, *, keys: bool = False) -> list[str]:
     lines = [plan.title + ("   (paused: press space to go on)" if progress.paused else "")]
 
     first = next((i for i, e in enumerate(plan.events) if e.stretch is not None), len(plan.events))
+    coming = ""
     if event.stretch is None:
         lines.append("Getting started" if index < first else "Finishing")
         upcoming = 0 if index < first else None
+        if index >= first:
+            coming = "the end" if event.role == "insoles" else "routine complete"
     else:
         name = plan.stretch_names[event.stretch]
         if event.role in ("rest", "preview"):
@@ -79,6 +82,8 @@ def render(progress: Progress, *, keys: bool = False) -> list[str]:
             side = f", {event.side} side" if event.side else ""
             lines.append(f"Stretch {event.stretch + 1} of {count}: {name}{side}")
         upcoming = event.stretch + 1
+        if event.side == "left" and event.role not in ("rest", "preview"):
+            coming = f"{name}, right side"
 
     work = _work(plan, index, position)
     if work is not None:
@@ -88,7 +93,9 @@ def render(progress: Progress, *, keys: bool = False) -> list[str]:
     else:
         lines.append("")
 
-    if upcoming is not None and upcoming < count:
+    if coming:
+        lines.append(f"Next: {coming}")
+    elif upcoming is not None and upcoming < count:
         lines.append(f"Next: {plan.stretch_names[upcoming]}")
     else:
         lines.append("Next: routine complete")
