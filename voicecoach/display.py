@@ -73,7 +73,7 @@ def render(progress: Progress, *, keys: bool = False) -> list[str]:
         lines.append("Getting started" if index < first else "Finishing")
         upcoming = 0 if index < first else None
         if index >= first:
-            coming = "the end" if event.role == "insoles" else "routine complete"
+            coming = "the end"
     else:
         name = plan.stretch_names[event.stretch]
         if event.role in ("rest", "preview"):
