@@ -488,3 +488,13 @@ def test_any_damaged_file_loads_or_gives_located_problems_never_a_crash(data: st
         for problem in error.problems:
             assert problem.line is not None and problem.line >= 1
             assert "\n" not in problem.message
+
+
+def test_hold_and_reps_together_is_reported_beside_the_stretchs_other_problems():
+    text = GOOD.replace("    hold: 30\n", "    hold: 30\n    reps: 10\n").replace(
+        "targets: [glutes]", "targets: []"
+    )
+    assert problems(text) == [
+        (4, 5, "stretches[0]"),  # exactly one of hold and reps
+        (5, 14, "stretches[0].targets"),
+    ]

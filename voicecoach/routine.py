@@ -125,9 +125,9 @@ class Stretch(_Strict):
     @model_validator(mode="after")
     def _hold_or_reps(self) -> Stretch:
         if (self.hold is None) == (self.reps is None):
-            raise ValueError("give either `hold` (seconds) or `reps`, exactly one of them")
+            raise ValueError(_EITHER)
         if self.tempo is not None and self.reps is None:
-            raise ValueError("`tempo` only goes with `reps`")
+            raise ValueError(_TEMPO)
         return self
 
     @property
@@ -656,6 +656,33 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
     ]
 
 
+_EITHER = "give either `hold` (seconds) or `reps`, exactly one of them"
+_TEMPO = "`tempo` only goes with `reps`"
+
+
+def _shape_problems(data: dict[str, Any], root: Any, found: list[Problem]) -> list[Problem]:
+    """Hold-or-reps problems in stretches that also have field errors: the model checks those
+    only once every field is right, and a file should show all its problems at once."""
+    stretches = data.get("stretches")
+    if not isinstance(stretches, list):
+        return []
+    nodes = _Nodes(root)
+    problems = []
+    for i, stretch in enumerate(stretches):
+        if not isinstance(stretch, dict):
+            continue
+        field = f"stretches[{i}]"
+        if any(p.field == field and p.message in (_EITHER, _TEMPO) for p in found):
+            continue
+        hold, reps = stretch.get("hold") is not None, stretch.get("reps") is not None
+        node = nodes.along(("stretches", i))[-1]
+        if hold == reps:
+            problems.append(_located(node.start_mark, field, _EITHER))
+        elif stretch.get("tempo") is not None and not reps:
+            problems.append(_located(node.start_mark, field, _TEMPO))
+    return problems
+
+
 def parse_routine(text: str, source: str, default_name: str | None = None) -> Routine:
     """Validate a routine's YAML text; every problem found is reported in one RoutineError."""
     if len(text) > MAX_FILE_BYTES:
@@ -682,6 +709,7 @@ def parse_routine(text: str, source: str, default_name: str | None = None) -> Ro
         routine = Routine.model_validate(data)
     except ValidationError as error:
         problems += _validation_problems(error, root, document.reported)
+        problems += _shape_problems(data, root, problems)
     else:
         if default_name and routine.name not in (None, default_name):
             # One routine, one name: `list`, `run NAME` and `plan --json` all use the file's.
