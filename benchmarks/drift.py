@@ -134,24 +134,33 @@ def main() -> int:
     full = build_plan(catalog.load(args.routine))
     plan = squeezed(full, args.seconds)
     factor = plan.total_ms / full.total_ms
-    print(f"{args.routine}: {full.estimated_seconds:.0f} s, {len(plan.says)} cues, squeezed to "
-          f"{args.seconds:g} s ({sys.platform}, {os.cpu_count()} cores); six runs")
+    print(
+        f"{args.routine}: {full.estimated_seconds:.0f} s, {len(plan.says)} cues, squeezed to "
+        f"{args.seconds:g} s ({sys.platform}, {os.cpu_count()} cores); six runs"
+    )
     finals = [summary("plain", play(plan, Silent(), MonotonicClock()))]
-    finals.append(summary("polling", play(plan, Silent(), MonotonicClock(), on_progress=lambda p: None)))
+    finals.append(
+        summary("polling", play(plan, Silent(), MonotonicClock(), on_progress=lambda p: None))
+    )
     finals.append(summary("live view", with_live_view(plan)))
     realistic = Slow(plan, stretch=1.1, latency=0.020 * factor)
     finals.append(summary("realistic", play(plan, realistic, MonotonicClock()), realistic.blocked))
     slow = Slow(plan)
     finals.append(summary("slow speech", play(plan, slow, MonotonicClock()), slow.blocked))
     theirs = naive(plan, Slow(plan, stretch=1.1, latency=0.020 * factor))
-    print(f"{'naive loop':<12} say (realistic speaker), then sleep each pause: end {theirs:.1f} ms late "
-          f"(as much as {theirs / factor / 1000:.0f} s over the full-length routine)")
+    print(
+        f"{'naive loop':<12} say (realistic speaker), then sleep each pause: "
+        f"end {theirs:.1f} ms late "
+        f"(as much as {theirs / factor / 1000:.0f} s over the full-length routine)"
+    )
     ours = max(abs(f) for f in finals)
     ratio = theirs / max(ours, 0.01)
     met = ours < FINAL_TARGET_MS and ratio >= RATIO_TARGET
-    print(f"target: p99 under {TARGET_MS:g} ms, final drift under {FINAL_TARGET_MS:g} ms and "
-          f"{RATIO_TARGET:g}x smaller than the naive loop's: worst final {ours:.2f} ms, "
-          f"{ratio:.0f}x: {'met' if met else 'MISSED'}")
+    print(
+        f"target: p99 under {TARGET_MS:g} ms, final drift under {FINAL_TARGET_MS:g} ms and "
+        f"{RATIO_TARGET:g}x smaller than the naive loop's: worst final {ours:.2f} ms, "
+        f"{ratio:.0f}x: {'met' if met else 'MISSED'}"
+    )
     return 0 if met else 1
 
 

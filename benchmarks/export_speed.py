@@ -108,25 +108,38 @@ def main() -> int:
 
     print(f"export speed ({sys.platform}, {os.cpu_count()} cores, {synth.engine_id})")
     print(f"engine start: {engine_start:.2f} s (once per process)")
-    print(f"{'routine':<24} {'audio':>8}  {'cold cache':>17}  {'warm cache':>17}  "
-          f"{'baseline: silence':>18}")
+    print(
+        f"{'routine':<24} {'audio':>8}  {'cold cache':>17}  {'warm cache':>17}  "
+        f"{'baseline: silence':>18}"
+    )
     for name, audio, cold, warm, baseline, _ in rows:
-        print(f"{name:<24} {clock(audio):>8}  {cold:6.2f} s {audio / cold:6.0f}x  "
-              f"{warm:6.2f} s {audio / warm:6.0f}x  {baseline:6.2f} s {audio / baseline:6.0f}x")
+        print(
+            f"{name:<24} {clock(audio):>8}  {cold:6.2f} s {audio / cold:6.0f}x  "
+            f"{warm:6.2f} s {audio / warm:6.0f}x  {baseline:6.2f} s {audio / baseline:6.0f}x"
+        )
     print("peak Python memory during the export (tracemalloc):")
     for name, *_, size in rows:
         export_peak, silence_peak = peaks[name]
-        print(f"  {name:<24} export {export_peak:5.2f} MiB   "
-              f"baseline silence {silence_peak:5.2f} MiB   file {size / 2**20:7.1f} MiB")
+        print(
+            f"  {name:<24} export {export_peak:5.2f} MiB   "
+            f"baseline silence {silence_peak:5.2f} MiB   file {size / 2**20:7.1f} MiB"
+        )
     print(f"process peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
     cold_speed = min(audio / cold for _, audio, cold, _, _, _ in rows)
     warm_speed = min(audio / warm for _, audio, _, warm, _, _ in rows)
     growth = peaks[rows[1][0]][0] / peaks[rows[0][0]][0]
-    for label, speed, goal in (("cold", cold_speed, COLD_TARGET), ("warm", warm_speed, WARM_TARGET)):
-        print(f"target: {label} >= {goal:g}x real time: "
-              f"{'met' if speed >= goal else 'MISSED'} ({speed:.0f}x)")
-    print(f"target: peak memory of the {ROUNDS}x routine within {MEMORY_TARGET}x the 1x one: "
-          f"{'met' if growth <= MEMORY_TARGET else 'MISSED'} ({growth:.2f}x)")
+    for label, speed, goal in (
+        ("cold", cold_speed, COLD_TARGET),
+        ("warm", warm_speed, WARM_TARGET),
+    ):
+        print(
+            f"target: {label} >= {goal:g}x real time: "
+            f"{'met' if speed >= goal else 'MISSED'} ({speed:.0f}x)"
+        )
+    print(
+        f"target: peak memory of the {ROUNDS}x routine within {MEMORY_TARGET}x the 1x one: "
+        f"{'met' if growth <= MEMORY_TARGET else 'MISSED'} ({growth:.2f}x)"
+    )
     return 0
 
 

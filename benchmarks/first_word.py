@@ -31,8 +31,13 @@ exit 0
 def _spawn(args: list[str], env: dict[str, str]) -> tuple[float, subprocess.Popen[str]]:
     start = time.time()
     process = subprocess.Popen(
-        [sys.executable, "-m", "voicecoach", *args], env=env, cwd=ROOT, text=True,
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        [sys.executable, "-m", "voicecoach", *args],
+        env=env,
+        cwd=ROOT,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
     )
     return start, process
 
@@ -84,7 +89,11 @@ def main() -> int:
         player = bin_dir / "aplay"
         player.write_text(PLAYER.format(log=log))
         player.chmod(0o755)
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        }
         # As after `pip install`, which compiles every module: bytecode is written on the first
         # start and read on the next ones, even where the environment turns writing it off.
         env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -102,7 +111,10 @@ def main() -> int:
         "cold": "run, engine, cold cache: first audio",
         "warm": "run, engine, warm cache: first audio",
     }
-    print(f"first word: {args.routine}, median of {args.runs} runs ({sys.platform}, {os.cpu_count()} cores)")
+    print(
+        f"first word: {args.routine}, median of {args.runs} runs "
+        f"({sys.platform}, {os.cpu_count()} cores)"
+    )
     worst = 0.0
     for key, label in labels.items():
         seconds = statistics.median(rows[key])

@@ -37,9 +37,13 @@ def fill(path: Path, years: int) -> int:
                     "INSERT INTO sessions (routine, title, started_at, utc_offset, "
                     "total_stretches, stretches_completed, seconds_done, outcome, updated_at, "
                     "ended_at) VALUES (?, ?, ?, 60, 6, 6, 600, 'finished', ?, ?)",
-                    ("busy-day" if hour == 7 else "post-run-hips", "A routine",
-                     at.isoformat(timespec="seconds"), at.isoformat(timespec="seconds"),
-                     at.isoformat(timespec="seconds")),
+                    (
+                        "busy-day" if hour == 7 else "post-run-hips",
+                        "A routine",
+                        at.isoformat(timespec="seconds"),
+                        at.isoformat(timespec="seconds"),
+                        at.isoformat(timespec="seconds"),
+                    ),
                 )
         return 2 * 365 * years
 
@@ -73,11 +77,15 @@ def main() -> int:
     command = statistics.median(runs)
     print(f"history cost ({sys.platform}, {os.cpu_count()} cores)")
     print(f"  progress write: median {write * 1000:.1f} ms, worst {worst * 1000:.1f} ms of 200")
-    print(f"  voicecoach history, {sessions} sessions ({size // 1024} KiB): "
-          f"median {command * 1000:.0f} ms of {args.runs}")
+    print(
+        f"  voicecoach history, {sessions} sessions ({size // 1024} KiB): "
+        f"median {command * 1000:.0f} ms of {args.runs}"
+    )
     met = worst <= WRITE_TARGET_S and command <= COMMAND_TARGET_S
-    print(f"targets: write < {WRITE_TARGET_S * 1000:.0f} ms, command < {COMMAND_TARGET_S} s: "
-          f"{'met' if met else 'MISSED'}")
+    print(
+        f"targets: write < {WRITE_TARGET_S * 1000:.0f} ms, command < {COMMAND_TARGET_S} s: "
+        f"{'met' if met else 'MISSED'}"
+    )
     return 0
 
 

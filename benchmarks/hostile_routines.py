@@ -22,16 +22,20 @@ N = MAX_NODES // 2 - 10  # key-value pairs that stay just under the node limit
 
 def cases() -> dict[str, str]:
     letters = "abcdefghijklmnopqrst"
-    bomb = "a: &a [" + ", ".join(["x"] * 10) + "]\n" + "".join(
-        f"{c}: &{c} [{', '.join(['*' + p] * 10)}]\n" for p, c in zip(letters, letters[1:], strict=False)
+    bomb = (
+        "a: &a ["
+        + ", ".join(["x"] * 10)
+        + "]\n"
+        + "".join(
+            f"{c}: &{c} [{', '.join(['*' + p] * 10)}]\n"
+            for p, c in zip(letters, letters[1:], strict=False)
+        )
     )
     return {
-        "unknown keys, just under the node limit": "title: T\n" + "".join(
-            f"key{i}: v\n" for i in range(N)
-        ),
-        "misspelt keys in stretches": "title: T\nstyle: static\nstretches:\n" + "".join(
-            f"  - nam: n\n    instruction: i\n    hould: {i}\n" for i in range(N // 7)
-        ),
+        "unknown keys, just under the node limit": "title: T\n"
+        + "".join(f"key{i}: v\n" for i in range(N)),
+        "misspelt keys in stretches": "title: T\nstyle: static\nstretches:\n"
+        + "".join(f"  - nam: n\n    instruction: i\n    hould: {i}\n" for i in range(N // 7)),
         "duplicate keys": "".join("title: T\n" for _ in range(N)),
         "unknown tags": "a: [" + ", ".join(["!x 1"] * (MAX_NODES - 10)) + "]\n",
         "alias bomb (10^19 values if expanded)": bomb,

@@ -8,7 +8,9 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def voicecoach_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def voicecoach_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     """Point VOICECOACH_HOME at an empty temporary folder for every test."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("VOICECOACH_HOME", str(home))

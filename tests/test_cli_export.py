@@ -140,8 +140,16 @@ def test_ctrl_c_exits_130_and_leaves_no_file(
 def test_help_lists_the_shared_options() -> None:
     result = CliRunner().invoke(app, ["export", "--help"])
     assert result.exit_code == 0
-    for option in ["--output", "--no-insoles", "--hold", "--voice", "--rate", "--volume",
-                   "--no-cache", "--json"]:
+    for option in [
+        "--output",
+        "--no-insoles",
+        "--hold",
+        "--voice",
+        "--rate",
+        "--volume",
+        "--no-cache",
+        "--json",
+    ]:
         assert option in result.output
 
 
@@ -149,7 +157,9 @@ def test_export_as_a_real_subprocess_prints_only_json(tiny: Path, tmp_path: Path
     out = tmp_path / "tiny.wav"
     done = subprocess.run(
         [sys.executable, "-m", "voicecoach", "export", str(tiny), "-o", str(out), "--json"],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)  # no "Audio saved to ..." from the driver in the way
@@ -166,7 +176,9 @@ def test_export_takes_its_defaults_from_the_config_file_and_flags_win(
     assert runner.invoke(app, ["config", "set", "rate", "200"]).exit_code == 0
 
     def lines(*flags: str) -> list[str]:
-        result = runner.invoke(app, ["export", str(tiny), "-o", str(tmp_path / "t.wav"), "--json", *flags])
+        result = runner.invoke(
+            app, ["export", str(tiny), "-o", str(tmp_path / "t.wav"), "--json", *flags]
+        )
         assert result.exit_code == 0, result.output
         return [cue["role"] for cue in json.loads(result.output)["cues"]]
 

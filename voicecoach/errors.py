@@ -36,7 +36,9 @@ class Problem:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return (
+            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )
 
 
 class RoutineError(VoicecoachError):
@@ -51,7 +53,12 @@ class RoutineError(VoicecoachError):
 
     @classmethod
     def single(
-        cls, source: str, message: str, *, field: str = "", line: int | None = None,
+        cls,
+        source: str,
+        message: str,
+        *,
+        field: str = "",
+        line: int | None = None,
         column: int | None = None,
     ) -> RoutineError:
         return cls(source, [Problem(line, column, field, message)])

@@ -134,7 +134,9 @@ def export_wav(
         os.replace(temp, target)
     except OSError as error:  # a full disk, a vanished folder: nothing half-written is left
         temp.unlink(missing_ok=True)
-        raise VoicecoachError(f"{target}: could not be written ({error.strerror or error})") from None
+        raise VoicecoachError(
+            f"{target}: could not be written ({error.strerror or error})"
+        ) from None
     except BaseException:  # Ctrl-C too: never leave a partial file behind
         temp.unlink(missing_ok=True)
         raise
@@ -142,7 +144,11 @@ def export_wav(
 
 
 def _write(
-    plan: Plan, clips: ClipSource, file: IO[bytes], rate: int, total: int,
+    plan: Plan,
+    clips: ClipSource,
+    file: IO[bytes],
+    rate: int,
+    total: int,
     progress: Progress | None,
 ) -> list[PlacedCue]:
     silence = memoryview(bytes(SAMPLE_WIDTH * rate * SILENCE_CHUNK_SECONDS))
@@ -179,7 +185,11 @@ def _write(
 
 
 def _place(
-    event: Event, clips: ClipSource, rate: int, start: int, end: int,
+    event: Event,
+    clips: ClipSource,
+    rate: int,
+    start: int,
+    end: int,
     write: Callable[[bytes], None],
 ) -> PlacedCue:
     clip = clips.clip(event.text)

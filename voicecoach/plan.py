@@ -155,11 +155,16 @@ class _Builder:
         """A line that flows: it starts now and the next thing starts after it and a short gap."""
         event = self._event(self.t, text, role)
         self.says.append(event)
-        self.sections.append(_Section(self.t, event.end_ms + GAP_MS, "gap", self.stretch, self.side))
+        self.sections.append(
+            _Section(self.t, event.end_ms + GAP_MS, "gap", self.stretch, self.side)
+        )
         self.t = event.end_ms + GAP_MS
 
     def window(
-        self, length_ms: int, role: str, fixed: list[tuple[int, str, str]],
+        self,
+        length_ms: int,
+        role: str,
+        fixed: list[tuple[int, str, str]],
         optional: list[tuple[int, str, str]] = (),
     ) -> None:
         """A stretch of time of exactly `length_ms` with cues at offsets inside it.
@@ -176,7 +181,8 @@ class _Builder:
                 if at < b_end + CUE_GAP_MS and at + size + CUE_GAP_MS > b_start:
                     at = max(at, b_end + CUE_GAP_MS)
             fits = at + size + CUE_GAP_MS <= end and all(
-                at >= b_end + CUE_GAP_MS or at + size + CUE_GAP_MS <= b_start for b_start, b_end in busy
+                at >= b_end + CUE_GAP_MS or at + size + CUE_GAP_MS <= b_start
+                for b_start, b_end in busy
             )
             if fits:
                 placed.append(self._event(at, text, r))
@@ -195,8 +201,15 @@ class _Builder:
             next_start = says[i + 1].start_ms if i + 1 < len(says) else None
             if next_start is not None and say.end_ms > next_start:
                 # Too slow a voice for the beat: the line is cut where the next one begins.
-                say = Event("say", say.start_ms, next_start - say.start_ms, say.role, say.text,
-                            say.stretch, say.side)
+                say = Event(
+                    "say",
+                    say.start_ms,
+                    next_start - say.start_ms,
+                    say.role,
+                    say.text,
+                    say.stretch,
+                    say.side,
+                )
             out.append(say)
             t = say.end_ms
         return tuple(out)  # the gap after the last line is not part of the routine
@@ -240,7 +253,9 @@ def _hold_cues(
 
 
 def _stretch(b: _Builder, routine: Routine, stretch: Stretch, options: PlanOptions) -> None:
-    transition = options.transition if options.transition is not None else routine.transition_for(stretch)
+    transition = (
+        options.transition if options.transition is not None else routine.transition_for(stretch)
+    )
     transition_ms = _ms(transition)
     sides = stretch.sides_list
     b.side = sides[0]

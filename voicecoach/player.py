@@ -193,7 +193,9 @@ class _Player:
             self.start, self.index = started
             if self.index > 0:
                 self.sounding = self.last_started = self.index - 1
-                self.cues.append(CueTiming(self.index - 1, self.events[self.index - 1].text, 0.0, 0.0))
+                self.cues.append(
+                    CueTiming(self.index - 1, self.events[self.index - 1].text, 0.0, 0.0)
+                )
         try:
             self._loop()
         except KeyboardInterrupt:
@@ -217,11 +219,14 @@ class _Player:
             event = self.events[self.index]
             self.sounding = None
             if event.kind == "say":
-                self.cues.append(CueTiming(
-                    self.index, event.text,
-                    planned=self.due(event.start_ms) - self.start,
-                    actual=self.clock.now() - self.start,
-                ))
+                self.cues.append(
+                    CueTiming(
+                        self.index,
+                        event.text,
+                        planned=self.due(event.start_ms) - self.start,
+                        actual=self.clock.now() - self.start,
+                    )
+                )
                 self.sounding = self.index
                 self.speaker.say(event.text)
             self.last_started = self.index
@@ -258,9 +263,11 @@ class _Player:
 
     def _progress(self) -> None:
         if self.on_progress is not None:
-            self.on_progress(Progress(
-                self.plan, self.position_ms(), self.paused_at is not None, len(self.completed)
-            ))
+            self.on_progress(
+                Progress(
+                    self.plan, self.position_ms(), self.paused_at is not None, len(self.completed)
+                )
+            )
 
     # --- keys -----------------------------------------------------------------------------
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import typer
 
 from voicecoach.cli import app, echo_json
@@ -73,7 +72,9 @@ def show(name: Name) -> None:
         typer.echo(f"{i:>2}. {s.name} — {work}, {sides}{own}")
         typer.echo(f"    targets: {', '.join(s.targets)}")
     typer.echo("")
-    typer.echo(f"Total: about {_clock(plan.estimated_seconds)} ({_minutes(plan.estimated_seconds)} min)")
+    typer.echo(
+        f"Total: about {_clock(plan.estimated_seconds)} ({_minutes(plan.estimated_seconds)} min)"
+    )
 
 
 @app.command()

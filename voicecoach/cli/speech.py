@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import typer
 
 from voicecoach.cli import app, echo_json
