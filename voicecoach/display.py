@@ -7,6 +7,7 @@ import sys
 from typing import IO, TYPE_CHECKING, Any
 
 from voicecoach.player import Progress
+from voicecoach.timefmt import clock
 
 if TYPE_CHECKING:
     from voicecoach.plan import Event, Plan
@@ -18,11 +19,6 @@ def bar(fraction: float, width: int = BAR_WIDTH) -> str:
     """A bar `width` characters wide, filled to `fraction`."""
     filled = round(max(0.0, min(1.0, fraction)) * width)
     return "█" * filled + "░" * (width - filled)
-
-
-def clock(seconds: float) -> str:
-    minutes, rest = divmod(int(max(0.0, seconds)), 60)
-    return f"{minutes}:{rest:02d}"
 
 
 def _work(plan: Plan, index: int, position_ms: int) -> tuple[str, int, int, str] | None:

@@ -27,8 +27,9 @@ class Speaker(Protocol):
 
 def stamp(seconds: float) -> str:
     """`[m:ss]` for a time since the start."""
-    minutes, rest = divmod(int(max(0.0, seconds)), 60)
-    return f"[{minutes}:{rest:02d}]"
+    from voicecoach.timefmt import clock
+
+    return f"[{clock(seconds)}]"
 
 
 def _print(line: str) -> None:

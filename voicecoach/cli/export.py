@@ -13,6 +13,7 @@ import typer
 from voicecoach.cli import app, echo_json
 from voicecoach.cli.options import Hold, Insoles, Name, NoCache, Rate, VoiceId, Volume
 from voicecoach.errors import ExitCode
+from voicecoach.timefmt import duration
 
 Output = Annotated[
     Path,
@@ -51,11 +52,6 @@ def _progress(enabled: bool) -> Iterator[Callable[[str], Step]]:
 
     with bars:
         yield task
-
-
-def _clock(seconds: float) -> str:
-    minutes, rest = divmod(round(seconds), 60)
-    return f"{minutes}:{rest:02d}"
 
 
 @app.command()
@@ -100,6 +96,6 @@ def export(
         echo_json(result.to_json(script))
         return
     typer.echo(
-        f"Wrote {output}: {_clock(result.seconds)} of audio, {len(result.cues)} lines "
+        f"Wrote {output}: {duration(result.seconds)} of audio, {len(result.cues)} lines "
         f"({script.title})."
     )

@@ -6,12 +6,7 @@ import typer
 
 from voicecoach.cli import app, echo_json
 from voicecoach.cli.options import Hold, Insoles, Json, Name, Rate
-
-
-def _clock(seconds: float) -> str:
-    # Round first: 59.96 s must read 1:00.0, not 0:60.0.
-    minutes, rest = divmod(round(seconds * 10), 600)
-    return f"{minutes}:{rest / 10:04.1f}"
+from voicecoach.timefmt import precise
 
 
 def _minutes(seconds: float) -> int:
@@ -73,7 +68,7 @@ def show(name: Name) -> None:
         typer.echo(f"    targets: {', '.join(s.targets)}")
     typer.echo("")
     typer.echo(
-        f"Total: about {_clock(plan.estimated_seconds)} ({_minutes(plan.estimated_seconds)} min)"
+        f"Total: about {precise(plan.estimated_seconds)} ({_minutes(plan.estimated_seconds)} min)"
     )
 
 
@@ -96,10 +91,11 @@ def plan(
     if json_output:
         echo_json(script.to_json())
         return
-    typer.echo(f"{script.title}: {len(script.says)} cues, about {_clock(script.estimated_seconds)}")
+    about = precise(script.estimated_seconds)
+    typer.echo(f"{script.title}: {len(script.says)} cues, about {about}")
     for event in script.events:
         if event.kind == "say":
-            typer.echo(f"{_clock(event.at):>8}  say    {event.text}")
+            typer.echo(f"{precise(event.at):>8}  say    {event.text}")
         else:
-            typer.echo(f"{_clock(event.at):>8}  pause  {event.seconds:g} s ({event.role})")
-    typer.echo(f"{_clock(script.estimated_seconds):>8}  end")
+            typer.echo(f"{precise(event.at):>8}  pause  {event.seconds:g} s ({event.role})")
+    typer.echo(f"{precise(script.estimated_seconds):>8}  end")

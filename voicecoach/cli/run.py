@@ -11,6 +11,7 @@ import typer
 from voicecoach.cli import app
 from voicecoach.cli.options import Hold, Insoles, NoCache, Rate, VoiceId, Volume
 from voicecoach.errors import ExitCode
+from voicecoach.timefmt import duration
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -174,7 +175,7 @@ def run(
     if report.finished:
         typer.echo(
             f"Done: {plan.title}, {report.stretches_completed} of "
-            f"{_count(len(plan.stretch_names), 'stretch')} in {_minutes_seconds(report.elapsed)}."
+            f"{_count(len(plan.stretch_names), 'stretch')} in {duration(report.elapsed)}."
         )
         return
     _stderr(report.stop_line())
@@ -184,8 +185,3 @@ def run(
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}es" if noun.endswith("ch") else f"{n} {noun}s"
-
-
-def _minutes_seconds(seconds: float) -> str:
-    minutes, rest = divmod(round(seconds), 60)
-    return f"{minutes}:{rest:02d}"
