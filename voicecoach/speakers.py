@@ -92,10 +92,7 @@ class Voice:
 
     def timed(self, routine: Routine, options: PlanOptions, draft: Plan) -> Plan:
         """Render every line of `draft` and time the plan from the clips' measured lengths."""
-        from voicecoach.plan import build_plan
-
-        self.clips.prepare(e.text for e in draft.says)
-        return build_plan(routine, options, speech_seconds=self.clips.seconds)
+        return self.clips.timed_plan(routine, options, draft)
 
 
 @contextmanager

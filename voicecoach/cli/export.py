@@ -72,7 +72,6 @@ def export(
     from voicecoach import catalog
     from voicecoach.config import load_config, resolve_options
     from voicecoach.export import check_target, export_wav
-    from voicecoach.plan import build_plan
     from voicecoach.speech import ClipCache, Synthesizer
 
     check_target(output)  # before any rendering: a wrong name fails at once
@@ -85,9 +84,7 @@ def export(
         synthesizer = Synthesizer(voice=settings.voice, rate=options.rate, volume=settings.volume)
         cache = ClipCache(synthesizer, enabled=not no_cache)
         with _progress(sys.stderr.isatty()) as task:
-            draft = build_plan(routine, options)  # estimated lengths: which lines there are
-            cache.prepare([e.text for e in draft.says], task("Rendering speech"))
-            script = build_plan(routine, options, speech_seconds=cache.seconds)
+            script = cache.timed_plan(routine, options, progress=task("Rendering speech"))
             result = export_wav(script, cache, output, task("Writing audio"))
     except KeyboardInterrupt:
         typer.echo("Interrupted: nothing was written.", err=True)

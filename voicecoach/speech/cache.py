@@ -8,10 +8,14 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from voicecoach import paths
 from voicecoach.speech.clip import Clip, read_wav, write_wav
+
+if TYPE_CHECKING:
+    from voicecoach.plan import Plan, PlanOptions
+    from voicecoach.routine import Routine
 
 FORMAT = 1  # bump when the way clips are rendered or trimmed changes: old files are then unused
 
@@ -92,6 +96,18 @@ class ClipCache:
                 self.seconds(text)
             if progress is not None:
                 progress(done, len(lines))
+
+    def timed_plan(
+        self, routine: Routine, options: PlanOptions, draft: Plan | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Plan:
+        """Render every line of the routine and time its plan from the clips' measured lengths
+        (the one timeline `run` and `export` share). `draft`: the plan already estimated."""
+        from voicecoach.plan import build_plan
+
+        draft = draft if draft is not None else build_plan(routine, options)
+        self.prepare((e.text for e in draft.says), progress)
+        return build_plan(routine, options, speech_seconds=self.seconds)
 
     def _read(self, text: str) -> Clip | None:
         path = self.path(text)
