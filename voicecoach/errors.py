@@ -86,3 +86,9 @@ class HistoryError(VoicecoachError):
     """The session history file cannot be opened, read or written."""
 
     exit_code = ExitCode.FAILURE
+
+
+class ListenError(VoicecoachError):
+    """Voice commands cannot be heard: the recogniser or the microphone is missing or failed."""
+
+    exit_code = ExitCode.FAILURE
