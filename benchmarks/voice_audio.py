@@ -36,13 +36,30 @@ def resample(x: np.ndarray, source: int, target: int = RATE) -> np.ndarray:
     return (np.fft.irfft(kept, m) * (m / n)).astype(np.float32)
 
 
+CACHE = os.environ.get("VOICE_BENCH_CACHE")  # a folder to keep renders in between runs
+
+
 @dataclass
 class Voice:
     """One voice at one speed: renders text to float32 samples at 16 kHz."""
 
     label: str
     speed: str
-    render: Callable[[str], np.ndarray]
+    make: Callable[[str], np.ndarray]
+
+    def render(self, text: str) -> np.ndarray:
+        if not CACHE:
+            return self.make(text)
+        import hashlib
+
+        key = hashlib.sha1(f"{self.label}|{self.speed}|{text}".encode()).hexdigest()
+        path = Path(CACHE) / f"{key}.npy"
+        if path.is_file():
+            return np.load(path)
+        x = self.make(text).astype(np.float32)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.save(path, x)
+        return x
 
 
 def _espeak(voice: str, rate: int) -> Callable[[str], np.ndarray]:

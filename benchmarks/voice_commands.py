@@ -35,10 +35,12 @@ import voice_audio as va  # noqa: E402
 from voicecoach.listen.gate import Gate, GatedListener  # noqa: E402
 from voicecoach.listen.spotter import KeywordSpotter  # noqa: E402
 from voicecoach.listen.vocabulary import (  # noqa: E402
+    FOLLOW_SECONDS,
     THRESHOLDS,
+    WAKE,
     WAKE_WORD,
-    WORDS,
-    Phrase,
+    Vocabulary,
+    bare_vocabulary,
     vocabulary,
 )
 
@@ -48,15 +50,13 @@ LEAD, TAIL = 0.8, 1.0  # seconds of interference before and after each command
 LATENCY = 0.1  # seconds from a line's scheduled start to its sound leaving the loudspeaker
 GATE_TAILS = (0.0, 0.1, 0.25, 0.5)
 TARGET_DETECTION, TARGET_FA, TARGET_DELAY, TARGET_CPU = 0.95, 1.0, 0.8, 0.10
-CANDIDATES = (None, "coach", "hey coach", "okay coach")
 
 
-def spoken(phrase: str) -> str:
-    """How a person says a phrase: 'coach pause' -> 'Coach, pause.'"""
-    for wake in (w for w in CANDIDATES if w):
-        if phrase.startswith(wake + " "):
-            return f"{wake.capitalize()}, {phrase[len(wake) + 1:]}."
-    return phrase.capitalize() + "."
+def spoken(words: Vocabulary, phrase: str) -> str:
+    """How a person says a phrase: 'Okay coach, pause.' (or 'Pause.' with no wake word)."""
+    if words.wake is None:
+        return phrase.capitalize() + "."
+    return f"{words.wake.text.capitalize()}, {phrase}."
 
 
 @dataclass
@@ -101,11 +101,12 @@ def _gain(speech: np.ndarray, noise: np.ndarray, snr: float) -> float:
     return math.sqrt(power / (float(np.mean(noise**2)) or 1e-12) / 10 ** (snr / 10))
 
 
-def render_commands(voices: list[va.Voice], phrases: list[Phrase]) -> dict:
+def render_commands(voices: list[va.Voice], words: Vocabulary) -> dict:
     clips = {}
     for voice in voices:
-        for p in phrases:
-            clips[(voice.label, voice.speed, p.text)] = voice.render(spoken(p.text))
+        for p in words.commands:
+            text = spoken(words, p.text)
+            clips[(voice.label, voice.speed, text)] = voice.render(text)
     return clips
 
 
@@ -211,7 +212,7 @@ def _line_near(plan, t: float) -> str:
     return says[-1].text if says else ""
 
 
-def build_streams(voices, clips, phrases, rng, noise_routine, conditions) -> dict[str, Stream]:
+def build_streams(voices, clips, words, rng, noise_routine, conditions) -> dict[str, Stream]:
     streams: dict[str, Stream] = {}
     pink = va.pink_noise(va.RATE * 60, rng)
     speech = noise_routine
@@ -219,8 +220,8 @@ def build_streams(voices, clips, phrases, rng, noise_routine, conditions) -> dic
         name = "clean" if snr is None else f"{kind} {snr}"
         stream = streams.setdefault(name, Stream())
         for voice in voices:
-            for p in phrases:
-                clip = clips[(voice.label, voice.speed, p.text)]
+            for p in words.commands:
+                clip = clips[(voice.label, voice.speed, spoken(words, p.text))]
                 n = int((LEAD + TAIL) * va.RATE) + len(clip)
                 source = pink if kind == "noise" else speech
                 start = int(rng.integers(0, len(source) - n))
@@ -241,10 +242,9 @@ def coach_speech(routines) -> np.ndarray:
     return np.concatenate(parts)
 
 
-# --- tuning: candidate wake words scored with permissive thresholds ---------------------------
+# --- tuning: thresholds chosen from every score, with none applied -----------------------------
 
 PERMISSIVE = 1e-60
-GRID = tuple(range(-5, -61, -5))  # log10 thresholds tried
 
 
 def collect(spotter: KeywordSpotter, pcm: bytes, restarts: list[int]) -> list:
@@ -261,86 +261,73 @@ def collect(spotter: KeywordSpotter, pcm: bytes, restarts: list[int]) -> list:
     return found
 
 
+def decide(found: list, wake_t: float, command_t: dict) -> list:
+    """The commands the spotter's rule takes from `found` at these thresholds (log10)."""
+    out, last = [], -1e9
+    for wake in (d for d in found if d.command == WAKE and d.log10_ratio >= wake_t):
+        if wake.end < last:
+            continue
+        rivals = [d for d in found if d.command != WAKE
+                  and d.log10_ratio >= command_t[d.phrase]
+                  and wake.end - 0.3 <= d.start <= wake.end + FOLLOW_SECONDS]
+        if rivals:
+            best = max(rivals, key=lambda d: d.log10_ratio - command_t[d.phrase])
+            out.append(best)
+            last = best.end
+    return out
+
+
 def tune(voices, routines, coach, rng) -> None:
-    words = [w for ws in WORDS.values() for w in ws]
-    loose = {w: PERMISSIVE for w in words}
-    vocabularies = {wake: vocabulary(wake, loose) for wake in CANDIDATES}
-    everything = [p for v in vocabularies.values() for p in v]
-    spotter = KeywordSpotter(everything)
-    print(f"Rendering {len(everything)} phrases x {len(voices)} voices ...", flush=True)
-    clips = render_commands(voices, everything)
-    conditions = [("noise", 10), ("coach", 10)]
-    streams = build_streams(voices, clips, everything, rng, coach, conditions)
-    hits: dict = defaultdict(list)  # (wake, word) -> best right score per segment
-    wrong: dict = defaultdict(list)  # (wake, word) -> scores of it heard where it was not said
+    words = vocabulary(thresholds=dict.fromkeys(THRESHOLDS, PERMISSIVE),
+                       wake_threshold=PERMISSIVE)
+    spotter = KeywordSpotter(words)
+    print(f"Rendering {len(words.commands)} phrases x {len(voices)} voices ...", flush=True)
+    clips = render_commands(voices, words)
+    streams = build_streams(voices, clips, words, rng, coach, [("noise", 10), ("coach", 10)])
+    segments = []  # (segment, detections in it)
     for stream in streams.values():
-        pcm = stream.pcm()
-        found = collect(spotter, pcm, [s.bounds[1] for s in stream.segments])
+        found = collect(spotter, stream.pcm(), [s.bounds[1] for s in stream.segments])
         ends = [s.bounds[1] / va.RATE for s in stream.segments]
         per = defaultdict(list)
         for d in found:
             per[int(np.searchsorted(ends, d.end))].append(d)
-        for i, seg in enumerate(stream.segments):
-            wake = _wake_of(seg.phrase)
-            word = seg.phrase.split()[-1]
-            same = [d for d in per[i] if _wake_of(d.phrase) == wake]
-            right = [d.log10_ratio for d in same if d.phrase == seg.phrase]
-            hits[(wake, word)].append(max(right, default=-999.0))
-            for d in same:
-                if d.phrase != seg.phrase and WORDS_COMMAND[d.phrase.split()[-1]] != seg.command:
-                    wrong[(wake, d.phrase.split()[-1])].append(d.log10_ratio)
-    own: dict = defaultdict(list)  # (wake, word) -> scores heard in the coach's own audio
-    hours = 0.0
-    for label, plan, audio in routines:
+        segments += [(seg, per[i]) for i, seg in enumerate(stream.segments)]
+    own, hours = [], 0.0
+    for _, _, audio in routines:
         hours += len(audio) / va.RATE / 3600
-        pcm = va.to_pcm(audio)
         step = 20 * va.RATE
-        for d in collect(spotter, pcm, list(range(step, len(audio), step))):
-            own[(_wake_of(d.phrase), d.phrase.split()[-1])].append(d.log10_ratio)
-            if d.log10_ratio > -40:
-                print(f"  {label}: {d.phrase!r} {d.log10_ratio:.0f} near "
-                      f"{_line_near(plan, d.end)!r}")
-    print(f"\nCoach's own audio: {hours:.2f} h. For each wake word and command word: the loosest"
-          " threshold (log10) with no false alarm in it, and detection at 10 dB there.")
-    for wake in CANDIDATES:
-        rates = []
-        print(f"\nwake word {wake or '(none)'}:")
-        for word in words:
-            scores = np.array(hits[(wake, word)])
-            mistakes = np.array(own[(wake, word)] + wrong[(wake, word)])
-            best = None
-            for t in sorted(GRID):  # strict to loose
-                if (mistakes >= t).sum() == 0:
-                    best = t
-            if best is None:
-                best = max(GRID)
-            rate = float((scores >= best).mean())
-            rates.append(rate)
-            curve = "  ".join(
-                f"{t}:{(scores >= t).mean():.0%}/{int((np.array(own[(wake, word)]) >= t).sum())}"
-                for t in GRID[::2]
-            )
-            print(f"  {word:9} threshold 1e{best:<4} detection {rate:6.1%}   [{curve}]")
-        print(f"  mean detection {statistics.mean(rates):.1%}, worst {min(rates):.1%}")
-
-
-WORDS_COMMAND = {w: c for c, ws in WORDS.items() for w in ws}
-
-
-def _wake_of(phrase: str) -> str | None:
-    for wake in sorted((w for w in CANDIDATES if w), key=len, reverse=True):
-        if phrase.startswith(wake + " "):
-            return wake
-    return None
+        own.append(collect(spotter, va.to_pcm(audio), list(range(step, len(audio), step))))
+    print(f"coach's own audio: {hours:.2f} h; wake threshold x command threshold (log10): "
+          "worst command's detection at 10 dB / false alarms")
+    phrases = [p.text for p in words.commands]
+    best = None
+    for wake_t in range(0, 121, 10):
+        row = []
+        for command_t in range(-40, 81, 10):
+            limits = dict.fromkeys(phrases, float(command_t))
+            alarms = sum(len(decide(f, wake_t, limits)) for f in own)
+            hits = defaultdict(list)
+            for seg, found in segments:
+                got = decide(found, wake_t, limits)
+                hits[seg.command].append(any(d.command == seg.command for d in got))
+            worst = min(statistics.mean(v) for v in hits.values())
+            row.append(f"{worst:4.0%}/{alarms:<2}")
+            if alarms == 0 and (best is None or worst > best[0]):
+                best = (worst, wake_t, command_t, {c: statistics.mean(v) for c, v in hits.items()})
+        print(f"  wake 1e{wake_t:<4}" + " ".join(row))
+    print("  (columns: command threshold 1e-40 to 1e80 in steps of 10)")
+    if best:
+        print(f"best with no false alarm: wake 1e{best[1]}, commands 1e{best[2]}: worst "
+              f"{best[0]:.1%}; " + ", ".join(f"{c} {r:.0%}" for c, r in best[3].items()))
 
 
 # --- the figures --------------------------------------------------------------------------------
 
-def report(title: str, phrases, voices, clips, routines, coach, rng, tails) -> dict:
+def report(title: str, words, voices, clips, routines, coach, rng, tails) -> dict:
     conditions = [("clean", None)] + [(k, s) for s in SNRS for k in ("noise", "coach")]
-    streams = build_streams(voices, clips, phrases, rng, coach, conditions)
-    results, cpu, seconds = score_streams(KeywordSpotter(phrases), streams)
-    print(f"\n== {title}: {len(phrases)} phrases, {len(results)} clips "
+    streams = build_streams(voices, clips, words, rng, coach, conditions)
+    results, cpu, seconds = score_streams(KeywordSpotter(words), streams)
+    print(f"\n== {title}: {len(words.commands)} phrases, {len(results)} clips "
           f"({seconds / 60:.0f} min of audio)")
     table: dict = defaultdict(lambda: [0, 0])
     wrong = 0
@@ -353,15 +340,15 @@ def report(title: str, phrases, voices, clips, routines, coach, rng, tails) -> d
             delays.append(delay)
     names = list(streams)
     print("detection  " + "".join(f"{n:>10}" for n in names))
-    for command in dict.fromkeys(p.command for p in phrases):
+    for command in dict.fromkeys(p.command for p in words.commands):
         row = "".join(f"{_pct(table[(command, n)]):>10}" for n in names)
         print(f"{command:10} {row}")
-    totals = [[sum(table[(c, n)][i] for c in set(p.command for p in phrases)) for i in (0, 1)]
+    totals = [[sum(table[(c, n)][i] for c in set(p.command for p in words.commands)) for i in (0, 1)]
               for n in names]
     print(f"{'all':10} " + "".join(f"{_pct(t):>10}" for t in totals))
     print(f"wrong commands heard around the clips: {wrong} "
           f"(over {seconds / 3600:.2f} h of noisy test audio)")
-    fa = false_alarms(lambda: KeywordSpotter(phrases), routines, tails)
+    fa = false_alarms(lambda: KeywordSpotter(words), routines, tails)
     per_hour = fa["ungated"] / fa["hours"]
     print(f"false alarms in the coach's own audio ({fa['hours']:.2f} h): ungated {fa['ungated']}"
           f" ({per_hour:.2f}/h); gated, by tail: "
@@ -381,7 +368,7 @@ def report(title: str, phrases, voices, clips, routines, coach, rng, tails) -> d
     return {"detection10": min(at10), "fa_ungated": per_hour, "fa_gated": fa["gated"],
             "delay": max(q) if q else float("inf"), "cpu": listen_cpu,
             "per_command10": {c: min(_rate(table[(c, n)]) for n in names if n.endswith(" 10"))
-                              for c in set(p.command for p in phrases)}}
+                              for c in set(p.command for p in words.commands)}}
 
 
 def _rate(pair) -> float:
@@ -404,17 +391,19 @@ def main() -> None:
         voices = [v for v in voices if v.speed in ("160", "1.0")][::2]
     print(f"{len(voices)} voices x speeds: " + ", ".join(
         sorted({v.label for v in voices})), flush=True)
-    routines = routine_audio(va.routine_voices(), shipped_routines(args.quick), rng)
+    names = shipped_routines(args.quick)
+    if args.tune:
+        names = names[::2]  # half of them: tuning is then checked on all of them
+    routines = routine_audio(va.routine_voices(), names, rng)
     coach = coach_speech(routines)
     if args.tune:
         tune(voices, routines, coach, rng)
         return
-    phrases = list(vocabulary())
-    bare = list(vocabulary(None))
-    clips = render_commands(voices, phrases + bare)
+    ours_words, bare = vocabulary(), bare_vocabulary()
+    clips = render_commands(voices, ours_words) | render_commands(voices, bare)
     base = report("baseline: bare command words, no wake word", bare, voices, clips, routines,
                   coach, rng, (0.5,))
-    ours = report(f"wake word {WAKE_WORD!r} (what `run --listen` uses)", phrases, voices, clips,
+    ours = report(f"wake word {WAKE_WORD!r} (what `run --listen` uses)", ours_words, voices, clips,
                   routines, coach, rng, GATE_TAILS)
     from voicecoach.listen.gate import TAIL_SECONDS
 

@@ -9,9 +9,10 @@ import pytest
 from voicecoach import catalog, content
 from voicecoach.listen.vocabulary import (
     COMMANDS,
-    PHRASES,
+    VOCABULARY,
     WAKE_WORD,
     Phrase,
+    bare_vocabulary,
     contains_phrase,
     keyword_list,
     phrases_said,
@@ -23,16 +24,17 @@ from voicecoach.plan import PlanOptions, build_plan
 SHIPPED = [e for e in catalog.entries() if e.builtin]
 
 
-def test_every_command_has_a_phrase_and_every_phrase_starts_with_the_wake_word():
-    assert {p.command for p in PHRASES} == set(COMMANDS)
-    assert all(p.text.split()[: len(WAKE_WORD.split())] == WAKE_WORD.split() for p in PHRASES)
-    assert len({p.text for p in PHRASES}) == len(PHRASES)
+def test_every_command_has_a_phrase_said_after_the_wake_word():
+    assert {p.command for p in VOCABULARY.commands} == set(COMMANDS)
+    assert VOCABULARY.wake is not None and VOCABULARY.wake.text == WAKE_WORD
+    assert VOCABULARY.said == [f"{WAKE_WORD} {p.text}" for p in VOCABULARY.commands]
+    assert len(set(VOCABULARY.said)) == len(VOCABULARY.commands)
 
 
 def test_every_word_is_in_the_recognisers_dictionary():
     pocketsphinx = pytest.importorskip("pocketsphinx")
     decoder = pocketsphinx.Decoder(loglevel="FATAL", lm=None)
-    for phrase in PHRASES:
+    for phrase in VOCABULARY.phrases:
         for word in phrase.text.split():
             assert decoder.lookup_word(word), word
 
@@ -42,10 +44,17 @@ def test_the_keyword_list_has_one_phrase_and_threshold_a_line():
     assert keyword_list(phrases) == "coach pause /1e-20/\ncoach go /1e-05/\n"
 
 
-def test_without_a_wake_word_the_phrases_are_the_bare_words():
-    bare = vocabulary(None)
-    assert {p.command for p in bare} == set(COMMANDS)
-    assert all(" " not in p.text or p.text.split()[0] != WAKE_WORD for p in bare)
+def test_the_baseline_is_the_plain_words_with_no_wake_word():
+    bare = bare_vocabulary()
+    assert bare.wake is None
+    assert {p.command for p in bare.commands} == set(COMMANDS)
+    assert [p.text for p in bare.commands if p.command == "resume"] == ["resume", "go", "continue"]
+    assert bare.said == [p.text for p in bare.commands]
+
+
+def test_a_vocabulary_can_be_built_for_another_wake_word():
+    other = vocabulary("hey coach")
+    assert other.said == [f"hey coach {p.text}" for p in VOCABULARY.commands]
 
 
 def test_a_phrase_is_found_by_whole_words_in_order():
@@ -55,8 +64,9 @@ def test_a_phrase_is_found_by_whole_words_in_order():
 
 
 def test_a_line_that_says_a_command_is_caught():
-    said = phrases_said(["Rest.", "Tell your coach: pause!"], PHRASES)
-    assert ("Tell your coach: pause!", f"{WAKE_WORD} pause") in said
+    said = phrases_said(["Rest.", "Say okay, coach: pause!"])
+    assert ("Say okay, coach: pause!", "okay coach pause") in said
+    assert ("Say okay, coach: pause!", WAKE_WORD) in said
 
 
 @pytest.mark.parametrize(

@@ -64,6 +64,9 @@ class Config(BaseModel):
     rest: Annotated[float, _number("rest")] | None = Field(
         default=None, description="Seconds of rest between stretches."
     )
+    listen: Annotated[bool, Field(strict=True)] | None = Field(
+        default=None, description="Listen for spoken commands during `run`."
+    )
 
 
 KEYS: tuple[str, ...] = tuple(Config.model_fields)
@@ -75,6 +78,7 @@ DEFAULTS: dict[str, Any] = {
     "hold_scale": 1.0,
     "transition": None,  # each routine's own
     "rest": None,  # each routine's own
+    "listen": False,
 }
 DEFAULT_NOTES = {
     "voice": "the engine's default",
@@ -94,7 +98,7 @@ def describe(key: str) -> str:
     if key in LIMITS:
         low, high = LIMITS[key]
         text += f" {low:g} to {high:g}."
-    elif key == "insoles":
+    elif key in ("insoles", "listen"):
         text += " true or false."
     return text
 
@@ -329,6 +333,7 @@ class Settings:
     voice: str | None
     volume: float
     sources: dict[str, str]  # key -> "default" | "config" | "flag"
+    listen: bool = False
 
 
 def effective(config: Config) -> dict[str, tuple[Any, str]]:
@@ -352,6 +357,7 @@ def resolve_options(
     hold_scale: float | None = None,
     transition: float | None = None,
     rest: float | None = None,
+    listen: bool | None = None,
 ) -> Settings:
     """Merge built-in defaults < config file < command-line flags (None means "not given")."""
     flags = {
@@ -362,6 +368,7 @@ def resolve_options(
         "hold_scale": hold_scale,
         "transition": transition,
         "rest": rest,
+        "listen": listen,
     }
     values: dict[str, Any] = {}
     sources: dict[str, str] = {}
@@ -380,5 +387,6 @@ def resolve_options(
         rest=values["rest"],
     )
     return Settings(
-        options=options, voice=values["voice"], volume=values["volume"], sources=sources
+        options=options, voice=values["voice"], volume=values["volume"], sources=sources,
+        listen=values["listen"],
     )

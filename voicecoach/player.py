@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from voicecoach.speakers import Speaker
 
 PAUSE, NEXT, BACK, QUIT = "pause", "next", "back", "quit"
+# Spoken commands say what they mean, where a key toggles: pause only, resume only, and the
+# last line said again.
+HOLD, RESUME, AGAIN = "hold", "resume", "again"
 Outcome = Literal["finished", "quit", "interrupted"]
 FINISHED: Outcome = "finished"
 QUITTED: Outcome = "quit"
@@ -27,7 +30,8 @@ BACK_RESTART_MS = 10_000  # `back` this far into a stretch restarts it rather th
 
 
 class Controls(Protocol):
-    """Commands from the person (keys): `pause` (toggles), `next`, `back`, `quit`."""
+    """Commands from the person: `pause` (toggles), `hold`, `resume`, `next`, `back`, `again`,
+    `quit`."""
 
     def poll(self) -> str | None:
         """The next command, if one came; never waits."""
@@ -277,14 +281,16 @@ class _Player:
             self.speaker.stop()
             self.outcome = QUITTED
             return True
-        if command == PAUSE:
+        if command in (PAUSE, HOLD):
             return self._pause()
         if command == NEXT:
             target = self._next_target()
         elif command == BACK:
             target = self._back_target()
+        elif command == AGAIN:
+            target = self._again_target()
         else:
-            target = None
+            target = None  # e.g. `resume` while playing: nothing to do
         if target is None:
             return False
         self._jump(target)
@@ -310,9 +316,9 @@ class _Player:
         assert self.controls is not None
         while True:
             command = self.controls.poll()
-            if command == PAUSE:
+            if command in (PAUSE, RESUME):
                 break
-            if command in (NEXT, BACK, QUIT):
+            if command in (NEXT, BACK, QUIT, AGAIN):
                 follow = command
                 break
             self.clock.sleep_until(self.clock.now() + self.tick)
@@ -351,6 +357,15 @@ class _Player:
         if stretch + 1 < len(self.plan.stretch_names):
             return self.plan.stretch_start(stretch + 1)
         return closing
+
+    def _again_target(self) -> int | None:
+        """The last line started, or else the last one due by now."""
+        if self.last_started is not None and self.events[self.last_started].kind == "say":
+            return self.last_started
+        current = event_at(self.plan, self.position_ms())
+        if current >= self.index:
+            current = self.index - 1
+        return next((i for i in range(current, -1, -1) if self.events[i].kind == "say"), None)
 
     def _back_target(self) -> int | None:
         current, first, _ = self._stretch_bounds()

@@ -122,7 +122,7 @@ def history(
 # --- config ---------------------------------------------------------------------------------
 
 config_app = typer.Typer(
-    help="Your defaults for run, plan and export: voice, rate, volume, insoles, timings.",
+    help="Your defaults for run, plan and export: voice, rate, volume, insoles, timings, listen.",
     no_args_is_help=True,
 )
 app.add_typer(config_app, name="config")
@@ -130,10 +130,12 @@ app.add_typer(config_app, name="config")
 KEYS_HELP = (
     "Keys: voice (a voice id, see `voicecoach voices`), rate (80-300 words per minute), "
     "volume (0-1), insoles (true/false), hold_scale (0.25-4, multiplies every hold), "
-    "transition (0-120 seconds to get into position), rest (0-300 seconds between stretches)."
+    "transition (0-120 seconds to get into position), rest (0-300 seconds between stretches), "
+    "listen (true/false, spoken commands during run)."
 )
 Key = Annotated[
-    str, typer.Argument(help="voice, rate, volume, insoles, hold_scale, transition or rest.")
+    str,
+    typer.Argument(help="voice, rate, volume, insoles, hold_scale, transition, rest or listen."),
 ]
 
 

@@ -1,6 +1,6 @@
 """Voice commands: keyword spotting on the microphone, deaf while the coach itself speaks.
 
-Importing this package is cheap; pocketsphinx is loaded only when a spotter is made.
+Importing this package is cheap; pocketsphinx and miniaudio are loaded only when used.
 """
 
 from __future__ import annotations
@@ -12,12 +12,13 @@ from voicecoach.listen.vocabulary import (
     COMMANDS,
     NEXT,
     PAUSE,
-    PHRASES,
     RESUME,
     SAMPLE_RATE,
     STOP,
+    VOCABULARY,
     WAKE_WORD,
     Phrase,
+    Vocabulary,
 )
 
 __all__ = [
@@ -26,11 +27,12 @@ __all__ = [
     "COMMANDS",
     "NEXT",
     "PAUSE",
-    "PHRASES",
     "RESUME",
     "SAMPLE_RATE",
     "STOP",
+    "VOCABULARY",
     "WAKE_WORD",
     "Gate",
     "Phrase",
+    "Vocabulary",
 ]

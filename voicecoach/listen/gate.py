@@ -74,10 +74,14 @@ class GatedListener:
         self._samples = 0
         self._muted = False
 
-    def hear(self, pcm: bytes, sample_rate: int) -> list[Detection]:
-        """The commands heard in the next `pcm` of the stream (those in closed spans dropped)."""
+    def hear(self, pcm: bytes, sample_rate: int, start: float | None = None) -> list[Detection]:
+        """The commands heard in the next `pcm` of the stream (those in closed spans dropped).
+
+        `start`: when its first sample was heard, on the gate's clock; by default it follows on
+        from the audio heard before."""
         n = len(pcm) // 2
-        start = self.origin + self._samples / sample_rate
+        if start is None:
+            start = self.origin + self._samples / sample_rate
         self._samples += n
         if self.gate is None:
             return self.spotter.feed(pcm)
@@ -92,4 +96,3 @@ class GatedListener:
             self.spotter.skip(skipped)  # also starts afresh: nothing before the gap counts
             self._muted = False
         return self.spotter.feed(pcm[skipped * 2 :])
-
