@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import statistics
 import sys
 import time
@@ -297,6 +298,11 @@ def tune(voices, routines, coach, rng) -> None:
         hours += len(audio) / va.RATE / 3600
         step = 20 * va.RATE
         own.append(collect(spotter, va.to_pcm(audio), list(range(step, len(audio), step))))
+    if os.environ.get("VOICE_BENCH_DUMP"):
+        import pickle
+
+        with open(os.environ["VOICE_BENCH_DUMP"], "wb") as file:
+            pickle.dump({"segments": segments, "own": own, "hours": hours}, file)
     print(f"coach's own audio: {hours:.2f} h; wake threshold x command threshold (log10): "
           "worst command's detection at 10 dB / false alarms")
     phrases = [p.text for p in words.commands]

@@ -64,7 +64,7 @@ class FakeMicrophone:
         while self.on_audio is not None and (self.sent + CHUNK) / SAMPLE_RATE <= seconds + 1e-9:
             chunk = self.audio[self.sent : self.sent + CHUNK]
             if len(chunk) < CHUNK:
-                chunk = np.concatenate([chunk, np.zeros(CHUNK - len(chunk))])
+                raise AssertionError(f"the room's audio ran out at {seconds:.1f} s (stuck?)")
             self.sent += CHUNK
             self.on_audio(pcm(chunk))
 

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-pytest.importorskip("pocketsphinx")
-
-from tests.listen_fakes import CHUNK, pcm, room, said  # noqa: E402
-from voicecoach.listen.gate import Gate, GatedListener  # noqa: E402
-from voicecoach.listen.spotter import KeywordSpotter  # noqa: E402
-from voicecoach.listen.vocabulary import SAMPLE_RATE, VOCABULARY, WAKE_WORD  # noqa: E402
+from tests.listen_fakes import CHUNK, pcm, room, said
+from voicecoach.listen.gate import Gate, GatedListener
+from voicecoach.listen.spotter import KeywordSpotter
+from voicecoach.listen.vocabulary import SAMPLE_RATE, VOCABULARY, WAKE_WORD
 
 
 def spoken(phrase: str) -> str:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import itertools
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -22,6 +26,7 @@ from voicecoach.listen.vocabulary import (
 from voicecoach.plan import PlanOptions, build_plan
 
 SHIPPED = [e for e in catalog.entries() if e.builtin]
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_every_command_has_a_phrase_said_after_the_wake_word():
@@ -32,7 +37,8 @@ def test_every_command_has_a_phrase_said_after_the_wake_word():
 
 
 def test_every_word_is_in_the_recognisers_dictionary():
-    pocketsphinx = pytest.importorskip("pocketsphinx")
+    import pocketsphinx
+
     decoder = pocketsphinx.Decoder(loglevel="FATAL", lm=None)
     for phrase in VOCABULARY.phrases:
         for word in phrase.text.split():
@@ -84,3 +90,13 @@ def test_no_shipped_line_says_a_command_or_the_wake_word(insoles: bool, rate: in
 def test_no_fixed_text_says_a_command_or_the_wake_word():
     fixed = [v for k, v in vars(content).items() if k.isupper() and isinstance(v, str)]
     assert phrases_said(fixed) == []
+
+
+def test_the_cli_and_the_listen_package_start_without_the_recogniser_or_the_microphone():
+    code = (
+        "import sys, voicecoach.cli, voicecoach.listen, voicecoach.listen.live; "
+        "print(sorted({'pocketsphinx', 'miniaudio', 'numpy'} & set(sys.modules)))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert result.stdout == "[]\n", result.stderr

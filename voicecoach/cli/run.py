@@ -18,12 +18,33 @@ if TYPE_CHECKING:
 
     from voicecoach.clock import Clock
     from voicecoach.history import Recorder
+    from voicecoach.listen.controls import VoiceControls
+    from voicecoach.listen.spotter import Detection
     from voicecoach.plan import Plan
     from voicecoach.player import PlayReport, Progress
-    from voicecoach.speakers import Voice
+    from voicecoach.speakers import Speaker, Voice
+    from voicecoach.speech import AudioOutput
 
 Text = Annotated[
     bool, typer.Option("--text", help="Print the cues in real time instead of speaking them.")
+]
+Listen = Annotated[
+    bool | None,
+    typer.Option(
+        "--listen/--no-listen",
+        help="Hear spoken commands from the microphone: \"okay coach, pause\" and the like "
+        "(needs the listen extra). [default: config, else off]",
+        show_default=False,
+    ),
+]
+ListenDevice = Annotated[
+    str | None,
+    typer.Option(
+        "--listen-device",
+        metavar="MIC",
+        help="The microphone to listen with: its number or part of its name "
+        "(see `voicecoach listen-test --list`).",
+    ),
 ]
 OptionalName = Annotated[
     str | None,
@@ -71,28 +92,79 @@ def _voice(
         raise typer.Exit(ExitCode.FAILURE) from None
 
 
+class _Acknowledge:
+    """Answers each spoken command: a short sound, and the words heard in the view."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self.write: Callable[[str], None] = typer.echo
+        self.output: AudioOutput | None = None
+        self.controls: VoiceControls | None = None
+
+    def __call__(self, detection: Detection) -> None:
+        from voicecoach.listen.live import chirp, said
+
+        self.write(f"Heard: {said(detection)}")
+        if self.output is not None and self.controls is not None:
+            sound = chirp()
+            now = self.clock.now()
+            self.controls.gate.close(now, now + sound.seconds)  # not to be heard as speech
+            self.output.play(sound)
+
+
+def _listen(
+    stack: ExitStack, clock: Clock, device: str | None, acknowledge: _Acknowledge,
+    voice: Voice | None,
+) -> VoiceControls:
+    """Open the recogniser and the microphone, or say what is missing and exit."""
+    from voicecoach.errors import ListenError
+    from voicecoach.listen.live import listening
+
+    try:
+        controls = stack.enter_context(listening(clock, device=device, on_heard=acknowledge))
+    except ListenError as error:
+        _stderr(f"Error: {error}")
+        _stderr("To go ahead without voice commands: leave out --listen")
+        raise typer.Exit(ExitCode.FAILURE) from None
+    acknowledge.controls = controls
+    if voice is not None:
+        from voicecoach.speech import NoAudioOutput, open_audio_output
+
+        try:
+            acknowledge.output = open_audio_output()
+            stack.callback(acknowledge.output.close)
+        except NoAudioOutput:
+            pass
+    return controls
+
+
 def _perform(
     draft: Plan, voice: Voice | None, clock: Clock, recorder: Recorder,
-    timed: Callable[[], Plan],
+    timed: Callable[[], Plan], listener: VoiceControls | None = None,
+    acknowledge: _Acknowledge | None = None,
 ) -> PlayReport:
     """Play the routine: a live view when stdout is a terminal, keys when stdin is one.
 
     With a voice, the first line starts as soon as it is rendered and the rest of the plan,
     timed from the rendered clips (`timed`), is prepared while it plays."""
     from voicecoach.keys import terminal_keys
+    from voicecoach.listen.controls import Controls, GatingSpeaker
     from voicecoach.player import play
     from voicecoach.speakers import SpeakerGroup, TextSpeaker
 
     def record(progress: Progress) -> None:
         recorder.progress(progress.position_ms / 1000, progress.stretches_completed)
 
-    with terminal_keys() as controls, ExitStack() as stack:
+    with terminal_keys() as keys, ExitStack() as stack:
+        controls = Controls(keys, listener) if listener is not None else keys
         display = None
         if sys.stdout.isatty():
             from voicecoach.display import LiveDisplay
 
-            display = stack.enter_context(LiveDisplay(draft, keys=controls is not None))
+            display = stack.enter_context(LiveDisplay(draft, keys=keys is not None))
             captions = TextSpeaker(clock, display.write)
+            if acknowledge is not None:
+                acknowledge.write = display.write
         else:
             minutes = max(1, round(draft.estimated_seconds / 60))
             stretches = _count(len(draft.stretch_names), "stretch")
@@ -106,8 +178,13 @@ def _perform(
 
         if voice is None:
             return play(draft, captions, clock, controls=controls, on_progress=show)
-        speaker = SpeakerGroup(voice.speaker, captions)
+        speaker: Speaker = SpeakerGroup(voice.speaker, captions)
+        if listener is not None:
+            # Deaf to the coach's own lines, and for a tail after each.
+            speaker = GatingSpeaker(speaker, listener.gate, clock, voice.clips.seconds)
         start = voice.begin(draft, clock)
+        if listener is not None:
+            listener.gate.close(start, start + voice.clips.seconds(draft.events[0].text))
         captions.say(draft.events[0].text)
         plan = timed()
         if display is not None:
@@ -125,12 +202,24 @@ def run(
     rate: Rate = None,
     volume: Volume = None,
     no_cache: NoCache = False,
+    listen: Listen = None,
+    listen_device: ListenDevice = None,
 ) -> None:
     """Speak a routine, every cue on time, hands-free.
 
     With no NAME, pick one from a numbered menu. Where there is no audio output the cues are
     printed instead. Keys in a terminal (none are needed): space pauses and resumes, n skips to
     the next stretch, b goes back, q quits; Ctrl-C stops. Every run is kept in your history.
+
+    With --listen, say "okay coach," then: pause, resume (or continue, let's go), move on,
+    previous, repeat that, or finish. Check your microphone first with `voicecoach listen-test`.
+
+    Examples:
+
+    \b
+      voicecoach run busy-day
+      voicecoach run busy-day --listen
+      voicecoach run busy-day --listen --listen-device 2
     """
     from voicecoach import catalog
     from voicecoach import clock as clocks
@@ -146,14 +235,20 @@ def run(
     try:
         routine = catalog.load(name if name is not None else _choose())
         settings = resolve_options(
-            load_config(), insoles=insoles, hold=hold, rate=rate, voice=voice, volume=volume
+            load_config(), insoles=insoles, hold=hold, rate=rate, voice=voice, volume=volume,
+            listen=listen,
         )
         options = settings.options
+        clock = clocks.MonotonicClock()
         with ExitStack() as stack:
             speech = None if text else _voice(
                 stack, rate=options.rate, voice=settings.voice, volume=settings.volume,
                 cache=not no_cache,
             )
+            acknowledge = listener = None
+            if settings.listen:
+                acknowledge = _Acknowledge(clock)
+                listener = _listen(stack, clock, listen_device, acknowledge, speech)
             plan = build_plan(routine, options)
             recorder = record_session(plan.routine, plan.title, len(plan.stretch_names),
                                       warn=_stderr)
@@ -162,7 +257,7 @@ def run(
                 assert speech is not None
                 return speech.timed(routine, options, plan)
 
-            report = _perform(plan, speech, clocks.MonotonicClock(), recorder, timed)
+            report = _perform(plan, speech, clock, recorder, timed, listener, acknowledge)
             plan = report.plan
             recorder.finish(report.outcome, report.seconds_done, report.stretches_completed)
     except KeyboardInterrupt:

@@ -43,12 +43,14 @@ class VoiceControls:
         self.clock = clock
         self.on_heard = on_heard
         self.heard: list[Detection] = []
+        self.peak = 0  # the loudest sample of the latest audio, out of 32767
         self._pending: deque[Detection] = deque()
         self._audio: queue.SimpleQueue[tuple[bytes, float]] = queue.SimpleQueue()
         self._stream: MicrophoneStream | None = None
 
     def hear(self, pcm: bytes, start: float) -> None:
         """Listen to `pcm` (16 kHz mono), whose first sample was heard at `start` on the clock."""
+        self.peak = _peak(pcm)
         for detection in self.listener.hear(pcm, SAMPLE_RATE, start):
             self.heard.append(detection)
             self._pending.append(detection)
@@ -128,3 +130,10 @@ class GatingSpeaker:
     def stop(self) -> None:
         self.speaker.stop()
         self.gate.cut(self.clock.now())
+
+
+def _peak(pcm: bytes) -> int:
+    from voicecoach.speech.clip import samples
+
+    values = samples(pcm)
+    return max(max(values, default=0), -min(values, default=0))
