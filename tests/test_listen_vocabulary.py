@@ -16,7 +16,9 @@ from voicecoach.listen.vocabulary import (
     VOCABULARY,
     WAKE_WORD,
     Phrase,
+    Vocabulary,
     bare_vocabulary,
+    grammar,
     contains_phrase,
     keyword_list,
     phrases_said,
@@ -31,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_every_command_has_a_phrase_said_after_the_wake_word():
     assert {p.command for p in VOCABULARY.commands} == set(COMMANDS)
-    assert VOCABULARY.wake is not None and VOCABULARY.wake.text == WAKE_WORD
+    assert VOCABULARY.wake == WAKE_WORD
     assert VOCABULARY.said == [f"{WAKE_WORD} {p.text}" for p in VOCABULARY.commands]
     assert len(set(VOCABULARY.said)) == len(VOCABULARY.commands)
 
@@ -40,14 +42,15 @@ def test_every_word_is_in_the_recognisers_dictionary():
     import pocketsphinx
 
     decoder = pocketsphinx.Decoder(loglevel="FATAL", lm=None)
-    for phrase in VOCABULARY.phrases:
-        for word in phrase.text.split():
+    for phrase in VOCABULARY.said:
+        for word in phrase.split():
             assert decoder.lookup_word(word), word
 
 
-def test_the_keyword_list_has_one_phrase_and_threshold_a_line():
-    phrases = [Phrase("coach pause", "pause", 1e-20), Phrase("coach go", "resume", 1e-5)]
-    assert keyword_list(phrases) == "coach pause /1e-20/\ncoach go /1e-05/\n"
+def test_the_keyword_list_has_one_whole_phrase_and_threshold_a_line():
+    words = Vocabulary("coach", (Phrase("pause", "pause", 1e-20), Phrase("go", "resume", 1e40)))
+    assert keyword_list(words) == "coach pause /1e-20/\ncoach go /1e+40/\n"
+    assert "public <command> = ( coach pause | coach go );" in grammar(words)
 
 
 def test_the_baseline_is_the_plain_words_with_no_wake_word():

@@ -44,7 +44,7 @@ def listening(
 
 def said(detection: Detection, words: Vocabulary = VOCABULARY) -> str:
     """What the person said, as the live view shows it: `okay coach, pause`."""
-    return f"{words.wake.text}, {detection.phrase}" if words.wake else detection.phrase
+    return f"{words.wake}, {detection.phrase}" if words.wake else detection.phrase
 
 
 def chirp(sample_rate: int = 22_050, volume: float = 0.4) -> Clip:

@@ -15,11 +15,10 @@ from typing import Any
 
 from voicecoach.errors import ListenError
 from voicecoach.listen.vocabulary import (
-    FOLLOW_SECONDS,
     SAMPLE_RATE,
     VOCABULARY,
-    WAKE,
     Vocabulary,
+    grammar,
     keyword_list,
 )
 
@@ -35,6 +34,9 @@ REPORT_DELAY_FRAMES = 10  # a detection is reported once it has stood this long 
 PHONE_LOOP_PENALTY = 1e-20
 SETTLE_SECONDS = 0.15  # wait this long after a command ends for a rival still being scored
 TIDY_SECONDS = 30.0
+KEEP_SECONDS = 5  # audio kept for the grammar to decide between rivals
+QUIET_FRAMES = 15  # the phrase is over once the grammar places its end this far back
+MAX_WAIT_SECONDS = 1.0  # ... or once this long has passed since a phrase was spotted
 
 
 @dataclass(frozen=True)
@@ -61,32 +63,38 @@ def load_recogniser() -> Any:
 class KeywordSpotter:
     """Listens for a vocabulary in a stream of 16 kHz mono 16-bit PCM fed in any chunk size.
 
-    With a wake word, a command counts only when it begins within FOLLOW_SECONDS of the wake
-    word's end; of the command phrases heard there, the one that beat its threshold by most wins.
+    Keyword spotting finds that some whole phrase was said (it beat a free loop of phones by its
+    threshold). Phrases that share the wake word then compete on the same audio, so the last few
+    seconds are decoded again against a grammar of exactly the phrases, which picks the one said.
     Each command is reported once, SETTLE_SECONDS after it ends, when its rivals are in too."""
 
     def __init__(self, words: Vocabulary = VOCABULARY) -> None:
         self.words = words
-        self.phrases = {p.text: p for p in words.phrases}
-        if not words.commands:
+        self.phrases = words.spotted()
+        self._by_text = {p.text: p for p in self.phrases.values()}
+        self._spoken_words = {w for text in self.phrases for w in text.split()}
+        if not self.phrases:
             raise ListenError("no phrases to listen for")
-        self._decoder = self._make_decoder(keyword_list(words.phrases))
+        self._decoder = self._make_decoder(keyword_list(words), "kws", ".kws")
+        self._chooser = (
+            self._make_decoder(grammar(words), "jsgf", ".gram") if len(self.phrases) > 1 else None
+        )
         self._fed = 0  # samples fed since the start
         self._utterance_start = 0  # sample at which the current utterance began
-        self._wake_end: float | None = None
+        self._recent = bytearray()  # the last KEEP_SECONDS of audio fed
         self._decoder.start_utt()
 
     @staticmethod
-    def _make_decoder(keywords: str) -> Any:
+    def _make_decoder(text: str, kind: str, suffix: str) -> Any:
         pocketsphinx = load_recogniser()
-        fd, path = tempfile.mkstemp(prefix="voicecoach-", suffix=".kws", text=True)
+        fd, path = tempfile.mkstemp(prefix="voicecoach-", suffix=suffix, text=True)
         try:
             with os.fdopen(fd, "w", encoding="ascii") as file:
-                file.write(keywords)
-            return pocketsphinx.Decoder(
-                kws=path, samprate=SAMPLE_RATE, kws_delay=REPORT_DELAY_FRAMES,
-                kws_plp=PHONE_LOOP_PENALTY, loglevel="FATAL",
-            )
+                file.write(text)
+            settings = {kind: path, "samprate": SAMPLE_RATE, "loglevel": "FATAL"}
+            if kind == "kws":
+                settings.update(kws_delay=REPORT_DELAY_FRAMES, kws_plp=PHONE_LOOP_PENALTY)
+            return pocketsphinx.Decoder(**settings)
         except (RuntimeError, ValueError) as error:
             raise ListenError(f"the recogniser could not start: {error}") from error
         finally:
@@ -102,71 +110,83 @@ class KeywordSpotter:
             return []
         self._decoder.process_raw(pcm, False, False)
         self._fed += len(pcm) // 2
+        self._recent += pcm
+        del self._recent[: max(0, len(self._recent) - KEEP_SECONDS * SAMPLE_RATE * 2)]
         if self._decoder.hyp() is None:
             self._tidy()
             return []
         heard = self._detections()
-        if self.words.wake is not None:
-            heard = self._after_wake(heard)
-        if not heard:
-            self._tidy()
-            return []
-        if self.seconds_fed < max(d.end for d in heard) + SETTLE_SECONDS:
+        if not heard or self.seconds_fed < max(d.end for d in heard) + SETTLE_SECONDS:
             return []  # a rival may still be finishing
-        best = max(heard, key=lambda d: d.log10_ratio - self._log10_threshold(d.phrase))
+        best = self._choose(heard)
+        if best is None:
+            return []
         self.restart()  # forget what was heard, so it is reported once
         return [best]
 
-    def _after_wake(self, heard: list[Detection]) -> list[Detection]:
-        """The commands that follow the latest wake word closely enough."""
-        wakes = [d.end for d in heard if d.command == WAKE]
-        if wakes:
-            self._wake_end = max(wakes)
-        if self._wake_end is None:
-            return []
-        # Both words are spotted on their own: the command may begin a little before the wake
-        # word's best end (the two overlap by a phone), never long after it.
-        return [
-            d for d in heard
-            if d.command != WAKE and self._wake_end - 0.3 <= d.start <= self._wake_end + FOLLOW_SECONDS
-        ]
+    def _choose(self, heard: list[Detection]) -> Detection | None:
+        """The phrase said, of those spotted, decided by the grammar over their audio; None
+        while the person may still be saying it (the grammar's phrase runs to the last chunk)."""
+        fallback = max(heard, key=lambda d: d.log10_ratio - self._log10_threshold(d))
+        if self._chooser is None:
+            return fallback
+        begin = min(d.start for d in heard) - 0.25
+        first = self.seconds_fed - len(self._recent) / 2 / SAMPLE_RATE
+        offset = max(0, round((begin - first) * SAMPLE_RATE)) * 2
+        audio = bytes(self._recent[offset:])
+        self._chooser.start_utt()
+        self._chooser.process_raw(audio, False, True)
+        self._chooser.end_utt()
+        hypothesis = self._chooser.hyp()
+        chosen = self.phrases.get(hypothesis.hypstr.strip() if hypothesis is not None else "")
+        waited = self.seconds_fed - max(d.end for d in heard)
+        if chosen is None:  # no whole phrase in the audio yet
+            return None if waited < MAX_WAIT_SECONDS else fallback
+        words = [seg for seg in self._chooser.seg() or () if seg.word in self._spoken_words]
+        frames = len(audio) // 2 // (SAMPLE_RATE // 100)
+        if words and frames - words[-1].end_frame < QUIET_FRAMES and waited < MAX_WAIT_SECONDS:
+            return None
+        match = [d for d in heard if d.phrase == chosen.text]
+        if match:
+            return max(match, key=lambda d: d.log10_ratio)
+        # Said, by the grammar, though its own spotting fell short: its rival's timing stands.
+        return Detection(chosen.text, chosen.command, fallback.start, fallback.end,
+                         fallback.log10_ratio, fallback.reported)
 
     def _tidy(self) -> None:
-        """Start afresh now and then when nothing is under way, so old detections do not pile up."""
-        wake_over = self._wake_end is None or self.seconds_fed > self._wake_end + FOLLOW_SECONDS + 2
-        if wake_over and self._fed - self._utterance_start > TIDY_SECONDS * SAMPLE_RATE:
+        """Start afresh now and then, so the recogniser's list of what it heard stays short."""
+        if self._fed - self._utterance_start > TIDY_SECONDS * SAMPLE_RATE:
             self.restart()
 
     def skip(self, samples: int) -> None:
         """Count `samples` not fed (ignored audio) so stream times stay right; starts afresh."""
         self._fed += samples
+        self._recent.clear()
         self.restart()
 
     def restart(self) -> None:
         """Begin a new utterance: nothing heard before now can complete a phrase after it."""
         self._decoder.end_utt()
         self._utterance_start = self._fed
-        self._wake_end = None
         self._decoder.start_utt()
 
     def close(self) -> None:
         self._decoder.end_utt()
 
-    def _log10_threshold(self, text: str) -> float:
-        return math.log10(self.phrases[text].threshold)
+    def _log10_threshold(self, detection: Detection) -> float:
+        return math.log10(self._by_text[detection.phrase].threshold)
 
     def _detections(self) -> list[Detection]:
         """Every phrase heard in this utterance (above its threshold), in order."""
         base = self._utterance_start / SAMPLE_RATE
         found = []
         for seg in self._decoder.seg() or ():
-            text = seg.word.strip()
-            phrase = self.phrases.get(text)
+            phrase = self.phrases.get(seg.word.strip())
             if phrase is None:
                 continue
             found.append(
                 Detection(
-                    phrase=text,
+                    phrase=phrase.text,
                     command=phrase.command,
                     start=base + seg.start_frame * FRAME_SECONDS,
                     end=base + (seg.end_frame + 1) * FRAME_SECONDS,

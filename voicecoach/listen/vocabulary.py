@@ -40,23 +40,20 @@ BARE_WORDS: dict[str, tuple[str, ...]] = {
 # "coach" alone or "hey coach" (benchmarks/voice_commands.py --tune).
 WAKE_WORD = "okay coach"
 
-# How far (as a likelihood ratio) a phrase must beat a free loop of phones to count, set from
-# measurements between the coach's own lines and true commands. The wake word keeps the coach's
-# lines out; a command word only has to beat the other command words after it.
-WAKE_THRESHOLD = 1e40
+# How far (as a likelihood ratio) each whole phrase, wake word included, must beat a free loop
+# of phones: set between the best false alarm in the coach's own audio and the weakest true
+# commands, phrase by phrase (benchmarks/voice_commands.py --tune).
 THRESHOLDS: dict[str, float] = {
-    "pause": 1e10,
-    "resume": 1e10,
-    "continue": 1e10,
-    "let's go": 1e10,
-    "move on": 1e10,
-    "previous": 1e10,
-    "repeat that": 1e10,
-    "finish": 1e10,
+    "pause": 1e72,
+    "resume": 1e60,
+    "continue": 1e55,
+    "let's go": 1e70,
+    "move on": 1e52,
+    "previous": 1e85,
+    "repeat that": 1e45,
+    "finish": 1e42,
 }
 BARE_THRESHOLD = 1e30
-WAKE = "wake"  # the command of the wake word's own phrase
-FOLLOW_SECONDS = 1.2  # how long after the wake word a command may begin
 
 
 @dataclass(frozen=True)
@@ -70,35 +67,33 @@ class Phrase:
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """A wake word (or none) and the command phrases that may follow it."""
+    """A wake word (or none) and the command phrases said after it."""
 
-    wake: Phrase | None
+    wake: str | None
     commands: tuple[Phrase, ...]
-
-    @property
-    def phrases(self) -> tuple[Phrase, ...]:
-        return ((self.wake,) if self.wake else ()) + self.commands
 
     @property
     def said(self) -> list[str]:
         """What a person says for each command phrase: `okay coach pause`."""
-        prefix = f"{self.wake.text} " if self.wake else ""
+        prefix = f"{self.wake} " if self.wake else ""
         return [prefix + p.text for p in self.commands]
+
+    def spotted(self) -> dict[str, Phrase]:
+        """The whole phrases listened for (wake word included), each with its command phrase."""
+        return dict(zip(self.said, self.commands, strict=True))
 
 
 def vocabulary(
     wake_word: str | None = WAKE_WORD,
     thresholds: Mapping[str, float] | None = None,
     words: Mapping[str, tuple[str, ...]] = WORDS,
-    wake_threshold: float = WAKE_THRESHOLD,
 ) -> Vocabulary:
     """The wake word (if any) and every command's words, with their thresholds."""
     limits = THRESHOLDS if thresholds is None else thresholds
-    wake = Phrase(wake_word, WAKE, wake_threshold) if wake_word else None
     commands = tuple(
         Phrase(word, command, limits[word]) for command, spoken in words.items() for word in spoken
     )
-    return Vocabulary(wake, commands)
+    return Vocabulary(wake_word or None, commands)
 
 
 def bare_vocabulary() -> Vocabulary:
@@ -110,9 +105,15 @@ def bare_vocabulary() -> Vocabulary:
 VOCABULARY = vocabulary()
 
 
-def keyword_list(phrases: Iterable[Phrase]) -> str:
-    """The recogniser's keyword-list file: one `phrase /threshold/` a line."""
-    return "".join(f"{p.text} /{p.threshold:.0e}/\n" for p in phrases)
+def keyword_list(words: Vocabulary) -> str:
+    """The recogniser's keyword-list file: one `whole phrase /threshold/` a line."""
+    return "".join(f"{text} /{p.threshold:.0e}/\n" for text, p in words.spotted().items())
+
+
+def grammar(words: Vocabulary) -> str:
+    """A JSGF grammar that is exactly one of the whole phrases: to tell rivals apart."""
+    choices = " | ".join(words.said)
+    return f"#JSGF V1.0;\ngrammar commands;\npublic <command> = ( {choices} );\n"
 
 
 def words_of(text: str) -> list[str]:
@@ -138,5 +139,5 @@ def phrases_said(
     lines: Iterable[str], words: Vocabulary = VOCABULARY
 ) -> list[tuple[str, str]]:
     """(line, phrase) for every command phrase, or the wake word, that a line says itself."""
-    wanted = words.said + ([words.wake.text] if words.wake else [])
+    wanted = words.said + ([words.wake] if words.wake else [])
     return [(line, text) for line in lines for text in wanted if contains_phrase(line, text)]
