@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from tests.fakes import FakeClock, RecordingOutput, RecordingSpeaker
 from voicecoach import clock as clocks
-from voicecoach import speakers
+from voicecoach import session
 from voicecoach.cli import app
 from voicecoach.errors import EngineError
 from voicecoach.plan import PlanOptions, build_plan
@@ -254,7 +254,7 @@ def test_voice_speaks_every_line_on_the_plan_timed_from_it(
         yield FakeVoice()
         asked["closed"] = True
 
-    monkeypatch.setattr(speakers, "voiced", voiced)
+    monkeypatch.setattr(session, "voiced", voiced)
 
     result = invoke(
         "run", "tiny", "--voice", "en-us", "--volume", "0.5", "--rate", "180", "--no-cache"
@@ -273,10 +273,10 @@ def test_voice_speaks_every_line_on_the_plan_timed_from_it(
 def test_the_first_line_plays_before_the_rest_of_the_voice_is_rendered(
     monkeypatch: pytest.MonkeyPatch, fake_clock: FakeClock, tiny: Path
 ) -> None:
-    from tests.speech_fakes import FakeSynthesizer
+    from tests.speech_fakes import FakeEngine
     from voicecoach import speech
 
-    synthesizer = FakeSynthesizer(seconds_per_word=0.5)
+    synthesizer = FakeEngine(seconds_per_word=0.5)
     output = RecordingOutput(fake_clock)
     rendered_before: list[int] = []
     plays = output.play
@@ -286,7 +286,7 @@ def test_the_first_line_plays_before_the_rest_of_the_voice_is_rendered(
         plays(clip)
 
     output.play = play  # type: ignore[method-assign]
-    monkeypatch.setattr(speech, "Synthesizer", lambda **kw: synthesizer)
+    monkeypatch.setattr(speech, "open_engine", lambda name=None, **kw: synthesizer)
     monkeypatch.setattr(speech, "open_audio_output", lambda: output)
 
     result = invoke("run", "tiny", "--no-cache")
@@ -299,12 +299,12 @@ def test_the_first_line_plays_before_the_rest_of_the_voice_is_rendered(
 def test_speaking_plays_each_rendered_clip_on_a_timeline_made_from_them(
     monkeypatch: pytest.MonkeyPatch, fake_clock: FakeClock, tiny: Path
 ) -> None:
-    from tests.speech_fakes import FakeSynthesizer
+    from tests.speech_fakes import FakeEngine
     from voicecoach import speech
 
     output = RecordingOutput(fake_clock)
     monkeypatch.setattr(
-        speech, "Synthesizer", lambda **kw: FakeSynthesizer(seconds_per_word=0.5, **kw)
+        speech, "open_engine", lambda name=None, **kw: FakeEngine(seconds_per_word=0.5, **kw)
     )
     monkeypatch.setattr(speech, "open_audio_output", lambda: output)
 
@@ -313,7 +313,7 @@ def test_speaking_plays_each_rendered_clip_on_a_timeline_made_from_them(
     assert result.exit_code == 0, result.output
     from voicecoach.routine import load_routine
 
-    lengths = FakeSynthesizer(seconds_per_word=0.5).length
+    lengths = FakeEngine(seconds_per_word=0.5).length
     plan = build_plan(load_routine(tiny), PlanOptions(), lengths)
     assert [round(clip.seconds, 3) for _, clip in output.played] == [e.seconds for e in plan.says]
     assert [at for at, _ in output.played] == pytest.approx([e.at for e in plan.says], abs=1e-6)
@@ -327,7 +327,7 @@ def test_no_audio_output_falls_back_to_text_with_one_notice(
     def voiced(*args: object, **kwargs: object) -> None:
         raise NoAudioOutput("no audio device (aplay: cannot open audio device)")
 
-    monkeypatch.setattr(speakers, "voiced", voiced)
+    monkeypatch.setattr(session, "voiced", voiced)
 
     result = invoke("run", "tiny")
 
@@ -367,7 +367,7 @@ def test_an_engine_that_cannot_start_exits_1_saying_what_to_do(
     def voiced(*args: object, **kwargs: object) -> None:
         raise EngineError("the speech engine is missing: install the espeakng-loader package")
 
-    monkeypatch.setattr(speakers, "voiced", voiced)
+    monkeypatch.setattr(session, "voiced", voiced)
 
     result = invoke("run", "tiny")
 

@@ -70,22 +70,17 @@ def export(
 ) -> None:
     """Write a routine as one WAV file (lines at their exact times, pauses as silence)."""
     from voicecoach import catalog
-    from voicecoach.config import load_config, resolve_options
-    from voicecoach.export import check_target, export_wav
-    from voicecoach.speech import ClipCache, Synthesizer
+    from voicecoach.export import check_target
+    from voicecoach.session import export_routine, load_settings
 
     check_target(output)  # before any rendering: a wrong name fails at once
     routine = catalog.load(name)
-    settings = resolve_options(
-        load_config(), insoles=insoles, hold=hold, rate=rate, voice=voice, volume=volume
-    )
-    options = settings.options
+    settings = load_settings(insoles=insoles, hold=hold, rate=rate, voice=voice, volume=volume)
     try:
-        synthesizer = Synthesizer(voice=settings.voice, rate=options.rate, volume=settings.volume)
-        cache = ClipCache(synthesizer, enabled=not no_cache)
-        with _progress(sys.stderr.isatty()) as task:
-            script = cache.timed_plan(routine, options, progress=task("Rendering speech"))
-            result = export_wav(script, cache, output, task("Writing audio"))
+        with _progress(sys.stderr.isatty()) as steps:
+            script, result = export_routine(
+                routine, settings, output, cache=not no_cache, steps=steps
+            )
     except KeyboardInterrupt:
         typer.echo("Interrupted: nothing was written.", err=True)
         raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
