@@ -10,13 +10,16 @@ from typing import Any
 from voicecoach import __version__, catalog, paths
 from voicecoach.errors import RoutineError
 
-_SOURCES = ("routine.py", "plan.py", "content.py", "listing.py")  # the code behind a summary
+_SOURCES = ("routine", "plan", "content", "listing")  # the code behind a summary (or its folder)
 
 
 def _code_stamp() -> str:
     here = Path(__file__).parent
-    stamps = [str((here / name).stat().st_mtime_ns) for name in _SOURCES]
-    return "/".join([__version__, *stamps])
+    files = []
+    for name in _SOURCES:
+        module = here / f"{name}.py"
+        files += [module] if module.is_file() else sorted((here / name).glob("*.py"))
+    return "/".join([__version__, *(str(f.stat().st_mtime_ns) for f in files)])
 
 
 def _file_stamp(path: Path) -> str:
