@@ -14,7 +14,7 @@ from types import ModuleType
 from voicecoach.errors import EngineError, UsageError
 from voicecoach.rates import DEFAULT_RATE
 from voicecoach.speech.cache import ClipCache, clips_dir
-from voicecoach.speech.clip import SAMPLE_RATE, Clip
+from voicecoach.speech.clip import SAMPLE_RATE, SAMPLE_WIDTH, Clip, fade_out
 from voicecoach.speech.engine import Engine, Voice
 from voicecoach.speech.output import AudioOutput, NoAudioOutput, open_audio_output
 
@@ -27,6 +27,7 @@ __all__ = [
     "DEFAULT_ENGINE",
     "ENGINES",
     "SAMPLE_RATE",
+    "SAMPLE_WIDTH",
     "AudioOutput",
     "Clip",
     "ClipCache",
@@ -35,6 +36,7 @@ __all__ = [
     "Voice",
     "clips_dir",
     "engine_names",
+    "fade_out",
     "open_audio_output",
     "open_engine",
     "warm_up",
