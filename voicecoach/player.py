@@ -267,12 +267,7 @@ class _Player:
             return True
         if command == PAUSE:
             return self._pause()
-        if command == NEXT:
-            target = self._next_target()
-        elif command == BACK:
-            target = self._back_target()
-        else:
-            target = None
+        target = self._target(command) if command in (NEXT, BACK) else None
         if target is None:
             return False
         self._jump(target)
@@ -315,15 +310,20 @@ class _Player:
             self._jump(cut)  # the line the pause cut off is said again from its start
         return True
 
-    def _stretch_bounds(self) -> tuple[int, int | None, int | None]:
-        """The current event's index, the first stretch's first event, and the closing's first."""
-        return self.plan.event_at(self.position_ms()), *self.plan.stretch_bounds()
-
-    def _next_target(self) -> int | None:
-        current, first, closing = self._stretch_bounds()
+    def _target(self, command: str) -> int | None:
+        """The event `next` or `back` goes to; None to stay where it is."""
+        current = self.plan.event_at(self.position_ms())
+        first, closing = self.plan.stretch_bounds()
         if first is None:
             return None
         stretch = self.events[current].stretch
+        if command == NEXT:
+            return self._next_target(current, first, closing, stretch)
+        return self._back_target(current, first, stretch)
+
+    def _next_target(
+        self, current: int, first: int, closing: int | None, stretch: int | None
+    ) -> int | None:
         if stretch is None:
             if current >= first:
                 return None  # already past the last stretch
@@ -334,11 +334,7 @@ class _Player:
             return self.plan.stretch_start(stretch + 1)
         return closing
 
-    def _back_target(self) -> int | None:
-        current, first, _ = self._stretch_bounds()
-        if first is None:
-            return None
-        stretch = self.events[current].stretch
+    def _back_target(self, current: int, first: int, stretch: int | None) -> int | None:
         if stretch is None:
             if current < first:
                 return None  # nothing before the first stretch to go back to

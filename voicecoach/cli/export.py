@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from voicecoach.cli import app, echo_json
-from voicecoach.cli.options import Hold, Insoles, Name, NoCache, Rate, VoiceId, Volume
+from voicecoach.cli.options import Name, SpeechFlags, speech_options
 from voicecoach.errors import ExitCode
 from voicecoach.timefmt import duration
 
@@ -55,15 +55,11 @@ def _progress(enabled: bool) -> Iterator[Callable[[str], Step]]:
 
 
 @app.command()
+@speech_options
 def export(
     name: Name,
     output: Output,
-    insoles: Insoles = None,
-    hold: Hold = None,
-    voice: VoiceId = None,
-    rate: Rate = None,
-    volume: Volume = None,
-    no_cache: NoCache = False,
+    flags: SpeechFlags = SpeechFlags(),
     json_output: Annotated[
         bool, typer.Option("--json", help="Print JSON: the file, its length and each line's onset.")
     ] = False,
@@ -71,15 +67,15 @@ def export(
     """Write a routine as one WAV file (lines at their exact times, pauses as silence)."""
     from voicecoach import catalog
     from voicecoach.export import check_target
-    from voicecoach.session import export_routine, load_settings
+    from voicecoach.session import export_routine
 
     check_target(output)  # before any rendering: a wrong name fails at once
     routine = catalog.load(name)
-    settings = load_settings(insoles=insoles, hold=hold, rate=rate, voice=voice, volume=volume)
+    settings = flags.settings()
     try:
         with _progress(sys.stderr.isatty()) as steps:
             script, result = export_routine(
-                routine, settings, output, cache=not no_cache, steps=steps
+                routine, settings, output, cache=not flags.no_cache, steps=steps
             )
     except KeyboardInterrupt:
         typer.echo("Interrupted: nothing was written.", err=True)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from voicecoach.cli import app
-from voicecoach.cli.options import Hold, Insoles, NoCache, Rate, VoiceId, Volume
+from voicecoach.cli.options import SpeechFlags, speech_options
 from voicecoach.errors import ExitCode
 from voicecoach.outcome import INTERRUPTED
 from voicecoach.timefmt import duration
@@ -77,16 +77,8 @@ class TerminalView:
 
 
 @app.command()
-def run(
-    name: OptionalName = None,
-    text: Text = False,
-    insoles: Insoles = None,
-    hold: Hold = None,
-    voice: VoiceId = None,
-    rate: Rate = None,
-    volume: Volume = None,
-    no_cache: NoCache = False,
-) -> None:
+@speech_options
+def run(name: OptionalName = None, text: Text = False, flags: SpeechFlags = SpeechFlags()) -> None:
     """Speak a routine, every cue on time, hands-free.
 
     With no NAME, pick one from a numbered menu. Where there is no audio output the cues are
@@ -97,7 +89,7 @@ def run(
     from voicecoach import clock as clocks
     from voicecoach.errors import EngineError
     from voicecoach.keys import terminal_keys
-    from voicecoach.session import RunSession, load_settings
+    from voicecoach.session import RunSession
 
     if not text:
         from voicecoach.speech import warm_up
@@ -106,12 +98,11 @@ def run(
     report = None
     try:
         routine = catalog.load(name if name is not None else _choose())
-        settings = load_settings(
-            insoles=insoles, hold=hold, rate=rate, voice=voice, volume=volume
-        )
+        settings = flags.settings()
         clock = clocks.MonotonicClock()
         session = RunSession(
-            routine, settings, clock=clock, speech=not text, cache=not no_cache, warn=_stderr
+            routine, settings, clock=clock, speech=not text, cache=not flags.no_cache,
+            warn=_stderr,
         )
         with ExitStack() as stack:
             try:
