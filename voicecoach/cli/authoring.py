@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from voicecoach.cli import app, echo_json
+from voicecoach.cli.root import app, echo_json
 from voicecoach.cli.options import Json
 from voicecoach.errors import ExitCode
 

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from voicecoach.cli import app, echo_json
+from voicecoach.cli.root import app, echo_json
 from voicecoach.cli.options import Name, SpeechFlags, speech_options
 from voicecoach.errors import ExitCode
 from voicecoach.timefmt import duration

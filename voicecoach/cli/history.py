@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from voicecoach.cli import app, echo_json
+from voicecoach.cli.root import app, echo_json
 from voicecoach.cli.options import Json
 
 if TYPE_CHECKING:

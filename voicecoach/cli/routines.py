@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from voicecoach.cli import app, echo_json
+from voicecoach.cli.root import app, echo_json
 from voicecoach.cli.options import Hold, Insoles, Json, Name, Rate
 from voicecoach.timefmt import precise
 

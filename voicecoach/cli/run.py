@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from voicecoach.cli import app
+from voicecoach.cli.root import app
 from voicecoach.cli.options import SpeechFlags, speech_options
 from voicecoach.errors import ExitCode
 from voicecoach.outcome import INTERRUPTED
