@@ -113,15 +113,15 @@ def timed_plan(
     return build_plan(routine, options, speech_seconds=clips.seconds)
 
 
-def open_clips(settings: Settings, *, cache: bool = True, engine: Engine | None = None
-               ) -> ClipCache:
-    """The clips of `engine`, or of the default engine opened with the settings' voice."""
+def open_clips(
+    *, voice: str | None, rate: int, volume: float, cache: bool = True,
+    engine: Engine | None = None,
+) -> ClipCache:
+    """The clips of `engine`, or of the default engine opened with this voice, rate and volume."""
     from voicecoach import speech
 
     if engine is None:
-        engine = speech.open_engine(
-            voice=settings.voice, rate=settings.options.rate, volume=settings.volume
-        )
+        engine = speech.open_engine(voice=voice, rate=rate, volume=volume)
     return speech.ClipCache(engine, enabled=cache)
 
 
@@ -159,10 +159,8 @@ def voiced(
     Raises EngineError when the engine cannot start and NoAudioOutput when nothing here can
     play sound."""
     from voicecoach import speech
-    from voicecoach.plan import PlanOptions
 
-    settings = Settings(PlanOptions(rate=rate), voice, volume, {})
-    clips = open_clips(settings, cache=cache, engine=engine)
+    clips = open_clips(voice=voice, rate=rate, volume=volume, cache=cache, engine=engine)
     output = output if output is not None else speech.open_audio_output()
     try:
         yield SpokenOutput(clips, output)
@@ -294,6 +292,9 @@ def export_routine(
     plan and what was written. `steps(label)` gives a progress callback for each phase."""
     from voicecoach.export import export_wav
 
-    clips = open_clips(settings, cache=cache, engine=engine)
+    clips = open_clips(
+        voice=settings.voice, rate=settings.options.rate, volume=settings.volume, cache=cache,
+        engine=engine,
+    )
     plan = timed_plan(routine, settings.options, clips, progress=steps("Rendering speech"))
     return plan, export_wav(plan, clips, target, steps("Writing audio"))
