@@ -43,3 +43,11 @@ class FakeEngine:
         from voicecoach.speech.engine import resolve_voice
 
         return resolve_voice(requested, VOICES)
+
+
+def open_engine(*, voice: str | None = None, rate: int = 160, volume: float = 1.0) -> FakeEngine:
+    """The registry's way in, so that this module can stand as an engine module in tests."""
+    engine = FakeEngine(rate=rate, volume=volume)
+    if voice:
+        engine.voice = engine.check_voice(voice)
+    return engine

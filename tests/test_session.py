@@ -174,6 +174,20 @@ def test_ctrl_c_while_the_voice_is_prepared_is_recorded_and_raised() -> None:
     assert output.closed
 
 
+def test_the_engine_named_in_the_settings_is_opened_through_the_registry(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    from voicecoach import speech
+
+    monkeypatch.setitem(speech.ENGINES, "fake", "tests.speech_fakes")
+    chosen = replace(settings(voice="fr", rate=200), engine="fake")
+    plan, result = export_routine(ROUTINE, chosen, tmp_path / "tiny.wav", cache=False)
+    assert plan == build_plan(ROUTINE, PlanOptions(rate=200), FakeEngine().length)
+    assert result.sample_rate == FakeEngine.sample_rate
+
+
 def test_export_writes_the_plan_timed_from_the_clips(tmp_path: Path) -> None:
     engine = FakeEngine(seconds_per_word=0.25)
     steps: dict[str, list[tuple[int, int]]] = {}

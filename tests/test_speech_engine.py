@@ -184,3 +184,25 @@ def test_an_engine_module_that_cannot_load_is_an_engine_error(
     monkeypatch.setitem(ENGINES, "broken", "voicecoach.speech.not_there")
     with pytest.raises(EngineError, match="the broken speech engine cannot load"):
         open_engine("broken")
+
+
+def test_an_engine_is_one_module_and_one_registry_entry(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(ENGINES, "fake", "tests.speech_fakes")
+    engine = open_engine("fake", voice="Fake French", rate=200, volume=0.5)
+    assert (engine.name, engine.voice, engine.rate, engine.volume) == ("fake", "fake/fr", 200, 0.5)
+    assert "fake" in engine_names()
+    with pytest.raises(UsageError, match="unknown voice 'xx'"):
+        open_engine("fake", voice="xx")
+
+
+def test_importing_the_speech_package_loads_no_engine() -> None:
+    script = (
+        "import sys, voicecoach.speech\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('pyttsx3', 'espeakng_loader', 'onnxruntime', 'numpy')"
+        " or m == 'voicecoach.speech.espeak'))"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=30, cwd=Path(__file__).resolve().parent.parent)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

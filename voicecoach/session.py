@@ -42,6 +42,7 @@ class Settings:
     voice: str | None
     volume: float
     sources: dict[str, str]  # key -> "default" | "config" | "flag"
+    engine: str | None = None  # a name in voicecoach.speech.ENGINES; None: the default engine
 
 
 def resolve_options(
@@ -115,13 +116,14 @@ def timed_plan(
 
 def open_clips(
     *, voice: str | None, rate: int, volume: float, cache: bool = True,
-    engine: Engine | None = None,
+    engine: Engine | None = None, engine_name: str | None = None,
 ) -> ClipCache:
-    """The clips of `engine`, or of the default engine opened with this voice, rate and volume."""
+    """The clips of `engine`, or of engine `engine_name` (None: the default) opened with this
+    voice, rate and volume."""
     from voicecoach import speech
 
     if engine is None:
-        engine = speech.open_engine(voice=voice, rate=rate, volume=volume)
+        engine = speech.open_engine(engine_name, voice=voice, rate=rate, volume=volume)
     return speech.ClipCache(engine, enabled=cache)
 
 
@@ -153,14 +155,17 @@ class SpokenOutput:
 @contextmanager
 def voiced(
     *, rate: int, voice: str | None = None, volume: float = 1.0, cache: bool = True,
-    engine: Engine | None = None, output: AudioOutput | None = None,
+    engine: Engine | None = None, engine_name: str | None = None,
+    output: AudioOutput | None = None,
 ) -> Iterator[SpokenOutput]:
     """Open the speech engine and an audio output (unless given); closes the output afterwards.
     Raises EngineError when the engine cannot start and NoAudioOutput when nothing here can
     play sound."""
     from voicecoach import speech
 
-    clips = open_clips(voice=voice, rate=rate, volume=volume, cache=cache, engine=engine)
+    clips = open_clips(
+        voice=voice, rate=rate, volume=volume, cache=cache, engine=engine, engine_name=engine_name
+    )
     output = output if output is not None else speech.open_audio_output()
     try:
         yield SpokenOutput(clips, output)
@@ -219,7 +224,7 @@ class RunSession:
         try:
             self.voice = self._stack.enter_context(voiced(
                 rate=s.options.rate, voice=s.voice, volume=s.volume, cache=self.cache,
-                engine=self.engine, output=self.output,
+                engine=self.engine, engine_name=s.engine, output=self.output,
             ))
         except NoAudioOutput as error:
             reason = str(error)
@@ -294,7 +299,7 @@ def export_routine(
 
     clips = open_clips(
         voice=settings.voice, rate=settings.options.rate, volume=settings.volume, cache=cache,
-        engine=engine,
+        engine=engine, engine_name=settings.engine,
     )
     plan = timed_plan(routine, settings.options, clips, progress=steps("Rendering speech"))
     return plan, export_wav(plan, clips, target, steps("Writing audio"))
