@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from voicecoach.cli.root import app, echo_json
 from voicecoach.cli.options import Name, SpeechFlags, speech_options
+from voicecoach.cli.root import app, echo_json
 from voicecoach.errors import ExitCode
 from voicecoach.timefmt import duration
+
+if TYPE_CHECKING:
+    from voicecoach.session import Step, Steps
 
 Output = Annotated[
     Path,
@@ -23,11 +26,9 @@ Output = Annotated[
     ),
 ]
 
-Step = Callable[[int, int], None]
-
 
 @contextmanager
-def _progress(enabled: bool) -> Iterator[Callable[[str], Step]]:
+def _progress(enabled: bool) -> Iterator[Steps]:
     """Progress bars on stderr when it is a terminal; otherwise nothing."""
     if not enabled:
         yield lambda label: (lambda done, total: None)

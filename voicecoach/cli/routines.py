@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from voicecoach.cli.root import app, echo_json
 from voicecoach.cli.options import Hold, Insoles, Json, Name, Rate
+from voicecoach.cli.root import app, echo_json
 from voicecoach.timefmt import precise
 
 

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from voicecoach.cli.root import app
 from voicecoach.cli.options import SpeechFlags, speech_options
+from voicecoach.cli.root import app
 from voicecoach.errors import ExitCode
 from voicecoach.outcome import INTERRUPTED
 from voicecoach.timefmt import duration

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from voicecoach.cli.root import app, echo_json
 from voicecoach.cli.options import Json
+from voicecoach.cli.root import app, echo_json
 
 
 @app.command()
