@@ -8,7 +8,7 @@ import typer
 from typer.core import TyperGroup
 
 from voicecoach import __version__
-from voicecoach.errors import ExitCode, VoicecoachError
+from voicecoach.errors import VoicecoachError
 
 
 class _Group(TyperGroup):
