@@ -55,7 +55,7 @@ def _streak_line(overview: Overview) -> str:
 
 
 def _print_overview(overview: Overview) -> None:
-    from voicecoach.history import calendar_lines
+    from voicecoach.cli.calendar import calendar_lines
 
     mark, blank = _marks()
     typer.echo(_streak_line(overview))
