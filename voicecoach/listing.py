@@ -10,7 +10,11 @@ from typing import Any
 from voicecoach import __version__, catalog, paths
 from voicecoach.errors import RoutineError
 
-_SOURCES = ("routine.py", "plan.py", "content.py", "listing.py")  # the code behind a summary
+# The code behind a summary: a change to any of it makes the cached summaries stale.
+_SOURCES = (
+    "routine/model.py", "routine/names.py", "routine/safe_yaml.py", "routine/problems.py",
+    "routine/loader.py", "plan.py", "content.py", "listing.py",
+)
 
 
 def _code_stamp() -> str:
