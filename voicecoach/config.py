@@ -156,7 +156,8 @@ def _read_text(path: Path) -> str | None:
 
 def _parse(text: str, source: str) -> tuple[dict[str, Any], Any]:
     """The file's mapping and its YAML node tree (for locating problems)."""
-    from voicecoach.routine.safe_yaml import read_yaml  # the project's safe loader: no tags, no aliases
+    # The project's safe loader: no tags, no aliases.
+    from voicecoach.routine.safe_yaml import read_yaml
 
     document = read_yaml(text)
     if document.problems:

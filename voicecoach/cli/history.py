@@ -9,6 +9,7 @@ import typer
 
 from voicecoach.cli import app, echo_json
 from voicecoach.cli.options import Json
+from voicecoach.timefmt import duration, noun_for, plural
 
 if TYPE_CHECKING:
     from voicecoach.history import Overview
@@ -20,18 +21,6 @@ OUTCOME_LABELS = {
     "interrupted": "interrupted",
     None: "no end recorded",
 }
-
-
-def _duration(seconds: float) -> str:
-    """`4:05`, or `1:10:00` past an hour."""
-    whole = int(round(seconds))
-    if whole >= 3600:
-        return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
-    return f"{whole // 60}:{whole % 60:02d}"
-
-
-def _days(count: int) -> str:
-    return f"{count} day" if count == 1 else f"{count} days"
 
 
 def _marks() -> tuple[str, str]:
@@ -46,12 +35,14 @@ def _marks() -> tuple[str, str]:
 
 def _streak_line(overview: Overview) -> str:
     streak = overview.streak
-    longest = f" (longest {_days(streak.longest)})" if streak.longest > streak.current else ""
+    longest = ""
+    if streak.longest > streak.current:
+        longest = f" (longest {plural(streak.longest, 'day')})"
     if streak.current == 0:
         last = streak.last_day.isoformat() if streak.last_day else "never"
         return f"Streak: none right now; last session {last}{longest}"
     keep = "" if streak.today_done else " - stretch today to keep it going"
-    return f"Streak: {_days(streak.current)}{longest}{keep}"
+    return f"Streak: {plural(streak.current, 'day')}{longest}{keep}"
 
 
 def _print_overview(overview: Overview) -> None:
@@ -77,17 +68,17 @@ def _print_overview(overview: Overview) -> None:
     for s in overview.recent:
         typer.echo(
             f"  {s.started_at:%Y-%m-%d %H:%M}  {s.routine:<{width}}  "
-            f"{OUTCOME_LABELS.get(s.outcome, s.outcome):<15}  {_duration(s.seconds_done):>7}  "
+            f"{OUTCOME_LABELS.get(s.outcome, s.outcome):<15}  {duration(s.seconds_done):>7}  "
             f"{s.stretches_completed}/{s.total_stretches} stretches"
         )
     typer.echo("")
     typer.echo("Per routine")
     width = max(len(t.routine) for t in overview.totals)
     for t in overview.totals:
-        runs = "session" if t.sessions == 1 else "sessions"
+        runs = noun_for(t.sessions, "session")
         typer.echo(
             f"  {t.routine:<{width}}  {t.sessions:>3} {runs:<8}  {t.finished:>3} finished  "
-            f"{_duration(t.seconds):>8}  last {t.last_day.isoformat()}"
+            f"{duration(t.seconds):>8}  last {t.last_day.isoformat()}"
         )
 
 

@@ -196,7 +196,8 @@ def shape_problems(data: dict[str, Any], root: Any, found: list[Problem]) -> lis
         if not isinstance(stretch, dict):
             continue
         field = f"stretches[{i}]"
-        if any(p.field == field and p.message in (EITHER_HOLD_OR_REPS, TEMPO_ONLY_WITH_REPS) for p in found):
+        shape = (EITHER_HOLD_OR_REPS, TEMPO_ONLY_WITH_REPS)
+        if any(p.field == field and p.message in shape for p in found):
             continue
         hold, reps = stretch.get("hold") is not None, stretch.get("reps") is not None
         node = nodes.along(("stretches", i))[-1]

@@ -95,7 +95,7 @@ class _Loader(yaml.composer.Composer, yaml.constructor.SafeConstructor, yaml.res
                 f" ({more} more after this one)" if more else ""
             )))
         notes.sort(key=lambda note: note[0].index)
-        # Naming a field walks the tree: only for the problems that can be shown (see problems.sorted_problems).
+        # Naming a field walks the tree: only for problems that can be shown (see sorted_problems).
         return [
             located(mark, _field_at(root, mark) if i <= MAX_PROBLEMS else "", message)
             for i, (mark, message) in enumerate(notes)
