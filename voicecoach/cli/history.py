@@ -9,6 +9,7 @@ import typer
 
 from voicecoach.cli import app, echo_json
 from voicecoach.cli.options import Json
+from voicecoach.outcome import FINISHED, INTERRUPTED, QUITTED
 from voicecoach.timefmt import duration, noun_for, plural
 
 if TYPE_CHECKING:
@@ -16,9 +17,9 @@ if TYPE_CHECKING:
 
 EMPTY = "No sessions yet. Start one with: voicecoach run"
 OUTCOME_LABELS = {
-    "finished": "finished",
-    "quit": "quit",
-    "interrupted": "interrupted",
+    FINISHED: "finished",
+    QUITTED: "quit",
+    INTERRUPTED: "interrupted",
     None: "no end recorded",
 }
 

@@ -17,6 +17,7 @@ from voicecoach.routine.model import (
 )
 from voicecoach.routine.names import SLUG_PATTERN
 from voicecoach.routine.safe_yaml import MAX_PROBLEMS, field_path, located, shorten
+from voicecoach.timefmt import plural
 
 
 class Nodes:
@@ -132,7 +133,7 @@ def _message(error: dict[str, Any]) -> str:
     if kind == "too_short" and field == "stretches":
         return "a routine needs at least one stretch"
     if kind == "too_short":
-        return f"needs at least {ctx['min_length']} item" + ("s" if ctx["min_length"] > 1 else "")
+        return f"needs at least {plural(ctx['min_length'], 'item')}"
     if kind == "string_too_short":
         return "must not be empty"
     if kind == "string_pattern_mismatch":
