@@ -17,7 +17,7 @@ from voicecoach.plan.timeline import Cue, Event, Kind, Plan, PlanOptions, Role
 from voicecoach.rates import DEFAULT_RATE
 
 if TYPE_CHECKING:
-    from voicecoach.routine import Routine, Stretch
+    from voicecoach.routine.model import Routine, Stretch
 
 GAP_MS = 400  # silence after a line of speech before the next one
 CUE_GAP_MS = 250  # the least silence kept between two cues inside a hold
