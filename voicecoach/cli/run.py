@@ -12,7 +12,7 @@ from voicecoach.cli.options import SpeechFlags, speech_options
 from voicecoach.cli.root import app
 from voicecoach.errors import ExitCode
 from voicecoach.outcome import INTERRUPTED
-from voicecoach.timefmt import duration
+from voicecoach.timefmt import duration, plural, whole_minutes
 
 if TYPE_CHECKING:
     from voicecoach.clock import Clock
@@ -66,9 +66,8 @@ class TerminalView:
 
             self.display = self.stack.enter_context(LiveDisplay(plan, keys=self.keys))
             return TextSpeaker(self.clock, self.display.write)
-        minutes = max(1, round(plan.estimated_seconds / 60))
-        stretches = _count(len(plan.stretch_names), "stretch")
-        typer.echo(f"{plan.title}: about {minutes} min, {stretches}.")
+        stretches = plural(len(plan.stretch_names), "stretch")
+        typer.echo(f"{plan.title}: about {whole_minutes(plan.estimated_seconds)} min, {stretches}.")
         return TextSpeaker(self.clock)
 
     def update(self, progress: Progress) -> None:
@@ -124,13 +123,10 @@ def run(name: OptionalName = None, text: Text = False, flags: SpeechFlags = Spee
     if report.finished:
         typer.echo(
             f"Done: {plan.title}, {report.stretches_completed} of "
-            f"{_count(len(plan.stretch_names), 'stretch')} in {duration(report.elapsed)}."
+            f"{plural(len(plan.stretch_names), 'stretch')} in {duration(report.elapsed)}."
         )
         return
     _stderr(report.stop_line())
     if report.outcome == INTERRUPTED:
         raise typer.Exit(ExitCode.INTERRUPTED)
 
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}es" if noun.endswith("ch") else f"{n} {noun}s"
