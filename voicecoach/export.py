@@ -13,28 +13,20 @@ import wave
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Protocol
+from typing import IO, TYPE_CHECKING, Any
 
 from voicecoach.errors import EngineError, UsageError, VoicecoachError
 from voicecoach.files import AtomicFile
-from voicecoach.speech.clip import SAMPLE_WIDTH, Clip, fade_out
+from voicecoach.speech import SAMPLE_WIDTH, fade_out
 
 if TYPE_CHECKING:
     from voicecoach.plan import Event, Plan
+    from voicecoach.speech import ClipCache
 
 SILENCE_CHUNK_SECONDS = 1
 FADE_SECONDS = 0.01  # a line cut short where the next begins is faded out, not clicked off
 
 Progress = Callable[[int, int], None]  # (milliseconds of the timeline written, total)
-
-
-class ClipSource(Protocol):
-    """Where the exporter gets each line's audio (a ClipCache)."""
-
-    @property
-    def sample_rate(self) -> int: ...
-
-    def clip(self, text: str) -> Clip: ...
 
 
 @dataclass(frozen=True)
@@ -110,7 +102,7 @@ def check_target(path: Path) -> None:
 
 
 def export_wav(
-    plan: Plan, clips: ClipSource, path: str | Path, progress: Progress | None = None
+    plan: Plan, clips: ClipCache, path: str | Path, progress: Progress | None = None
 ) -> ExportResult:
     """Write `plan` as one mono 16-bit WAV at `path`: every line at its exact sample offset."""
     target = Path(path)
@@ -133,7 +125,7 @@ def export_wav(
 
 def _write(
     plan: Plan,
-    clips: ClipSource,
+    clips: ClipCache,
     file: IO[bytes],
     rate: int,
     total: int,
@@ -174,7 +166,7 @@ def _write(
 
 def _place(
     event: Event,
-    clips: ClipSource,
+    clips: ClipCache,
     rate: int,
     start: int,
     end: int,
