@@ -86,3 +86,7 @@ class HistoryError(VoicecoachError):
     """The session history file cannot be opened, read or written."""
 
     exit_code = ExitCode.FAILURE
+
+
+class HistoryBusy(HistoryError):
+    """Another program holds the history file locked; writing again later may succeed."""

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args
 
 from voicecoach import paths
-from voicecoach.errors import HistoryError
+from voicecoach.errors import HistoryBusy, HistoryError
 from voicecoach.history.overview import Overview
 from voicecoach.history.records import (
     SESSION_COLUMNS,
@@ -113,7 +113,7 @@ class History:
             if retry_locked and isinstance(error, sqlite3.OperationalError) and "locked" in message:
                 raise
             if isinstance(error, sqlite3.OperationalError) and "locked" in message:
-                raise HistoryError(
+                raise HistoryBusy(
                     f"{self.path}: cannot {action}: another voicecoach kept it busy; try again"
                 ) from None
             if "not a database" in message or "malformed" in message:

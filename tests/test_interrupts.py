@@ -1,0 +1,94 @@
+"""Signals, broken pipes and odd terminals: one clear line and the right exit code, never a
+traceback, and nothing of ours left behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.test_run_cli import TINY
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(home: Path, **extra: str) -> dict[str, str]:
+    return dict(os.environ, VOICECOACH_HOME=str(home), PYTHONPATH=str(ROOT), **extra)
+
+
+@pytest.fixture
+def tiny(voicecoach_home: Path) -> Path:
+    folder = voicecoach_home / "routines"
+    folder.mkdir()
+    path = folder / "tiny.yaml"
+    path.write_text(TINY)
+    return path
+
+
+def _signalled_at_start(home: Path, cwd: Path, signum: int, delay: float) -> subprocess.Popen:
+    """`voicecoach plan busy-day` sent `signum` `delay` s after its entry point began (the
+    interpreter's own start, before any of our code runs, is out of any program's hands)."""
+    script = (
+        "import os, signal, sys, threading\n"
+        "sys.argv = ['voicecoach', 'plan', 'busy-day']\n"
+        "from voicecoach.launch import main\n"
+        f"threading.Timer({delay}, os.kill, (os.getpid(), {int(signum)})).start()\n"
+        "main()\n"
+    )
+    return subprocess.Popen(
+        [sys.executable, "-c", script], cwd=cwd, env=_env(home),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+
+
+@pytest.mark.parametrize("delay", [0.005, 0.01, 0.03, 0.06, 0.12])
+@pytest.mark.parametrize(
+    ("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)]
+)
+def test_a_signal_in_the_first_moments_exits_with_its_code_and_no_traceback(
+    voicecoach_home: Path, tmp_path: Path, signum: int, code: int, delay: float
+) -> None:
+    process = _signalled_at_start(voicecoach_home, tmp_path, signum, delay)
+    out, err = process.communicate(timeout=30)
+    # Either it had already finished, or it stopped at once with the signal's code.
+    assert process.returncode in (0, code), err
+    assert b"Traceback" not in err
+    if process.returncode == code:
+        assert out == b""
+
+
+def _into_closed_pipe(home: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    """Run voicecoach with stdout a pipe whose reader has gone (as after `| head`)."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "voicecoach", *args], cwd=cwd, env=_env(home),
+            stdout=write, stderr=subprocess.PIPE, timeout=60,
+        )
+    finally:
+        os.close(write)
+
+
+def test_plan_into_a_closed_pipe_exits_quietly(voicecoach_home: Path, tmp_path: Path) -> None:
+    result = _into_closed_pipe(voicecoach_home, tmp_path, "plan", "yoga-for-hips")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == b""
+
+
+def test_run_text_into_a_closed_pipe_exits_quietly_and_records_the_run(
+    voicecoach_home: Path, tmp_path: Path, tiny: Path
+) -> None:
+    result = _into_closed_pipe(voicecoach_home, tmp_path, "run", "tiny", "--text")
+    assert result.returncode == 0, result.stderr
+    assert b"Traceback" not in result.stderr
+    from voicecoach.history import open_history
+
+    with open_history(voicecoach_home / "data" / "history.sqlite3") as history:
+        (session,) = history.recent()
+    assert session.outcome == "interrupted"
