@@ -92,3 +92,92 @@ def test_run_text_into_a_closed_pipe_exits_quietly_and_records_the_run(
     with open_history(voicecoach_home / "data" / "history.sqlite3") as history:
         (session,) = history.recent()
     assert session.outcome == "interrupted"
+
+
+SLOW_FAKE_ENGINE = """\
+import sys, time
+import voicecoach.speech as speech
+from tests.speech_fakes import FakeEngine
+from voicecoach.speech import ClipCache
+speech.open_engine = lambda name=None, **kw: FakeEngine()
+real = ClipCache.clip
+def slow(self, text):
+    time.sleep(0.03)
+    return real(self, text)
+ClipCache.clip = slow
+"""
+
+
+def _wait_for(found, timeout: float = 30.0) -> bool:  # noqa: ANN001
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if found():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+@pytest.mark.parametrize(
+    ("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)]
+)
+def test_a_signal_while_exporting_removes_the_partial_file_and_exits_with_its_code(
+    voicecoach_home: Path, tmp_path: Path, signum: int, code: int
+) -> None:
+    out = tmp_path / "out" / "u.wav"
+    out.parent.mkdir()
+    script = SLOW_FAKE_ENGINE + (
+        f"sys.argv = ['voicecoach', 'export', 'busy-day', '-o', {str(out)!r}]\n"
+        "from voicecoach.launch import main\n"
+        "main()\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", script], cwd=ROOT, env=_env(voicecoach_home),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    assert _wait_for(lambda: any(out.parent.glob("*.part")))
+    began = time.monotonic()
+    process.send_signal(signum)
+    _, err = process.communicate(timeout=30)
+    assert time.monotonic() - began < 2.0
+    assert process.returncode == code, err
+    assert "Interrupted: nothing was written." in err
+    assert "Traceback" not in err
+    assert list(out.parent.iterdir()) == []
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
+def test_a_signal_during_a_run_stops_the_voice_records_the_run_and_exits_with_its_code(
+    voicecoach_home: Path, tmp_path: Path, tiny: Path, signum: int, code: int
+) -> None:
+    script = (
+        "import sys\n"
+        "import voicecoach.speech as speech\n"
+        "from tests.speech_fakes import FakeEngine\n"
+        "class Output:\n"
+        "    name = 'silent'\n"
+        "    def play(self, clip): pass\n"
+        "    def stop(self): print('voice stopped', file=sys.stderr, flush=True)\n"
+        "    def close(self): self.stop()  # as the real outputs do\n"
+        "speech.open_engine = lambda name=None, **kw: FakeEngine()\n"
+        "speech.open_audio_output = lambda: Output()\n"
+        "sys.argv = ['voicecoach', 'run', 'tiny']\n"
+        "from voicecoach.launch import main\n"
+        "main()\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", script], cwd=ROOT, env=_env(voicecoach_home),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline().startswith("Tiny test: about")
+    assert process.stdout.readline().startswith("[0:00] ")
+    process.send_signal(signum)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == code, err
+    assert "voice stopped" in err
+    assert "Traceback" not in err
+    from voicecoach.history import open_history
+
+    with open_history(voicecoach_home / "data" / "history.sqlite3") as history:
+        (session,) = history.recent()
+    assert session.outcome == "interrupted"
