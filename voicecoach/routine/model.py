@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
 
 from voicecoach.routine.names import SLUG_PATTERN
+from voicecoach.text import CONTROL, VISIBLE
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_STRETCHES = 50
@@ -27,12 +35,36 @@ def _whole_number(value: Any) -> Any:
     return value
 
 
+def _no_control(value: str) -> str:
+    """Text a terminal would act on (escape sequences, bells, clears) is never loaded."""
+    found = CONTROL.search(value)
+    if found is not None:
+        raise ValueError(
+            f"has a control character (U+{ord(found.group()):04X}, character "
+            f"{found.start() + 1}); terminal escapes and control codes are not allowed in text"
+        )
+    return value
+
+
+# What the text may not hold, and what it must hold, said once for the loader and the schema.
+_NO_CONTROL = {"not": {"pattern": CONTROL.pattern}}
 Slug = Annotated[str, Field(strict=True, pattern=SLUG_PATTERN)]
 Line = Annotated[
-    str, Field(strict=True, min_length=1, max_length=MAX_LINE_CHARS, pattern=r"\S")
+    str,
+    Field(strict=True, min_length=1, max_length=MAX_LINE_CHARS, pattern=VISIBLE,
+          json_schema_extra=_NO_CONTROL),
+    AfterValidator(_no_control),
 ]
 Text = Annotated[
-    str, Field(strict=True, min_length=1, max_length=MAX_TEXT_CHARS, pattern=r"\S")
+    str,
+    Field(strict=True, min_length=1, max_length=MAX_TEXT_CHARS, pattern=VISIBLE,
+          json_schema_extra=_NO_CONTROL),
+    AfterValidator(_no_control),
+]
+Summary = Annotated[
+    str,
+    Field(strict=True, max_length=MAX_SUMMARY_CHARS, json_schema_extra=_NO_CONTROL),
+    AfterValidator(_no_control),
 ]
 Seconds = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 
@@ -135,7 +167,7 @@ class Routine(_Strict):
         "(default: the file name without .yaml).",
     )
     title: Line = Field(description="What the voice announces at the start.")
-    summary: Annotated[str, Field(strict=True, max_length=MAX_SUMMARY_CHARS)] = Field(
+    summary: Summary = Field(
         default="", description="One or two sentences shown by `voicecoach show`."
     )
     when: Literal["after-run", "before-run", "anytime"] = Field(
