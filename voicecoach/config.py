@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from voicecoach import paths
 from voicecoach.errors import ConfigError, Problem
-from voicecoach.files import atomic_write
+from voicecoach.files import NotRegularFileError, atomic_write, read_capped
 from voicecoach.rates import DEFAULT_RATE, MAX_RATE, MIN_RATE
 
 FILE_NAME = "config.yaml"
@@ -136,10 +136,11 @@ def _read_text(path: Path) -> str | None:
     if path.is_dir():
         raise ConfigError(f"{source}: is a folder, not a config file")
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
+        raw = read_capped(path, MAX_FILE_BYTES)
     except FileNotFoundError:
         return None
+    except NotRegularFileError:
+        raise ConfigError(f"{source}: is not a regular file (a pipe or a device?)") from None
     except OSError as error:
         raise ConfigError(f"{source}: cannot be read: {error.strerror or error}") from None
     if len(raw) > MAX_FILE_BYTES:

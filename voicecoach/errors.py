@@ -31,6 +31,11 @@ class Problem:
     message: str
 
     def format(self, source: str) -> str:
+        from voicecoach.text import printable
+
+        return printable(self._format(source))
+
+    def _format(self, source: str) -> str:
         where = source
         if self.line is not None:
             where += f":{self.line}"

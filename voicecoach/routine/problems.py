@@ -139,6 +139,8 @@ def _message(error: dict[str, Any]) -> str:
     if kind == "string_pattern_mismatch":
         if ctx.get("pattern") == SLUG_PATTERN:
             return "use lower-case letters, digits and dashes (at most 60), e.g. my-routine"
+        if isinstance(value, str) and value.strip():
+            return "holds only invisible characters (zero-width spaces and the like): nothing to say"
         return "must not be blank"
     if kind == "literal_error":
         return f"should be {ctx['expected']}, not {describe(value)}"
