@@ -147,7 +147,7 @@ class Report:
 def _path_for(argument: str) -> Path:
     """A file path as given; or, for a bare name that is no file, the routine of that name."""
     path = Path(argument)
-    if path.exists() or catalog.looks_like_path(argument):
+    if catalog.looks_like_path(argument) or catalog.exists(path):
         return path
     if any(entry.name == argument for entry in catalog.entries()):
         return catalog.resolve(argument)
