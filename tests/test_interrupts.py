@@ -181,3 +181,33 @@ def test_a_signal_during_a_run_stops_the_voice_records_the_run_and_exits_with_it
     with open_history(voicecoach_home / "data" / "history.sqlite3") as history:
         (session,) = history.recent()
     assert session.outcome == "interrupted"
+
+
+@pytest.mark.parametrize(
+    "env", [{"PYTHONIOENCODING": "latin-1"}, {"PYTHONIOENCODING": "ascii"},
+            {"LC_ALL": "en_US.ISO-8859-1", "PYTHONUTF8": "0"}],
+)
+@pytest.mark.parametrize(
+    "args",
+    [["show", "busy-day"], ["validate", "busy-day"], ["run", "tiny", "--text"], ["list"],
+     ["plan", "busy-day"], ["history"]],
+)
+def test_a_terminal_that_is_not_utf8_gets_plain_characters_not_a_crash(
+    voicecoach_home: Path, tmp_path: Path, tiny: Path, env: dict[str, str], args: list[str]
+) -> None:
+    script = (
+        "from tests.fakes import FakeClock\n"
+        "import voicecoach.clock as clocks\n"
+        "clocks.MonotonicClock = FakeClock\n"
+        f"import sys\nsys.argv = ['voicecoach', *{args!r}]\n"
+        "from voicecoach.launch import main\nmain()\n"
+    )
+    environment = {k: v for k, v in _env(voicecoach_home).items() if k != "PYTHONIOENCODING"}
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env={**environment, **env},
+        capture_output=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr.decode("latin-1")
+    assert b"Traceback" not in result.stderr
+    if env.get("PYTHONIOENCODING") == "latin-1":  # (click writes UTF-8 where it sees ASCII)
+        assert b"\xe2\x80" not in result.stdout  # no UTF-8 dashes or dots the terminal garbles
