@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,13 +73,10 @@ def starter_text(name: str) -> str:
 
 def check_new_name(name: str) -> None:
     """Refuse a NAME that is not a slug or that a built-in routine already uses."""
-    from voicecoach.routine import SLUG_PATTERN, slug
+    from voicecoach.routine.names import SLUG_RULE, is_slug, slug
 
-    if not re.match(SLUG_PATTERN, name):
-        raise UsageError(
-            f"{name!r} cannot name a routine: use lower-case letters, digits and dashes "
-            f"(at most 60), e.g. {slug(name)}"
-        )
+    if not is_slug(name):
+        raise UsageError(f"{name!r} cannot name a routine: {SLUG_RULE}, e.g. {slug(name)}")
     for entry in catalog.entries():
         if entry.name == name and entry.builtin:
             raise UsageError(

@@ -13,7 +13,7 @@ from pydantic import (
     model_validator,
 )
 
-from voicecoach.routine.names import SLUG_PATTERN
+from voicecoach.routine.names import MAX_SLUG_CHARS, SLUG_PATTERN
 from voicecoach.text import CONTROL, VISIBLE
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -48,7 +48,7 @@ def _no_control(value: str) -> str:
 
 # What the text may not hold, and what it must hold, said once for the loader and the schema.
 _NO_CONTROL = {"not": {"pattern": CONTROL.pattern}}
-Slug = Annotated[str, Field(strict=True, pattern=SLUG_PATTERN)]
+Slug = Annotated[str, Field(strict=True, max_length=MAX_SLUG_CHARS, pattern=SLUG_PATTERN)]
 Line = Annotated[
     str,
     Field(strict=True, min_length=1, max_length=MAX_LINE_CHARS, pattern=VISIBLE,
