@@ -625,3 +625,36 @@ def test_a_history_locked_past_the_end_costs_one_warning_after_the_wait() -> Non
         other.close()
     assert len(warnings) == 1
     assert warnings[0].startswith("This session is not being recorded: ")
+
+
+def test_a_history_from_before_skipped_existed_is_read_and_takes_skipped_runs() -> None:
+    import sqlite3
+
+    path = history_path()
+    path.parent.mkdir(parents=True)
+    old = sqlite3.connect(path, isolation_level=None)
+    old.execute(
+        "CREATE TABLE sessions (id INTEGER PRIMARY KEY, routine TEXT NOT NULL, "
+        "title TEXT NOT NULL, started_at TEXT NOT NULL, utc_offset INTEGER NOT NULL, "
+        "total_stretches INTEGER NOT NULL, stretches_completed INTEGER NOT NULL DEFAULT 0, "
+        "seconds_done REAL NOT NULL DEFAULT 0, "
+        "outcome TEXT CHECK (outcome IN ('finished', 'quit', 'interrupted')), "
+        "updated_at TEXT NOT NULL, ended_at TEXT)"
+    )
+    old.execute("CREATE INDEX sessions_by_start ON sessions (started_at)")
+    old.execute(
+        "INSERT INTO sessions VALUES (1, 'busy-day', 'Busy Day', '2024-05-03T07:00:00+00:00', "
+        "120, 4, 4, 319.7, 'finished', '2024-05-03T07:05:20+00:00', '2024-05-03T07:05:20+00:00')"
+    )
+    old.execute("PRAGMA application_id = 1447249969")
+    old.execute("PRAGMA user_version = 1")
+    old.close()
+
+    with open_history(path) as store:
+        (kept,) = store.recent()
+        added = store.start("busy-day", "Busy Day", 4, at(UTC, 2024, 5, 4, 7, 0))
+        store.finish(added, "skipped", 51.0, 1)
+        newest, oldest = store.recent()
+    assert (oldest.outcome, oldest.seconds_done, oldest.title) == ("finished", 319.7, "Busy Day")
+    assert oldest.started_at.utcoffset().total_seconds() == 120 * 60
+    assert (newest.outcome, newest.seconds_done, newest.stretches_completed) == ("skipped", 51.0, 1)

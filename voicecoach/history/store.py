@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 FILE_NAME = "history.sqlite3"
 APPLICATION_ID = 0x56434831  # "VCH1" in the file header: how we know the file is ours
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 PROGRESS_EVERY_S = 15.0  # a Recorder writes progress at least this often, and at each stretch
 BUSY_TIMEOUT_MS = 10_000  # how long a write waits for another process's write to finish
 OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
@@ -64,6 +64,31 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
             ended_at TEXT
         )
         """,
+        "CREATE INDEX sessions_by_start ON sessions (started_at)",
+    ),
+    # 2: the outcome "skipped" (reached the end with parts skipped). SQLite cannot change a
+    # CHECK in place, so the table is copied whole into one that allows it.
+    (
+        """
+        CREATE TABLE sessions_2 (
+            id INTEGER PRIMARY KEY,
+            routine TEXT NOT NULL,
+            title TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            utc_offset INTEGER NOT NULL,
+            total_stretches INTEGER NOT NULL,
+            stretches_completed INTEGER NOT NULL DEFAULT 0,
+            seconds_done REAL NOT NULL DEFAULT 0,
+            outcome TEXT CHECK (outcome IN ('finished', 'quit', 'interrupted', 'skipped')),
+            updated_at TEXT NOT NULL,
+            ended_at TEXT
+        )
+        """,
+        "INSERT INTO sessions_2 SELECT id, routine, title, started_at, utc_offset, "
+        "total_stretches, stretches_completed, seconds_done, outcome, updated_at, ended_at "
+        "FROM sessions",
+        "DROP TABLE sessions",
+        "ALTER TABLE sessions_2 RENAME TO sessions",
         "CREATE INDEX sessions_by_start ON sessions (started_at)",
     ),
 )
