@@ -11,6 +11,8 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 INVISIBLE = r"\u00ad\u034f\u061c\u115f\u1160\u180e\u200b-\u200f\u2060-\u2064\u3164\ufeff"
 # A pattern any text that shows or says something matches somewhere.
 VISIBLE = rf"[^\s{INVISIBLE}]"
+# A tag such as <b>, </b> or <break time="1s"/>: not text to read out.
+MARKUP = re.compile(r"</?[A-Za-z][^<>]*>")
 _CONTROL = CONTROL
 _ESCAPE = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
 

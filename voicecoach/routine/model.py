@@ -14,7 +14,7 @@ from pydantic import (
 )
 
 from voicecoach.routine.names import MAX_SLUG_CHARS, SLUG_PATTERN
-from voicecoach.text import CONTROL, VISIBLE
+from voicecoach.text import CONTROL, MARKUP, VISIBLE
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_STRETCHES = 50
@@ -43,11 +43,16 @@ def _no_control(value: str) -> str:
             f"has a control character (U+{ord(found.group()):04X}, character "
             f"{found.start() + 1}); terminal escapes and control codes are not allowed in text"
         )
+    tag = MARKUP.search(value)
+    if tag is not None:
+        raise ValueError(
+            f"looks like markup ({tag.group()}); the voice reads plain text, so write plain words"
+        )
     return value
 
 
 # What the text may not hold, and what it must hold, said once for the loader and the schema.
-_NO_CONTROL = {"not": {"pattern": CONTROL.pattern}}
+_NO_CONTROL = {"not": {"anyOf": [{"pattern": CONTROL.pattern}, {"pattern": MARKUP.pattern}]}}
 Slug = Annotated[str, Field(strict=True, max_length=MAX_SLUG_CHARS, pattern=SLUG_PATTERN)]
 Line = Annotated[
     str,
