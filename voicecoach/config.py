@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from voicecoach import paths
 from voicecoach.errors import ConfigError, Problem
 from voicecoach.files import NotRegularFileError, atomic_write, read_capped
 from voicecoach.rates import DEFAULT_RATE, MAX_RATE, MIN_RATE
+from voicecoach.text import CONTROL
 
 FILE_NAME = "config.yaml"
 MAX_FILE_BYTES = 64 * 1024
@@ -30,6 +31,13 @@ LIMITS: dict[str, tuple[float, float]] = {
 }
 
 
+def _no_control(value: str) -> str:
+    found = CONTROL.search(value)
+    if found is not None:
+        raise ValueError(f"has a control character (U+{ord(found.group()):04X}); write the voice's id")
+    return value
+
+
 def _number(key: str) -> Any:
     low, high = LIMITS[key]
     return Field(strict=True, ge=low, le=high, allow_inf_nan=False)
@@ -40,7 +48,9 @@ class Config(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    voice: Annotated[str, Field(strict=True, min_length=1, max_length=200)] | None = Field(
+    voice: Annotated[
+        str, Field(strict=True, min_length=1, max_length=200), AfterValidator(_no_control)
+    ] | None = Field(
         default=None, description="Voice id or name (see `voicecoach voices`)."
     )
     rate: Annotated[int, _number("rate")] | None = Field(
@@ -120,7 +130,7 @@ def _message(key: str, error: dict[str, Any]) -> str:
         return f"must be true or false, not {error['input']!r}"
     if kind == "string_type":
         return f"must be text, not {error['input']!r}"
-    return error["msg"]
+    return str(error["msg"]).removeprefix("Value error, ")
 
 
 def _value_node(root: Any, key: str) -> tuple[Any, Any] | None:
