@@ -108,7 +108,7 @@ ClipCache.clip = slow
 """
 
 
-def _wait_for(found, timeout: float = 30.0) -> bool:  # noqa: ANN001
+def _wait_for(found, timeout: float = 30.0) -> bool:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         if found():

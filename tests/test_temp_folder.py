@@ -55,7 +55,7 @@ def tiny(voicecoach_home: Path) -> Path:
 def test_twenty_exports_and_twenty_spoken_runs_leave_the_temp_folder_empty(
     temp_folder: Path, tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import voicecoach.speech as speech
+    from voicecoach import speech
 
     monkeypatch.setattr(speech, "open_audio_output", SilentOutput)
     monkeypatch.setattr(clocks, "MonotonicClock", FakeClock)

@@ -34,7 +34,8 @@ LIMITS: dict[str, tuple[float, float]] = {
 def _no_control(value: str) -> str:
     found = CONTROL.search(value)
     if found is not None:
-        raise ValueError(f"has a control character (U+{ord(found.group()):04X}); write the voice's id")
+        code = f"U+{ord(found.group()):04X}"
+        raise ValueError(f"has a control character ({code}); write the voice's id")
     return value
 
 

@@ -140,7 +140,9 @@ def _message(error: dict[str, Any]) -> str:
         if ctx.get("pattern") == SLUG_PATTERN:
             return f"{SLUG_RULE}, e.g. my-routine"
         if isinstance(value, str) and value.strip():
-            return "holds only invisible characters (zero-width spaces and the like): nothing to say"
+            return (
+                "holds only invisible characters (zero-width spaces and the like): nothing to say"
+            )
         return "must not be blank"
     if kind == "literal_error":
         return f"should be {ctx['expected']}, not {describe(value)}"
