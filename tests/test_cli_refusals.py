@@ -122,3 +122,17 @@ def test_an_unreadable_routines_folder_of_yours_is_an_error(
     )
     line = _one_error(CliRunner().invoke(app, args), 1)
     assert str(folder) in line and "Permission denied" in line
+
+
+def test_file_names_with_escape_sequences_never_reach_the_terminal(voicecoach_home: Path) -> None:
+    folder = voicecoach_home / "routines"
+    folder.mkdir()
+    (folder / "busy-day.yaml").write_text(TINY)  # a name clash: its warning names the files
+    (folder / "\x1b]0;PWNED\x07calm.yaml").write_text(TINY)
+    (folder / "broken\x1b[2J.yaml").write_text("title: [")
+    good = folder / "\x1b]0;PWNED\x07calm.yaml"
+    for args in (["list"], ["validate", str(good)], ["validate", str(folder / "broken\x1b[2J.yaml")],
+                 ["show", str(good)], ["plan", str(good)], ["plan", "calm"]):
+        result = CliRunner().invoke(app, args)
+        assert result.exception is None or isinstance(result.exception, SystemExit), args
+        assert "\x1b" not in result.output and "\x07" not in result.output, (args, result.output)

@@ -9,6 +9,7 @@ from typing import Any
 
 from voicecoach import catalog, paths
 from voicecoach.errors import Problem, RoutineError, UsageError, VoicecoachError
+from voicecoach.text import printable
 from voicecoach.timefmt import duration, plural
 
 STARTER = """\
@@ -126,7 +127,8 @@ class Report:
         """`file:line:column: field: message` for each problem, or one `ok` line."""
         if self.valid:
             stretches = plural(self.stretches, "stretch")
-            return [f"{self.source}: ok ({stretches}, about {duration(self.seconds)})"]
+            ok = f"{self.source}: ok ({stretches}, about {duration(self.seconds)})"
+            return [printable(ok)]
         return [problem.format(self.source) for problem in self.problems]
 
     def to_json(self) -> dict[str, Any]:
