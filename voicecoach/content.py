@@ -3,6 +3,8 @@ coaching phrases, written for the ear (one action per sentence, at most 20 words
 
 from __future__ import annotations
 
+from voicecoach.timefmt import plural
+
 DISCLAIMER = (
     "First, a note: this routine is general information, not medical advice, "
     "and no substitute for your own doctor's advice. "
@@ -18,7 +20,7 @@ PAIN_RULE = (
 
 INSOLES = (
     "This routine draws on advice from Enertor, who make insoles for running. "
-    "Podiatrists designed them, with D3O impact protection to absorb shock. "
+    "They are designed by podiatrists, with D3O impact protection to absorb shock. "
     "You can find them in Enertor's online shop."
 )
 
@@ -52,7 +54,7 @@ EQUIPMENT = {
 
 def introduce(title: str, minutes: int, equipment: list[str] | tuple[str, ...] = ()) -> str:
     """The title, the length, and what to bring (each item named once)."""
-    text = f"{title}. About {_count(minutes, 'minute')}."
+    text = f"{title}. About {plural(minutes, 'minute')}."
     items = [EQUIPMENT.get(item, item) for item in _needed(equipment)]
     if items:
         text += f" You'll need {_join(items)}."
@@ -81,9 +83,22 @@ def announce_side(side: str) -> str:
     return f"{side.capitalize()} side."
 
 
-def announce_extra_side(side: str) -> str:
+def switch_to(side: str, hint: str) -> str:
+    """The second side begins: which side, and the first step of getting into it."""
+    return f"{side.capitalize()} side. {hint}"
+
+
+def extra_side(side: str, hint: str) -> str:
     """The extra set on the tighter side, said as it begins."""
-    return f"One more set on your {side} side, the tighter one."
+    return f"One more set on your {side} side, the tighter one. {hint}"
+
+
+def tight_side_plan(side: str) -> str:
+    """Said in the introduction when a tighter side is given."""
+    return (
+        f"Your {side} side is the tighter one. "
+        "Each two-sided stretch starts there, and ends with one more set there."
+    )
 
 
 def position(side: str | None, first_side: bool) -> str:
@@ -104,10 +119,10 @@ def spoken_duration(seconds: float) -> str:
         return f"{seconds:g} seconds"
     whole = int(seconds)
     if whole >= 60 and whole % 60 == 0:
-        return _count(whole // 60, "minute")
+        return plural(whole // 60, "minute")
     if whole >= 150 and whole % 60 == 30:
         return f"{whole // 60} and a half minutes"
-    return _count(whole, "second")
+    return plural(whole, "second")
 
 
 def start_hold(seconds: float) -> str:
@@ -115,14 +130,14 @@ def start_hold(seconds: float) -> str:
 
 
 def seconds_left(seconds: int) -> str:
-    return f"{_count(seconds, 'second')} left."
+    return f"{plural(seconds, 'second')} left."
 
 
 def start_reps(reps: int, each_side: bool = False) -> str:
     """The start of a counted set; alternating sets are counted per side."""
     if each_side:
         return f"{reps} each side, with me."
-    return f"{_count(reps, 'rep')}, with me."
+    return f"{plural(reps, 'rep')}, with me."
 
 
 def preview(name: str, rest: bool = True, to_floor: bool = False) -> str:
@@ -130,6 +145,3 @@ def preview(name: str, rest: bool = True, to_floor: bool = False) -> str:
     where = ", on the floor" if to_floor else ""
     return f"{'Rest. ' if rest else ''}Next up{where}: {name}."
 
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
