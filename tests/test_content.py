@@ -28,8 +28,7 @@ def test_the_disclaimer_and_insole_mention_take_well_under_30_seconds(text: str)
 
 
 @pytest.mark.parametrize(
-    ("minutes", "spoken"), [(1, "Hips. About 1 minute. Let's start."),
-                            (2, "Hips. About 2 minutes. Let's start.")],
+    ("minutes", "spoken"), [(1, "Hips. About 1 minute."), (2, "Hips. About 2 minutes.")],
 )
 def test_the_introduction_says_minute_or_minutes(minutes: int, spoken: str):
     assert content.introduce("Hips", minutes) == spoken

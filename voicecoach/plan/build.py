@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from voicecoach import content, sidetext
+from voicecoach import content
+from voicecoach.routine import sides as sidetext
 from voicecoach.plan.timeline import Cue, Event, Kind, Plan, PlanOptions, Role
 from voicecoach.rates import DEFAULT_RATE
 
