@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 GAP_MS = 400  # silence after a line of speech before the next one
 CUE_GAP_MS = 250  # the least silence kept between two cues inside a hold
+# Halfway and form cues keep this much silence around them, so no two crowd the ear.
+OPTIONAL_GAP_MS = 1500
 HALFWAY_FROM_S = 20  # holds at least this long get a halfway cue
 REMAINING_FROM_S = 45  # holds at least this long also hear "10 seconds left."
 REMAINING_S = 10
@@ -105,10 +107,10 @@ class _Builder:
         for offset, text, r in optional:
             at, size = start + offset, self.length(text)
             for b_start, b_end in busy:
-                if at < b_end + CUE_GAP_MS and at + size + CUE_GAP_MS > b_start:
-                    at = max(at, b_end + CUE_GAP_MS)
-            fits = at + size + CUE_GAP_MS <= end and all(
-                at >= b_end + CUE_GAP_MS or at + size + CUE_GAP_MS <= b_start
+                if at < b_end + OPTIONAL_GAP_MS and at + size + OPTIONAL_GAP_MS > b_start:
+                    at = max(at, b_end + OPTIONAL_GAP_MS)
+            fits = at + size + OPTIONAL_GAP_MS <= end and all(
+                at >= b_end + OPTIONAL_GAP_MS or at + size + OPTIONAL_GAP_MS <= b_start
                 for b_start, b_end in busy
             )
             if fits:
