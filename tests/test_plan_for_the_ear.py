@@ -82,7 +82,8 @@ def test_the_pain_rule_names_sharp_pain_tingling_numbness_and_the_red_flags():
     ("equipment", "spoken"),
     [([], "Hips. About 1 minute."),
      (["wall or chair"], "Hips. About 1 minute. You'll need a wall or chair to hold."),
-     (["wall or chair", "chair", "towel"], "Hips. About 1 minute. You'll need a chair and a towel.")],
+     (["wall or chair", "chair", "towel"],
+      "Hips. About 1 minute. You'll need a chair and a towel.")],
 )
 def test_the_introduction_names_each_item_once(equipment: list[str], spoken: str):
     assert content.introduce("Hips", 1, equipment) == spoken
@@ -274,3 +275,10 @@ def test_plan_run_and_export_take_tight_side_and_so_does_the_config(voicecoach_h
     for command in ("run", "export"):
         help_text = runner.invoke(app, [command, "--help"]).stdout
         assert "--tight-side" in help_text
+
+
+def test_run_and_export_hand_the_tight_side_to_the_plan(voicecoach_home):
+    from voicecoach.cli.options import Side, SpeechFlags
+
+    assert SpeechFlags(tight_side=Side.LEFT).settings().options.tight_side == "left"
+    assert SpeechFlags().settings().options.tight_side is None

@@ -13,9 +13,10 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from voicecoach import content
-from voicecoach.routine import sides as sidetext
 from voicecoach.plan.timeline import Cue, Event, Kind, Plan, PlanOptions, Role
 from voicecoach.rates import DEFAULT_RATE
+from voicecoach.routine import sides as sidetext
+from voicecoach.routine.model import FLOOR
 
 if TYPE_CHECKING:
     from voicecoach.routine.model import Routine, Stretch
@@ -30,7 +31,6 @@ REMAINING_S = 10
 COUNTDOWN = 3
 # The least time to get down to or up from the floor, or to change sides on it.
 FLOOR_MOVE_MS = 8000
-FLOOR = frozenset({"kneeling", "seated", "lying"})
 START_POSITION = "standing"  # where a routine begins
 
 SpeechSeconds = Callable[[str], float]
