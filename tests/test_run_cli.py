@@ -391,3 +391,12 @@ def test_run_has_help_for_every_option() -> None:
     options = ["--text", "--no-insoles", "--hold", "--rate", "--voice", "--volume", "--no-cache"]
     for option in options:
         assert option in result.stdout
+
+
+def test_run_with_a_tighter_side_speaks_its_extra_set(fake_clock: FakeClock) -> None:
+    result = invoke("run", "tight-side", "--text", "--tight-side", "right", "--no-insoles")
+
+    assert result.exit_code == 0, result.output
+    assert "Standing side bend, right side." in result.stdout
+    assert result.stdout.count("One more set on your right side, the tighter one.") == 6
+    assert "Done: Evening out a tighter side, 6 of 6 stretches in " in result.stdout
