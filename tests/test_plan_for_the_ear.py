@@ -9,32 +9,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from tests.routines import hold, make_routine, quick, reps
 from voicecoach import content
 from voicecoach.cli import app
 from voicecoach.plan import Event, Plan, PlanOptions, build_plan
-from voicecoach.routine import Routine
-
-
-def quick(text: str) -> float:
-    """A voice that says a count in 0.5 s and any other line in 1 s."""
-    return 0.5 if text.isdigit() else 1.0
-
-
-def make_routine(*stretches: dict[str, Any], **fields: Any) -> Routine:
-    data: dict[str, Any] = {"name": "test", "title": "Test", "style": "mixed"}
-    data.update(fields)
-    data["stretches"] = list(stretches)
-    return Routine.model_validate(data)
-
-
-def hold(name: str = "Hip hold", seconds: float = 30, **fields: Any) -> dict[str, Any]:
-    return {"name": name, "targets": ["glutes"], "instructions": f"Do the {name}.",
-            "hold": seconds, **fields}
-
-
-def reps(name: str = "Swings", count: int = 8, **fields: Any) -> dict[str, Any]:
-    return {"name": name, "targets": ["hips"], "instructions": f"Do the {name}.",
-            "reps": count, **fields}
 
 
 def texts(plan: Plan, role: str) -> list[str]:
@@ -127,7 +105,7 @@ def test_a_shorter_hold_has_no_seconds_left_cue():
 
 
 def test_alternating_reps_are_counted_per_side():
-    plan = build_plan(make_routine(reps(alternating=True)), PlanOptions(), quick)
+    plan = build_plan(make_routine(reps(count=8, alternating=True)), PlanOptions(), quick)
     assert texts(plan, "start") == ["8 each side, with me."]
 
 
