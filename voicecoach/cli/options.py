@@ -6,6 +6,7 @@ import functools
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, fields
+from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar, get_type_hints
 
 import typer
@@ -18,7 +19,6 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-
 def _finite(value: float | None) -> float | None:
     """A range check lets "nan" through (it compares false with everything): refuse it here."""
     import math
@@ -26,6 +26,13 @@ def _finite(value: float | None) -> float | None:
     if value is not None and not math.isfinite(value):
         raise typer.BadParameter(f"must be a finite number, not {value}")
     return value
+
+
+class Side(str, Enum):
+    """A side of the body, as `--tight-side` takes it."""
+
+    LEFT = "left"
+    RIGHT = "right"
 
 
 Name = Annotated[
@@ -58,6 +65,15 @@ Rate = Annotated[
         max=MAX_RATE,
         metavar="WPM",
         help=f"Speaking rate, words per minute. [default: config, else {DEFAULT_RATE}]",
+        show_default=False,
+    ),
+]
+TightSide = Annotated[
+    Side | None,
+    typer.Option(
+        "--tight-side",
+        help="Your tighter side: each two-sided stretch starts there and ends with one more "
+        "set there. [default: config, else both sides equal]",
         show_default=False,
     ),
 ]
@@ -99,6 +115,7 @@ class SpeechFlags:
     voice: VoiceId = None
     rate: Rate = None
     volume: Volume = None
+    tight_side: TightSide = None
     no_cache: NoCache = False
 
     def settings(self) -> Settings:
@@ -107,7 +124,7 @@ class SpeechFlags:
 
         return load_settings(
             insoles=self.insoles, hold=self.hold, voice=self.voice, rate=self.rate,
-            volume=self.volume,
+            volume=self.volume, tight_side=self.tight_side.value if self.tight_side else None,
         )
 
 
