@@ -63,9 +63,9 @@ class Voice:
 
 
 def _espeak(voice: str, rate: int) -> Callable[[str], np.ndarray]:
-    from voicecoach.speech.engine import Synthesizer
+    from voicecoach import speech
 
-    synth = Synthesizer(voice=voice or None, rate=rate)
+    synth = speech.open_engine("espeak", voice=voice or None, rate=rate)
 
     def render(text: str) -> np.ndarray:
         clip = synth.render(text)
@@ -107,10 +107,10 @@ def _piper(length: float) -> Callable[[str], np.ndarray]:
 
 def english_espeak_voices() -> list[str]:
     """Every English voice eSpeak NG offers here (the Shavian-script one reads no Latin text)."""
-    from voicecoach.speech.engine import list_voices
+    from voicecoach import speech
 
     return [
-        v.id for v in list_voices()
+        v.id for v in speech.open_engine("espeak").voices()
         if any(lang.startswith("en") for lang in v.languages) and "shaw" not in v.id
     ]
 

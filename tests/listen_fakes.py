@@ -18,9 +18,9 @@ FLOOR = 0.002  # a quiet room: about -54 dBFS of noise, as any real microphone p
 @functools.lru_cache(maxsize=64)
 def said(text: str, voice: str | None = None, rate: int = 160) -> np.ndarray:
     """`text` spoken by eSpeak NG, as float samples at 16 kHz."""
-    from voicecoach.speech.engine import Synthesizer
+    from voicecoach import speech
 
-    clip = Synthesizer(voice=voice, rate=rate).render(text)
+    clip = speech.open_engine("espeak", voice=voice, rate=rate).render(text)
     x = np.frombuffer(clip.frames, dtype="<i2").astype(np.float64) / 32768
     n, m = len(x), round(len(x) * SAMPLE_RATE / clip.sample_rate)
     spectrum = np.zeros(m // 2 + 1, dtype=complex)

@@ -6,19 +6,17 @@ Precedence, lowest first: built-in default < config file < command-line flag.
 from __future__ import annotations
 
 import difflib
-import os
-import tempfile
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from voicecoach import paths
 from voicecoach.errors import ConfigError, Problem
-from voicecoach.plan import PlanOptions
+from voicecoach.files import NotRegularFileError, atomic_write, read_capped
 from voicecoach.rates import DEFAULT_RATE, MAX_RATE, MIN_RATE
+from voicecoach.text import CONTROL
 
 FILE_NAME = "config.yaml"
 MAX_FILE_BYTES = 64 * 1024
@@ -33,6 +31,14 @@ LIMITS: dict[str, tuple[float, float]] = {
 }
 
 
+def _no_control(value: str) -> str:
+    found = CONTROL.search(value)
+    if found is not None:
+        code = f"U+{ord(found.group()):04X}"
+        raise ValueError(f"has a control character ({code}); write the voice's id")
+    return value
+
+
 def _number(key: str) -> Any:
     low, high = LIMITS[key]
     return Field(strict=True, ge=low, le=high, allow_inf_nan=False)
@@ -43,7 +49,9 @@ class Config(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    voice: Annotated[str, Field(strict=True, min_length=1, max_length=200)] | None = Field(
+    voice: Annotated[
+        str, Field(strict=True, min_length=1, max_length=200), AfterValidator(_no_control)
+    ] | None = Field(
         default=None, description="Voice id or name (see `voicecoach voices`)."
     )
     rate: Annotated[int, _number("rate")] | None = Field(
@@ -64,6 +72,11 @@ class Config(BaseModel):
     rest: Annotated[float, _number("rest")] | None = Field(
         default=None, description="Seconds of rest between stretches."
     )
+    tight_side: Literal["left", "right"] | None = Field(
+        default=None,
+        description="Your tighter side: two-sided stretches start there and end with one "
+        "more set there.",
+    )
     listen: Annotated[bool, Field(strict=True)] | None = Field(
         default=None, description="Listen for spoken commands during `run`."
     )
@@ -78,12 +91,14 @@ DEFAULTS: dict[str, Any] = {
     "hold_scale": 1.0,
     "transition": None,  # each routine's own
     "rest": None,  # each routine's own
+    "tight_side": None,  # both sides equal
     "listen": False,
 }
 DEFAULT_NOTES = {
     "voice": "the engine's default",
     "transition": "the routine's",
     "rest": "the routine's",
+    "tight_side": "none",
 }
 
 
@@ -100,6 +115,8 @@ def describe(key: str) -> str:
         text += f" {low:g} to {high:g}."
     elif key in ("insoles", "listen"):
         text += " true or false."
+    elif key == "tight_side":
+        text += " left or right."
     return text
 
 
@@ -127,7 +144,10 @@ def _message(key: str, error: dict[str, Any]) -> str:
         return f"must be true or false, not {error['input']!r}"
     if kind == "string_type":
         return f"must be text, not {error['input']!r}"
-    return error["msg"]
+    if kind == "literal_error":
+        expected = error["ctx"]["expected"].replace("'", "")
+        return f"must be {expected}, not {error['input']!r}"
+    return str(error["msg"]).removeprefix("Value error, ")
 
 
 def _value_node(root: Any, key: str) -> tuple[Any, Any] | None:
@@ -143,10 +163,11 @@ def _read_text(path: Path) -> str | None:
     if path.is_dir():
         raise ConfigError(f"{source}: is a folder, not a config file")
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
+        raw = read_capped(path, MAX_FILE_BYTES)
     except FileNotFoundError:
         return None
+    except NotRegularFileError:
+        raise ConfigError(f"{source}: is not a regular file (a pipe or a device?)") from None
     except OSError as error:
         raise ConfigError(f"{source}: cannot be read: {error.strerror or error}") from None
     if len(raw) > MAX_FILE_BYTES:
@@ -160,7 +181,8 @@ def _read_text(path: Path) -> str | None:
 
 def _parse(text: str, source: str) -> tuple[dict[str, Any], Any]:
     """The file's mapping and its YAML node tree (for locating problems)."""
-    from voicecoach.routine import read_yaml  # the project's safe loader: no tags, no aliases
+    # The project's safe loader: no tags, no aliases.
+    from voicecoach.routine.safe_yaml import read_yaml
 
     document = read_yaml(text)
     if document.problems:
@@ -256,19 +278,7 @@ def _edited(text: str, root: Any, key: str, value: Any, remove: bool) -> str:
 def _write_atomic(path: Path, text: str) -> None:
     """Replace the file in one step: a reader sees the old file or the new one, never half."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(temp, mode)
-            os.replace(temp, path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        atomic_write(path, text)
     except OSError as error:
         raise ConfigError(f"{path}: cannot be written: {error.strerror or error}") from None
 
@@ -322,18 +332,7 @@ def unset_value(key: str, path: Path | None = None) -> bool:
     return True
 
 
-# --- merging defaults, config and flags -----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Settings:
-    """What a run, plan or export uses, with where each value came from."""
-
-    options: PlanOptions
-    voice: str | None
-    volume: float
-    sources: dict[str, str]  # key -> "default" | "config" | "flag"
-    listen: bool = False
+# --- what applies ---------------------------------------------------------------------------
 
 
 def effective(config: Config) -> dict[str, tuple[Any, str]]:
@@ -344,49 +343,3 @@ def effective(config: Config) -> dict[str, tuple[Any, str]]:
         else (DEFAULTS[key], "default")
         for key in KEYS
     }
-
-
-def resolve_options(
-    config: Config,
-    *,
-    voice: str | None = None,
-    rate: int | None = None,
-    volume: float | None = None,
-    insoles: bool | None = None,
-    hold: float | None = None,
-    hold_scale: float | None = None,
-    transition: float | None = None,
-    rest: float | None = None,
-    listen: bool | None = None,
-) -> Settings:
-    """Merge built-in defaults < config file < command-line flags (None means "not given")."""
-    flags = {
-        "voice": voice,
-        "rate": rate,
-        "volume": volume,
-        "insoles": insoles,
-        "hold_scale": hold_scale,
-        "transition": transition,
-        "rest": rest,
-        "listen": listen,
-    }
-    values: dict[str, Any] = {}
-    sources: dict[str, str] = {}
-    for key, (value, source) in effective(config).items():
-        if flags[key] is not None:
-            value, source = flags[key], "flag"
-        values[key], sources[key] = value, source
-    # `--hold` sets every hold outright, so it beats hold_scale wherever that came from.
-    sources["hold"] = "flag" if hold is not None else "default"
-    options = PlanOptions(
-        insoles=values["insoles"],
-        hold=hold,
-        hold_scale=values["hold_scale"],
-        rate=values["rate"],
-        transition=values["transition"],
-        rest=values["rest"],
-    )
-    return Settings(
-        options=options, voice=values["voice"], volume=values["volume"], sources=sources,
-        listen=values["listen"],
-    )

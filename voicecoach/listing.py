@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from voicecoach import __version__, catalog, paths
 from voicecoach.errors import RoutineError
+from voicecoach.files import atomic_write, read_capped
 
-_SOURCES = ("routine.py", "plan.py", "content.py", "listing.py")  # the code behind a summary
+MAX_CACHE_BYTES = 16 * 1024 * 1024  # the summaries of thousands of routines
+
+# The code behind a summary: a change to any of it makes the cached summaries stale.
+_SOURCES = (
+    "routine/model.py", "routine/names.py", "routine/safe_yaml.py", "routine/problems.py",
+    "routine/loader.py", "routine/library.py", "plan/timeline.py", "plan/build.py",
+    "routine/sides.py", "content.py", "listing.py",
+)
 
 
 def _code_stamp() -> str:
     here = Path(__file__).parent
     stamps = [str((here / name).stat().st_mtime_ns) for name in _SOURCES]
+    # Routines that use the stretch library change when it does.
+    library = paths.builtin_routines_dir() / "library" / "stretches.yaml"
+    stamps.append(_file_stamp(library) if library.is_file() else "-")
     return "/".join([__version__, *stamps])
 
 
@@ -54,7 +64,7 @@ def summaries(cache_file: Path | None = None) -> list[dict[str, Any]]:
     """
     cache_file = cache_file or paths.cache_dir() / "listing.json"
     try:
-        cache = json.loads(cache_file.read_text(encoding="utf-8"))
+        cache = json.loads(read_capped(cache_file, MAX_CACHE_BYTES).decode("utf-8"))
         if cache.get("code") != _code_stamp():
             cache = {}
     except (OSError, ValueError, AttributeError):
@@ -77,10 +87,7 @@ def summaries(cache_file: Path | None = None) -> list[dict[str, Any]]:
 
 def _write_atomically(path: Path, data: dict[str, Any]) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temp.write_text(json.dumps(data), encoding="utf-8")
-        os.replace(temp, path)
+        atomic_write(path, json.dumps(data), sync=False)
     except OSError:
         pass  # a cache that cannot be written only costs speed
 

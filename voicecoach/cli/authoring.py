@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from voicecoach.cli import app, echo_json
 from voicecoach.cli.options import Json
+from voicecoach.cli.root import app, echo_json
 from voicecoach.errors import ExitCode
 
 
@@ -16,7 +16,7 @@ def new(
     name: Annotated[
         str,
         typer.Argument(
-            metavar="NAME", help="The new routine's name: lower-case letters, digits and dashes."
+            metavar="NAME", help="The new routine's name: lower-case words joined by single dashes."
         ),
     ],
 ) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from voicecoach.cli import app
+from voicecoach.cli.root import app
 
 SILENT_DB = -50.0  # a microphone that never gets louder than this is probably muted
 

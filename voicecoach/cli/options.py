@@ -2,11 +2,38 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import functools
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, get_type_hints
 
 import typer
 
 from voicecoach.rates import DEFAULT_RATE, MAX_RATE, MIN_RATE
+
+if TYPE_CHECKING:
+    from voicecoach.session import Settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _finite(value: float | None) -> float | None:
+    """A range check lets "nan" through (it compares false with everything): refuse it here."""
+    import math
+
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"must be a finite number, not {value}")
+    return value
+
+
+class Side(str, Enum):
+    """A side of the body, as `--tight-side` takes it."""
+
+    LEFT = "left"
+    RIGHT = "right"
+
 
 Name = Annotated[
     str,
@@ -26,7 +53,8 @@ Insoles = Annotated[
 Hold = Annotated[
     float | None,
     typer.Option(
-        "--hold", min=5, max=600, metavar="SECONDS", help="Hold every static stretch this long."
+        "--hold", min=5, max=600, metavar="SECONDS", callback=_finite,
+        help="Hold every static stretch this long.",
     ),
 ]
 Rate = Annotated[
@@ -37,6 +65,15 @@ Rate = Annotated[
         max=MAX_RATE,
         metavar="WPM",
         help=f"Speaking rate, words per minute. [default: config, else {DEFAULT_RATE}]",
+        show_default=False,
+    ),
+]
+TightSide = Annotated[
+    Side | None,
+    typer.Option(
+        "--tight-side",
+        help="Your tighter side: each two-sided stretch starts there and ends with one more "
+        "set there. [default: config, else both sides equal]",
         show_default=False,
     ),
 ]
@@ -53,6 +90,7 @@ Volume = Annotated[
     float | None,
     typer.Option(
         "--volume",
+        callback=_finite,
         min=0.0,
         max=1.0,
         metavar="0..1",
@@ -66,3 +104,53 @@ NoCache = Annotated[
         "--no-cache", help="Render every line afresh; neither read nor fill the clip cache."
     ),
 ]
+
+
+@dataclass(frozen=True)
+class SpeechFlags:
+    """The options `run` and `export` share: what the plan and the voice are made from."""
+
+    insoles: Insoles = None
+    hold: Hold = None
+    voice: VoiceId = None
+    rate: Rate = None
+    volume: Volume = None
+    tight_side: TightSide = None
+    no_cache: NoCache = False
+
+    def settings(self) -> Settings:
+        """The config file merged with these flags."""
+        from voicecoach.session import load_settings
+
+        return load_settings(
+            insoles=self.insoles, hold=self.hold, voice=self.voice, rate=self.rate,
+            volume=self.volume, tight_side=self.tight_side.value if self.tight_side else None,
+        )
+
+
+def speech_options(command: F) -> F:
+    """Give a command the options of `SpeechFlags` in place of its `flags` parameter; it is
+    called with them gathered into one `SpeechFlags`."""
+    signature = inspect.signature(command, eval_str=True)
+    hints = get_type_hints(SpeechFlags, include_extras=True)
+    shared = [
+        inspect.Parameter(
+            f.name, inspect.Parameter.KEYWORD_ONLY, default=f.default, annotation=hints[f.name]
+        )
+        for f in fields(SpeechFlags)
+    ]
+    parameters: list[inspect.Parameter] = []
+    for parameter in signature.parameters.values():
+        if parameter.name == "flags":
+            parameters += shared
+        else:
+            parameters.append(parameter.replace(kind=inspect.Parameter.KEYWORD_ONLY))
+
+    @functools.wraps(command)
+    def with_flags(**kwargs: Any) -> Any:
+        flags = SpeechFlags(**{f.name: kwargs.pop(f.name) for f in fields(SpeechFlags)})
+        return command(**kwargs, flags=flags)
+
+    setattr(with_flags, "__signature__", signature.replace(parameters=parameters))  # noqa: B010
+    with_flags.__annotations__ = {p.name: p.annotation for p in parameters}
+    return with_flags  # type: ignore[return-value]

@@ -4,23 +4,20 @@ from __future__ import annotations
 
 import typer
 
-from voicecoach.cli import app, echo_json
-from voicecoach.cli.options import Hold, Insoles, Json, Name, Rate
-from voicecoach.timefmt import precise
-
-
-def _minutes(seconds: float) -> int:
-    return max(1, round(seconds / 60))
+from voicecoach.cli.options import Hold, Insoles, Json, Name, Rate, TightSide
+from voicecoach.cli.root import app, echo_json
+from voicecoach.text import printable
+from voicecoach.timefmt import duration, precise
 
 
 @app.command("list")
 def list_routines(json_output: Json = False) -> None:
-    """List every routine: name, title, minutes, when to do it, targets."""
+    """List every routine: name, title, length, when to do it, targets."""
     from voicecoach import listing
 
     rows = listing.summaries()
     for warning in listing.clash_warnings():
-        typer.echo(warning, err=True)
+        typer.echo(printable(warning), err=True)
     if json_output:
         echo_json(rows)
         return
@@ -34,7 +31,8 @@ def list_routines(json_output: Json = False) -> None:
             typer.echo(f"{r['name']:<{width}}  cannot be loaded: {r['error']}{mark}")
             continue
         typer.echo(
-            f"{r['name']:<{width}}  {r['minutes']:>4.1f} min  {r['when']:<10}  {r['title']}{mark}"
+            f"{r['name']:<{width}}  {duration(r['seconds']):>5}  {r['when']:<10}  "
+            f"{r['title']}{mark}"
         )
         typer.echo(f"{'':<{width}}  targets: {', '.join(r['targets'])}")
 
@@ -54,6 +52,8 @@ def show(name: Name) -> None:
         f"when: {routine.when}   style: {routine.style}   "
         f"transition: {routine.transition:g} s   rest: {routine.rest:g} s"
     )
+    if routine.equipment:
+        typer.echo(f"you need: {', '.join(routine.equipment)}")
     typer.echo("")
     for i, s in enumerate(routine.stretches, 1):
         if s.hold is not None:
@@ -64,12 +64,11 @@ def show(name: Name) -> None:
         own = ""
         if s.transition is not None and s.transition != routine.transition:
             own = f", {s.transition:g} s to get into position"
-        typer.echo(f"{i:>2}. {s.name} — {work}, {sides}{own}")
+        where = f", {s.position}" if s.position else ""
+        typer.echo(f"{i:>2}. {s.name} — {work}, {sides}{where}{own}")
         typer.echo(f"    targets: {', '.join(s.targets)}")
     typer.echo("")
-    typer.echo(
-        f"Total: about {precise(plan.estimated_seconds)} ({_minutes(plan.estimated_seconds)} min)"
-    )
+    typer.echo(f"Total: about {duration(plan.estimated_seconds)}")
 
 
 @app.command()
@@ -79,19 +78,22 @@ def plan(
     insoles: Insoles = None,
     hold: Hold = None,
     rate: Rate = None,
+    tight_side: TightSide = None,
 ) -> None:
     """Print the exact timed script the voice will follow (your config file's defaults apply)."""
     from voicecoach import catalog
-    from voicecoach.config import load_config, resolve_options
     from voicecoach.plan import build_plan
+    from voicecoach.session import load_settings
 
-    settings = resolve_options(load_config(), insoles=insoles, hold=hold, rate=rate)
+    settings = load_settings(
+        insoles=insoles, hold=hold, rate=rate, tight_side=tight_side.value if tight_side else None
+    )
     routine = catalog.load(name)
     script = build_plan(routine, settings.options)
     if json_output:
         echo_json(script.to_json())
         return
-    about = precise(script.estimated_seconds)
+    about = duration(script.estimated_seconds)
     typer.echo(f"{script.title}: {len(script.says)} cues, about {about}")
     for event in script.events:
         if event.kind == "say":
