@@ -11,7 +11,7 @@ from voicecoach.listen.vocabulary import SAMPLE_RATE, VOCABULARY, WAKE_WORD
 
 
 def spoken(phrase: str) -> str:
-    """How a person says it: 'Coach, pause.'"""
+    """How a person says it: 'Okay coach, pause.'"""
     rest = phrase[len(WAKE_WORD) + 1 :]
     return f"{WAKE_WORD.capitalize()}, {rest}."
 
@@ -38,11 +38,13 @@ def test_each_phrase_is_heard_as_its_command_soon_after_it_ends(phrase):
 
 
 def test_the_coachs_lines_set_off_nothing():
+    # Lines like those that set off bare command words: "Next up", "short pause", "Repeat on
+    # the other side", "Great job", and more of the same.
     lines = [
         "Rest. Next up: Pigeon pose.",
-        "Take a short pause, then repeat on the other side.",
+        "Take a short break, then repeat on the other side.",
         "Stop if you feel any sharp pain. Come back to the start.",
-        "Go slowly. Again, breathe out and continue.",
+        "Great job. Go slowly, and breathe out again.",
     ]
     parts, at = [], 0.5
     for line in lines:

@@ -26,7 +26,8 @@ def listen_test(
         ),
     ] = None,
     seconds: Annotated[
-        float, typer.Option("--seconds", min=1, max=600, help="How long to listen.")
+        float,
+        typer.Option("--seconds", min=1, max=600, metavar="SECONDS", help="How long to listen."),
     ] = 20.0,
     list_only: Annotated[
         bool, typer.Option("--list", help="List the microphones and exit.")
@@ -39,9 +40,10 @@ def listen_test(
 
     Examples:
 
-    \b
       voicecoach listen-test
+
       voicecoach listen-test --list
+
       voicecoach listen-test --device 2 --seconds 60
     """
     from voicecoach import clock as clocks

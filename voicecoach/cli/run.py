@@ -170,9 +170,10 @@ def run(
 
     Examples:
 
-    \b
       voicecoach run busy-day
+
       voicecoach run busy-day --listen
+
       voicecoach run busy-day --listen --listen-device 2
     """
     from voicecoach import catalog
