@@ -58,7 +58,9 @@ class Voice:
             return np.load(path)
         x = self.make(text).astype(np.float32)
         path.parent.mkdir(parents=True, exist_ok=True)
-        np.save(path, x)
+        part = path.with_name(f"{key}.{os.getpid()}.part.npy")
+        np.save(part, x)
+        part.replace(path)  # whole or not at all, for a second run reading the same folder
         return x
 
 

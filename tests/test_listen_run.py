@@ -245,3 +245,26 @@ def test_an_unknown_microphone_is_named_with_the_ones_there_are(monkeypatch: pyt
         "Error: 'webcam' matches no microphone (microphones here: 1: Built-in Audio, "
         "2: USB headset)\n"
     )
+
+
+def test_each_command_heard_is_answered_with_a_short_sound_the_microphone_then_ignores():
+    from tests.fakes import FakeClock, RecordingOutput
+    from voicecoach.cli.run import Acknowledge
+    from voicecoach.listen.spotter import Detection
+
+    clock = FakeClock()
+    shown: list[str] = []
+    acknowledge = Acknowledge(clock)
+    acknowledge.write = shown.append
+    acknowledge.output = RecordingOutput(clock)
+    controls = VoiceControls(KeywordSpotter(), Gate(tail=0.5), clock)
+    acknowledge.controls = controls
+
+    acknowledge(Detection("pause", "pause", 1.0, 2.0, 80.0, 2.1))
+
+    assert shown == [f"Heard: {WAKE_WORD}, pause"]
+    ((at, sound),) = acknowledge.output.played
+    assert at == 0.0 and 0.05 < sound.seconds < 0.3
+    now = clock.now()
+    assert not controls.gate.is_open(now, now + sound.seconds + 0.4)  # its own tail included
+    assert controls.gate.is_open(now + sound.seconds + 0.5, now + sound.seconds + 1.0)
