@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from voicecoach import __version__, content
 from voicecoach.cli import app
+from voicecoach.cli.commands import split_examples
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -268,8 +269,10 @@ def test_every_command_and_option_has_help(name: str):
         assert getattr(param, "help", None), f"{name} {param.name} has no help text"
     result = invoke(name, "--help")
     assert result.exit_code == 0
-    # --help wraps lines to the terminal's width: compare the words.
-    assert " ".join(command.help.split()) in " ".join(result.stdout.split())
+    # --help wraps lines to the terminal's width: compare the words. Examples come last.
+    text, examples = split_examples(command.help)
+    assert " ".join(text.split()) in " ".join(result.stdout.split())
+    assert result.stdout.endswith("".join(f"  {line}\n" for line in examples))
 
 
 def test_the_expected_commands_exist():

@@ -65,7 +65,12 @@ def export(
         bool, typer.Option("--json", help="Print JSON: the file, its length and each line's onset.")
     ] = False,
 ) -> None:
-    """Write a routine as one WAV file (lines at their exact times, pauses as silence)."""
+    """Write a routine as one WAV file (lines at their exact times, pauses as silence).
+
+    Examples:
+      voicecoach export busy-day -o busy-day.wav
+      voicecoach export post-run-hips -o hips.wav --hold 45 --voice en-gb
+    """
     from voicecoach import catalog
     from voicecoach.export import check_target
     from voicecoach.session import export_routine

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar, get_type_hints
 
 import typer
 
+from voicecoach.cli.completion import complete_routine, complete_voice
 from voicecoach.rates import DEFAULT_RATE, MAX_RATE, MIN_RATE
 
 if TYPE_CHECKING:
@@ -20,7 +21,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 Name = Annotated[
     str,
     typer.Argument(
-        metavar="NAME", help="A routine's name (see `voicecoach list`) or a path to a YAML file."
+        metavar="NAME", help="A routine's name (see `voicecoach list`) or a path to a YAML file.",
+        autocompletion=complete_routine,
     ),
 ]
 Insoles = Annotated[
@@ -56,6 +58,7 @@ VoiceId = Annotated[
         "--voice",
         metavar="ID",
         help="Voice to speak with, e.g. en-us or en-us+f3 (see `voicecoach voices`).",
+        autocompletion=complete_voice,
     ),
 ]
 Volume = Annotated[

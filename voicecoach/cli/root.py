@@ -1,26 +1,14 @@
-"""The command line's root: the `voicecoach` group, its error handling and `--version`."""
+"""The command line's root: the `voicecoach` group, `--version` and shell completion."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
 
 from voicecoach import __version__
-from voicecoach.errors import VoicecoachError
-
-
-class _Group(TyperGroup):
-    """Turns the project's own errors into `Error: ...` and an exit code, never a traceback."""
-
-    def invoke(self, ctx: Any) -> Any:
-        try:
-            return super().invoke(ctx)
-        except VoicecoachError as error:
-            for line in str(error).splitlines() or [""]:
-                typer.echo(f"Error: {line}", err=True)
-            ctx.exit(int(error.exit_code))
+from voicecoach.cli.commands import App, Group
+from voicecoach.cli.completion import install_completion, show_completion
 
 
 def _version(value: bool) -> None:
@@ -29,12 +17,11 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-app = typer.Typer(
-    cls=_Group,
+app = App(
+    cls=Group,
     name="voicecoach",
-    help="A voice that talks you through stretching routines, hands-free.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=False,  # our own options below take the shell's name
     rich_markup_mode=None,  # plain help: starts faster, reads the same
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -47,8 +34,35 @@ def _root(
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
+    install: Annotated[
+        str | None,
+        typer.Option(
+            "--install-completion", metavar="SHELL", callback=install_completion,
+            expose_value=False, is_eager=True,
+            help="Set up tab completion in bash, zsh or fish.",
+        ),
+    ] = None,
+    show: Annotated[
+        str | None,
+        typer.Option(
+            "--show-completion", metavar="SHELL", callback=show_completion,
+            expose_value=False, is_eager=True,
+            help="Print the completion script for bash, zsh or fish.",
+        ),
+    ] = None,
 ) -> None:
-    """A voice that talks you through stretching routines, hands-free."""
+    """A voice that talks you through stretching routines, hands-free.
+
+    Start with `voicecoach run` and pick a routine from the menu, or name one. Every command
+    has its own help: voicecoach COMMAND --help.
+
+    Examples:
+      voicecoach run busy-day
+      voicecoach list
+      voicecoach plan post-run-hips --hold 45
+      voicecoach export busy-day -o busy-day.wav
+      voicecoach --install-completion bash
+    """
 
 
 def echo_json(data: Any) -> None:

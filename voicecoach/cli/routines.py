@@ -11,7 +11,12 @@ from voicecoach.timefmt import duration, precise
 
 @app.command("list")
 def list_routines(json_output: Json = False) -> None:
-    """List every routine: name, title, length, when to do it, targets."""
+    """List every routine: name, title, length, when to do it, targets.
+
+    Examples:
+      voicecoach list
+      voicecoach list --json
+    """
     from voicecoach import listing
 
     rows = listing.summaries()
@@ -38,7 +43,12 @@ def list_routines(json_output: Json = False) -> None:
 
 @app.command()
 def show(name: Name) -> None:
-    """Show a routine's stretches, targets, sides and timings."""
+    """Show a routine's stretches, targets, sides and timings.
+
+    Examples:
+      voicecoach show busy-day
+      voicecoach show ./my-routine.yaml
+    """
     from voicecoach import catalog
     from voicecoach.plan import build_plan
 
@@ -75,7 +85,13 @@ def plan(
     hold: Hold = None,
     rate: Rate = None,
 ) -> None:
-    """Print the exact timed script the voice will follow (your config file's defaults apply)."""
+    """Print the exact timed script the voice will follow (your config file's defaults apply).
+
+    Examples:
+      voicecoach plan busy-day
+      voicecoach plan post-run-hips --hold 45 --rate 140
+      voicecoach plan busy-day --json
+    """
     from voicecoach import catalog
     from voicecoach.plan import build_plan
     from voicecoach.session import load_settings

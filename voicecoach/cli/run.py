@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from voicecoach.cli.completion import complete_routine
 from voicecoach.cli.options import SpeechFlags, speech_options
 from voicecoach.cli.root import app
 from voicecoach.errors import ExitCode
@@ -31,6 +32,7 @@ OptionalName = Annotated[
         help="A routine's name (see `voicecoach list`) or a path to a YAML file; "
         "leave it out to choose from a menu.",
         show_default=False,
+        autocompletion=complete_routine,
     ),
 ]
 
@@ -83,6 +85,12 @@ def run(name: OptionalName = None, text: Text = False, flags: SpeechFlags = Spee
     With no NAME, pick one from a numbered menu. Where there is no audio output the cues are
     printed instead. Keys in a terminal (none are needed): space pauses and resumes, n skips to
     the next stretch, b goes back, q quits; Ctrl-C stops. Every run is kept in your history.
+
+    Examples:
+      voicecoach run
+      voicecoach run busy-day
+      voicecoach run post-run-hips --hold 45 --rate 140
+      voicecoach run busy-day --text
     """
     from voicecoach import catalog
     from voicecoach import clock as clocks

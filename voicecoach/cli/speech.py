@@ -15,7 +15,12 @@ def voices(
         None, "--language", "-l", metavar="CODE", help="Only voices for this language, e.g. en."
     ),
 ) -> None:
-    """List the voices the speech engine offers (use an ID with --voice)."""
+    """List the voices the speech engine offers (use an ID with --voice).
+
+    Examples:
+      voicecoach voices --language en
+      voicecoach run busy-day --voice en-gb
+    """
     from voicecoach.speech import open_engine
 
     found = open_engine().voices()
