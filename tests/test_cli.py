@@ -207,21 +207,24 @@ def test_plan_refuses_out_of_range_options(args: list[str], message: str):
     assert "Traceback" not in result.output
 
 
-def test_plan_text_prints_every_event_with_its_time_then_the_end():
+@pytest.mark.parametrize("show_all", [True, False])
+def test_plan_text_prints_every_event_with_its_time_then_the_end(show_all: bool):
     data = plan_json(TINY)
-    result = invoke("plan", TINY)
+    result = invoke("plan", TINY, *(["--all"] if show_all else []))
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     says = [e for e in data["events"] if e["kind"] == "say"]
     minutes, rest = divmod(round(data["estimated_seconds"]), 60)
     total = f"{minutes}:{rest:02d}"
     assert lines[0] == f"Tiny test routine: {len(says)} cues, about {total}"
-    assert len(lines) == len(data["events"]) + 2
-    for line, event in zip(lines[1:-1], data["events"]):
+    shown = [e for e in data["events"] if show_all or e["role"] != "gap"]
+    assert any(e["role"] == "gap" for e in data["events"])
+    assert len(lines) == len(shown) + 2
+    for line, event in zip(lines[1:-1], shown):
         if event["kind"] == "say":
             assert line == f"{clock(event['at']):>8}  say    {event['text']}"
         else:
-            pause = f"{event['seconds']:g} s ({event['role']})"
+            pause = f"{event['seconds']:.1f} s ({event['role']})"  # one precision: tenths
             assert line == f"{clock(event['at']):>8}  pause  {pause}"
     assert lines[-1] == f"{clock(data['estimated_seconds']):>8}  end"
 

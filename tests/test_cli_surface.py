@@ -296,3 +296,92 @@ def test_routine_completion_loads_no_routine_and_no_heavy_module(tmp_path: Path)
                          capture_output=True, text=True, timeout=60).stdout
     assert "busy-day" in out and "yoga-for-hips" in out
     assert "LOADED []" in out
+
+
+# --- text that fits the terminal -------------------------------------------------------------
+
+
+def _under_terminal(args: list[str], home: Path, columns: int = 40) -> list[str]:
+    """Run voicecoach with stdout on a pseudo-terminal `columns` wide; the lines it wrote."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    main_fd, child_fd = pty.openpty()
+    fcntl.ioctl(child_fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+    env = {k: v for k, v in _env(home).items() if k not in ("COLUMNS", "LINES")}
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from voicecoach.cli import main; main()", *args],
+        env=env, stdout=child_fd, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+    )
+    os.close(child_fd)
+    chunks = []
+    while True:
+        try:
+            data = os.read(main_fd, 65536)
+        except OSError:  # the child closed its side
+            break
+        if not data:
+            break
+        chunks.append(data)
+    process.wait(timeout=60)
+    os.close(main_fd)
+    return b"".join(chunks).decode().replace("\r\n", "\n").splitlines()
+
+
+@pytest.mark.parametrize(
+    ("args", "indent"),
+    [(["list"], 11), (["show", "busy-day"], 4), (["plan", "busy-day"], 17)],
+)
+def test_a_narrow_terminal_gets_words_wrapped_with_a_hanging_indent(
+    args: list[str], indent: int, tmp_path: Path
+):
+    lines = _under_terminal(args, tmp_path, columns=40)
+    assert lines and all(len(line) <= 40 for line in lines), [l for l in lines if len(l) > 40]
+    wide = invoke(*args).stdout  # not a terminal: one record a line, never wrapped
+    assert " ".join(" ".join(lines).split()) == " ".join(wide.split())
+    words = set(wide.split())
+    for line in lines:  # no word split across two lines
+        assert all(word in words for word in line.split()), line
+    continued = [line for line in lines if line.startswith(" " * indent) and line.strip()]
+    assert continued, "no continuation lines with the hanging indent"
+    if args[0] == "list":
+        assert lines[:2] == ["busy-day              5:20  anytime", "  Busy day hip reset"]
+        assert lines[2].startswith("  targets: hip flexors,")
+
+
+def test_layout_wraps_on_words_with_a_hanging_indent():
+    from voicecoach.cli.layout import wrap
+
+    assert wrap("one two three four", None, "> ") == ["> one two three four"]
+    assert wrap("alpha beta gamma delta epsilon zeta eta", 40, "  0:01.0  say    ") == [
+        "  0:01.0  say    alpha beta gamma delta",
+        "                 epsilon zeta eta",
+    ]
+    # a prefix that leaves too little room takes a line of its own
+    assert wrap("hip flexors, hamstrings", 24, "x" * 20 + "  ", indent=4) == [
+        "x" * 20, "    hip flexors,", "    hamstrings",
+    ]
+
+
+# --- your own routines -----------------------------------------------------------------------
+
+
+def test_your_routines_are_listed_by_routine_name_not_file_name(voicecoach_home: Path):
+    folder = voicecoach_home / "routines"
+    folder.mkdir()
+    tiny = (ROOT / "tests" / "fixtures" / "tiny.yaml").read_text()
+    for stem in ("Zebra", "apple", "Mango"):  # by file name: Mango, Zebra, apple
+        (folder / f"{stem}.yaml").write_text(tiny)
+    result = invoke("list", "--json")
+    import json
+
+    mine = [r["name"] for r in json.loads(result.stdout) if not r["builtin"]]
+    assert mine == ["apple", "mango", "zebra"]
+
+
+def test_new_with_an_accent_suggests_the_transliterated_name():
+    result = invoke("new", "évening")
+    assert result.exit_code == 2
+    assert result.stderr.endswith("e.g. evening\n"), result.stderr

@@ -31,8 +31,11 @@ def _scan(folder: Path, builtin: bool) -> list[Entry]:
     if not folder.is_dir():
         return []
     files = sorted(
-        p for p in folder.iterdir()
-        if p.suffix in SUFFIXES and not p.name.startswith(".") and p.is_file()
+        (
+            p for p in folder.iterdir()
+            if p.suffix in SUFFIXES and not p.name.startswith(".") and p.is_file()
+        ),
+        key=lambda p: (slug(p.stem), p.name),  # by the name `list` shows, not the file's
     )
     return [Entry(slug(p.stem), p, builtin) for p in files]
 

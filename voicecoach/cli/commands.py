@@ -123,8 +123,8 @@ def reword(error: UsageError) -> None:
         return
     setattr(error, "reworded", True)  # noqa: B010
     if isinstance(error, NoSuchOption):
-        close = sorted(error.possibilities or [])
-        hint = f"; did you mean {' or '.join(close)}?" if close else ""
+        close = get_close_matches(error.option_name, error.possibilities or [], n=1, cutoff=0)
+        hint = f"; did you mean {close[0]}?" if close else ""
         error.message = f"there is no option {error.option_name}{hint}"
         error.possibilities = None
         return

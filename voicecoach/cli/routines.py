@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
+from voicecoach.cli.layout import NARROWEST, terminal_width, wrap
 from voicecoach.cli.options import Hold, Insoles, Json, Name, Rate
 from voicecoach.cli.root import app, echo_json
 from voicecoach.timefmt import duration, precise
+
+All = Annotated[
+    bool, typer.Option("--all", help="Show the short gaps between lines too.")
+]
+
+
+def _echo(lines: list[str]) -> None:
+    for line in lines:
+        typer.echo(line)
 
 
 @app.command("list")
@@ -29,16 +41,18 @@ def list_routines(json_output: Json = False) -> None:
         typer.echo("No routines found.")
         return
     width = max(len(r["name"]) for r in rows)
+    columns = terminal_width()
+    # Narrow terminals: title and targets go below the name, indented a little.
+    pad = width + 2 if columns is None or columns - width - 11 >= NARROWEST else 2
     for r in rows:
         mark = "" if r["builtin"] else "  (yours)"
         if r.get("error"):
-            typer.echo(f"{r['name']:<{width}}  cannot be loaded: {r['error']}{mark}")
+            first = f"{r['name']:<{width}}  "
+            _echo(wrap(f"cannot be loaded: {r['error']}{mark}", columns, first, indent=pad))
             continue
-        typer.echo(
-            f"{r['name']:<{width}}  {duration(r['seconds']):>5}  {r['when']:<10}  "
-            f"{r['title']}{mark}"
-        )
-        typer.echo(f"{'':<{width}}  targets: {', '.join(r['targets'])}")
+        first = f"{r['name']:<{width}}  {duration(r['seconds']):>5}  {r['when']:<10}  "
+        _echo(wrap(f"{r['title']}{mark}", columns, first, indent=pad))
+        _echo(wrap(", ".join(r["targets"]), columns, f"{'':<{pad}}targets: "))
 
 
 @app.command()
@@ -54,13 +68,14 @@ def show(name: Name) -> None:
 
     routine = catalog.load(name)
     plan = build_plan(routine)
-    typer.echo(f"{routine.title}  ({routine.name})")
+    columns = terminal_width()
+    _echo(wrap(f"{routine.title}  ({routine.name})", columns))
     if routine.summary:
-        typer.echo(routine.summary)
-    typer.echo(
+        _echo(wrap(routine.summary, columns))
+    _echo(wrap(
         f"when: {routine.when}   style: {routine.style}   "
-        f"transition: {routine.transition:g} s   rest: {routine.rest:g} s"
-    )
+        f"transition: {routine.transition:g} s   rest: {routine.rest:g} s", columns, indent=2,
+    ))
     typer.echo("")
     for i, s in enumerate(routine.stretches, 1):
         if s.hold is not None:
@@ -71,8 +86,8 @@ def show(name: Name) -> None:
         own = ""
         if s.transition is not None and s.transition != routine.transition:
             own = f", {s.transition:g} s to get into position"
-        typer.echo(f"{i:>2}. {s.name} — {work}, {sides}{own}")
-        typer.echo(f"    targets: {', '.join(s.targets)}")
+        _echo(wrap(f"{s.name} — {work}, {sides}{own}", columns, f"{i:>2}. "))
+        _echo(wrap(", ".join(s.targets), columns, "    targets: "))
     typer.echo("")
     typer.echo(f"Total: about {duration(plan.estimated_seconds)}")
 
@@ -84,12 +99,17 @@ def plan(
     insoles: Insoles = None,
     hold: Hold = None,
     rate: Rate = None,
+    show_all: All = False,
 ) -> None:
     """Print the exact timed script the voice will follow (your config file's defaults apply).
+
+    Times and pauses are in tenths of a second; the short gap between two lines is left out
+    unless --all is given.
 
     Examples:
       voicecoach plan busy-day
       voicecoach plan post-run-hips --hold 45 --rate 140
+      voicecoach plan busy-day --all
       voicecoach plan busy-day --json
     """
     from voicecoach import catalog
@@ -102,11 +122,14 @@ def plan(
     if json_output:
         echo_json(script.to_json())
         return
+    from voicecoach.plan import Role
+
     about = duration(script.estimated_seconds)
-    typer.echo(f"{script.title}: {len(script.says)} cues, about {about}")
+    columns = terminal_width()
+    _echo(wrap(f"{script.title}: {len(script.says)} cues, about {about}", columns, indent=2))
     for event in script.events:
         if event.kind == "say":
-            typer.echo(f"{precise(event.at):>8}  say    {event.text}")
-        else:
-            typer.echo(f"{precise(event.at):>8}  pause  {event.seconds:g} s ({event.role})")
+            _echo(wrap(event.text, columns, f"{precise(event.at):>8}  say    "))
+        elif show_all or event.role != Role.GAP:  # the breath between two lines
+            typer.echo(f"{precise(event.at):>8}  pause  {event.seconds:.1f} s ({event.role})")
     typer.echo(f"{precise(script.estimated_seconds):>8}  end")

@@ -8,6 +8,12 @@ SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,59}$"
 
 
 def slug(stem: str) -> str:
-    """A file stem made into a routine name: lower-case-with-dashes."""
-    name = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
+    """A file stem made into a routine name: lower-case-with-dashes, accents dropped (évening
+    gives evening)."""
+    import unicodedata
+
+    plain = "".join(
+        c for c in unicodedata.normalize("NFKD", stem) if not unicodedata.combining(c)
+    )
+    name = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
     return name[:60].rstrip("-") or "routine"
