@@ -385,3 +385,45 @@ def test_new_with_an_accent_suggests_the_transliterated_name():
     result = invoke("new", "évening")
     assert result.exit_code == 2
     assert result.stderr.endswith("e.g. evening\n"), result.stderr
+
+
+# --- options that do nothing ------------------------------------------------------------------
+
+
+def test_hold_for_a_routine_without_holds_is_said_to_do_nothing():
+    result = invoke("plan", "post-run-hips", "--hold", "60")
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "Warning: --hold does nothing here: post-run-hips has no held stretches, only reps\n"
+    )
+    assert invoke("plan", "busy-day", "--hold", "60").stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "warning"),
+    [
+        (["--voice", "zzz"],
+         "Warning: --voice does nothing with --text: nothing is spoken; 'zzz' was not checked\n"),
+        (["--volume", "0.5", "--no-cache"],
+         "Warning: --volume and --no-cache do nothing with --text: nothing is spoken\n"),
+        (["--rate", "120"], ""),  # the rate still times the cues
+    ],
+)
+def test_speech_options_with_text_are_said_to_do_nothing(
+    args: list[str], warning: str, monkeypatch: pytest.MonkeyPatch
+):
+    from tests.fakes import FakeClock
+    from voicecoach import clock as clocks
+
+    monkeypatch.setattr(clocks, "MonotonicClock", FakeClock)
+    result = invoke("run", "busy-day", "--text", *args)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == warning
+
+
+def test_export_warns_about_hold_too(tmp_path: Path):
+    # an unknown voice stops it before any rendering, after the routine is read
+    result = invoke("export", "post-run-hips", "--hold", "60", "--voice", "xx-nowhere",
+                    "-o", str(tmp_path / "x.wav"))
+    assert result.stderr.startswith("Warning: --hold does nothing here: post-run-hips")
+    assert not (tmp_path / "x.wav").exists()

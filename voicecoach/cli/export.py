@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from voicecoach.cli.options import Name, SpeechFlags, speech_options
+from voicecoach.cli.options import Name, SpeechFlags, idle_options, speech_options
 from voicecoach.cli.root import app, echo_json
 from voicecoach.errors import ExitCode
 from voicecoach.timefmt import duration
@@ -77,6 +77,8 @@ def export(
 
     check_target(output)  # before any rendering: a wrong name fails at once
     routine = catalog.load(name)
+    for note in idle_options(flags, routine, speech=True):
+        typer.echo(note, err=True)
     settings = flags.settings()
     try:
         with _progress(sys.stderr.isatty()) as steps:

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from voicecoach.cli.layout import NARROWEST, terminal_width, wrap
-from voicecoach.cli.options import Hold, Insoles, Json, Name, Rate
+from voicecoach.cli.options import Hold, Insoles, Json, Name, Rate, idle_hold
 from voicecoach.cli.root import app, echo_json
 from voicecoach.timefmt import duration, precise
 
@@ -118,6 +118,8 @@ def plan(
 
     settings = load_settings(insoles=insoles, hold=hold, rate=rate)
     routine = catalog.load(name)
+    for note in idle_hold(routine, hold):
+        typer.echo(note, err=True)
     script = build_plan(routine, settings.options)
     if json_output:
         echo_json(script.to_json())

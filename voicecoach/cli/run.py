@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from contextlib import ExitStack
 from typing import TYPE_CHECKING, Annotated
@@ -9,11 +10,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from voicecoach.cli.completion import complete_routine
-from voicecoach.cli.options import SpeechFlags, speech_options
+from voicecoach.cli.options import SpeechFlags, idle_options, speech_options
 from voicecoach.cli.root import app
 from voicecoach.errors import ExitCode
 from voicecoach.outcome import INTERRUPTED
-from voicecoach.timefmt import duration, plural, whole_minutes
+from voicecoach.timefmt import duration, plural
 
 if TYPE_CHECKING:
     from voicecoach.clock import Clock
@@ -63,14 +64,22 @@ class TerminalView:
     def begin(self, plan: Plan) -> Speaker:
         from voicecoach.speakers import TextSpeaker
 
-        if sys.stdout.isatty():
+        if sys.stdout.isatty() and os.environ.get("TERM") != "dumb":
             from voicecoach.display import LiveDisplay
 
             self.display = self.stack.enter_context(LiveDisplay(plan, keys=self.keys))
             return TextSpeaker(self.clock, self.display.write)
         stretches = plural(len(plan.stretch_names), "stretch")
-        typer.echo(f"{plan.title}: about {whole_minutes(plan.estimated_seconds)} min, {stretches}.")
+        typer.echo(f"{plan.title}: {duration(plan.estimated_seconds)}, {stretches}.")
+        if self.keys:  # no live view to show them in: once, here
+            from voicecoach.keys import HELP
+
+            _stderr(f"Keys: {HELP}   (Ctrl-C stops)")
         return TextSpeaker(self.clock)
+
+    def redraw(self) -> None:
+        if self.display is not None:
+            self.display.redraw()
 
     def update(self, progress: Progress) -> None:
         if self.display is not None:
@@ -105,6 +114,8 @@ def run(name: OptionalName = None, text: Text = False, flags: SpeechFlags = Spee
     report = None
     try:
         routine = catalog.load(name if name is not None else _choose())
+        for note in idle_options(flags, routine, speech=not text):
+            _stderr(note)
         settings = flags.settings()
         clock = clocks.MonotonicClock()
         session = RunSession(
@@ -121,6 +132,8 @@ def run(name: OptionalName = None, text: Text = False, flags: SpeechFlags = Spee
                 raise typer.Exit(ExitCode.FAILURE) from None
             controls = stack.enter_context(terminal_keys())
             view = TerminalView(stack, clock, keys=controls is not None)
+            if controls is not None:
+                controls.on_resume = view.redraw
             report = session.play(view, controls)
     except KeyboardInterrupt:
         if report is None:
