@@ -95,6 +95,15 @@ def _param_label(param: Parameter) -> str:
     return param.human_readable_name
 
 
+def _completions(params: list[Parameter]) -> None:
+    """Routine names, voices, engines and config keys completed wherever they are asked for."""
+    from voicecoach.cli.completion import completer_for
+
+    for param in params:
+        if getattr(param, "_custom_shell_complete", None) is None:
+            param._custom_shell_complete = completer_for(param)  # type: ignore[attr-defined]
+
+
 def _plain_numbers(params: list[Parameter]) -> None:
     """Numbers get our error wording; a range is told in words in the help, not `[5<=x<=600]`."""
     for param in params:
@@ -156,6 +165,7 @@ class Command(TyperCommand):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _plain_numbers(self.params)
+        _completions(self.params)
 
     def get_short_help_str(self, limit: int = 45) -> str:
         return self.short_help or summary(split_examples(self.help or "")[0])

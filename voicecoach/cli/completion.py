@@ -1,14 +1,18 @@
 """Shell completion for bash, zsh and fish: installing it, and answering the shell's requests
-for routine names, voices, engines and config keys without loading anything heavy."""
+for routine names, voices, engines and config keys without loading anything heavy.
+
+A parameter is completed by what it is called: an argument by its metavar (NAME, KEY, VALUE),
+an option by its long name (--voice, --engine); see COMPLETERS. A new option of one of these
+names completes with no more code."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 from typing import Any
 
 import typer
-from typer._click.core import Command, Context
+from typer._click.core import Command, Context, Parameter
 from typer._click.exceptions import UsageError
 
 SHELLS = ("bash", "zsh", "fish")
@@ -133,3 +137,38 @@ def complete_config_value(ctx: Context, incomplete: str) -> list[str]:
     if isinstance(DEFAULTS.get(key), bool):
         return [word for word in ("true", "false") if word.startswith(incomplete)]
     return []
+
+
+Completer = Callable[..., list[Any]]
+
+# What each kind of parameter completes with (functions above, called with what is typed).
+COMPLETERS: dict[str, str] = {
+    "NAME": "complete_routine",
+    "--voice": "complete_voice",
+    "--engine": "complete_engine",
+    "KEY": "complete_config_key",
+    "VALUE": "complete_config_value",
+}
+
+
+def completer_for(param: Parameter) -> Completer | None:
+    """The completion for a parameter, by its metavar or long option name (None: the shell's)."""
+    names = [*param.opts] if param.param_type_name == "option" else [
+        (param.metavar or "").strip("[]").rstrip(".")
+    ]
+    found = next((COMPLETERS[n] for n in names if n in COMPLETERS), None)
+    if found is None:
+        return None
+
+    def complete(ctx: Context, param: Parameter, incomplete: str) -> list[Any]:
+        from typer._click.shell_completion import CompletionItem
+
+        function = globals()[found]
+        takes_context = found == "complete_config_value"
+        values = function(ctx, incomplete) if takes_context else function(incomplete)
+        return [
+            CompletionItem(v[0], help=v[1] or None) if isinstance(v, tuple) else CompletionItem(v)
+            for v in values
+        ]
+
+    return complete

@@ -6,7 +6,6 @@ from typing import Annotated, Any
 
 import typer
 from voicecoach.cli.commands import App, Command, Group
-from voicecoach.cli.completion import complete_config_key, complete_config_value
 from voicecoach.cli.options import Json
 from voicecoach.cli.root import app, echo_json
 
@@ -49,8 +48,7 @@ app.add_typer(config_app, name="config")
 Key = Annotated[
     str,
     typer.Argument(
-        metavar="KEY", help="A config key (see the list below).",
-        autocompletion=complete_config_key,
+        metavar="KEY", help="A config key (see the list below)."
     ),
 ]
 
@@ -116,8 +114,7 @@ def config_set(
     value: Annotated[
         str,
         typer.Argument(
-            metavar="VALUE", help="The new value, e.g. 150, 0.8, false.",
-            autocompletion=complete_config_value,
+            metavar="VALUE", help="The new value, e.g. 150, 0.8, false."
         ),
     ],
 ) -> None:

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar, get_type_hints
 
 import typer
 
-from voicecoach.cli.completion import complete_routine, complete_voice
 from voicecoach.rates import DEFAULT_RATE, MAX_RATE, MIN_RATE
 
 if TYPE_CHECKING:
@@ -22,8 +21,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 Name = Annotated[
     str,
     typer.Argument(
-        metavar="NAME", help="A routine's name (see `voicecoach list`) or a path to a YAML file.",
-        autocompletion=complete_routine,
+        metavar="NAME", help="A routine's name (see `voicecoach list`) or a path to a YAML file."
     ),
 ]
 Insoles = Annotated[
@@ -59,7 +57,6 @@ VoiceId = Annotated[
         "--voice",
         metavar="ID",
         help="Voice to speak with, e.g. en-us or en-us+f3 (see `voicecoach voices`).",
-        autocompletion=complete_voice,
     ),
 ]
 Volume = Annotated[

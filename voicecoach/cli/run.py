@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from voicecoach.cli.completion import complete_routine
 from voicecoach.cli.options import SpeechFlags, idle_options, speech_options
 from voicecoach.cli.root import app
 from voicecoach.errors import ExitCode
@@ -33,7 +32,6 @@ OptionalName = Annotated[
         help="A routine's name (see `voicecoach list`) or a path to a YAML file; "
         "leave it out to choose from a menu.",
         show_default=False,
-        autocompletion=complete_routine,
     ),
 ]
 
