@@ -427,3 +427,12 @@ def test_export_warns_about_hold_too(tmp_path: Path):
                     "-o", str(tmp_path / "x.wav"))
     assert result.stderr.startswith("Warning: --hold does nothing here: post-run-hips")
     assert not (tmp_path / "x.wav").exists()
+
+
+def test_zsh_completion_gives_routine_names_with_their_titles(voicecoach_home: Path, monkeypatch):
+    assert invoke("list").exit_code == 0  # fills the listing cache the titles come from
+    monkeypatch.setenv("_VOICECOACH_COMPLETE", "complete_zsh")
+    monkeypatch.setenv("_TYPER_COMPLETE_ARGS", "voicecoach show post")
+    result = runner.invoke(app, [], prog_name="voicecoach")
+    assert result.exit_code == 0
+    assert '"post-run-hips":"Post-run hip mobility"' in result.stdout
