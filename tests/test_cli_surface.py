@@ -138,6 +138,8 @@ def test_summaries_are_whole_sentences():
         (["plan", "busy-day", "extra"], "unexpected argument: extra"),
         (["plan", "busy-day", "--hold"], "--hold needs a value"),
         (["history", "--weeks", "0"], "--weeks takes a whole number from 1 to 53, not 0"),
+        (["plan", "busy-day", "--tight-side", "middle"],
+         "--tight-side takes left or right, not middle"),
     ],
 )
 def test_parse_errors_are_in_our_words(args: list[str], message: str):
@@ -220,7 +222,8 @@ def test_install_completion_for_bash_then_complete_a_routine_name(tmp_path: Path
                    COMP_WORDS="voicecoach run b", COMP_CWORD="2")
     answer = _voicecoach([], request)
     assert answer.returncode == 0, answer.stderr
-    assert answer.stdout.split() == ["busy-day"]
+    offered = answer.stdout.split()
+    assert "busy-day" in offered and all(name.startswith("b") for name in offered)
 
 
 @pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
@@ -244,7 +247,7 @@ def test_the_installed_bash_script_completes_in_bash(tmp_path: Path):
             env=env, capture_output=True, text=True, timeout=60,
         )
         found[label] = shell.stdout.split()
-    assert found["run b"] == ["busy-day"]
+    assert "busy-day" in found["run b"] and all(w.startswith("b") for w in found["run b"])
     assert found["command p"] == ["plan"]
 
 
@@ -347,8 +350,12 @@ def test_a_narrow_terminal_gets_words_wrapped_with_a_hanging_indent(
     continued = [line for line in lines if line.startswith(" " * indent) and line.strip()]
     assert continued, "no continuation lines with the hanging indent"
     if args[0] == "list":
-        assert lines[:2] == ["busy-day              5:20  anytime", "  Busy day hip reset"]
-        assert lines[2].startswith("  targets: hip flexors,")
+        import json
+
+        first = json.loads(invoke("list", "--json").stdout)[0]
+        assert re.fullmatch(rf"{first['name']} +\d+:\d\d  {first['when']}", lines[0])
+        assert lines[1] == f"  {first['title']}"
+        assert lines[2].startswith(f"  targets: {first['targets'][0]}")
 
 
 def test_layout_wraps_on_words_with_a_hanging_indent():

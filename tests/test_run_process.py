@@ -71,7 +71,7 @@ def test_a_real_run_without_sound_goes_on_as_text_and_ctrl_c_exits_130(
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     assert process.stdout is not None
-    assert re.fullmatch(r"Busy day hip reset: \d+:\d\d, 4 stretches\.\n", process.stdout.readline())
+    assert re.fullmatch(r"Busy day hip reset: \d+:\d\d, 3 stretches\.\n", process.stdout.readline())
     assert process.stdout.readline().startswith("[0:00] First, a note")
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=10)
@@ -123,9 +123,9 @@ def test_menu_under_a_terminal_picks_by_number_and_starts(
                   _env(voicecoach_home))
     seen = bytearray()
     try:
-        assert _read_until(fd, rb"Number or name \(1-5\): ", seen), bytes(seen)
-        assert b"5. tiny                 Tiny test" in seen
-        os.write(fd, b"5\n")
+        assert _read_until(fd, rb"Number or name \(1-9\): ", seen), bytes(seen)
+        assert b"9. tiny                 Tiny test" in seen
+        os.write(fd, b"9\n")
         assert _read_until(fd, rb"\[0:00\] First, a note", seen), bytes(seen)
         assert _read_until(fd, rb"Next: Butterfly", seen), bytes(seen)  # the live view
         os.write(fd, b" ")  # space: pause

@@ -149,7 +149,13 @@ def reword(error: UsageError) -> None:
         param = error.param
         label = _param_label(param) if param is not None else "value"
         message = error.message.rstrip(".")
-        error.message = f"{label}: {message[:1].lower()}{message[1:]}"
+        choice = re.fullmatch(r"(.*) is not one of (.*)", message)
+        if choice:  # from a fixed set of words, e.g. --tight-side left or right
+            words = [w.strip(" '") for w in choice[2].split(",")]
+            wanted = ", ".join(words[:-1]) + f" or {words[-1]}" if len(words) > 1 else words[0]
+            error.message = f"{label} takes {wanted}, not {choice[1].strip(chr(39))}"
+        else:
+            error.message = f"{label}: {message[:1].lower()}{message[1:]}"
         error.__class__ = UsageError
         return
     for pattern, words in _REWORDED:

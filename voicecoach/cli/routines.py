@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from voicecoach.cli.layout import NARROWEST, terminal_width, wrap
-from voicecoach.cli.options import Hold, Insoles, Json, Name, Rate, idle_hold
+from voicecoach.cli.options import Hold, Insoles, Json, Name, Rate, TightSide, idle_hold
 from voicecoach.cli.root import app, echo_json
 from voicecoach.timefmt import duration, precise
 
@@ -76,6 +76,8 @@ def show(name: Name) -> None:
         f"when: {routine.when}   style: {routine.style}   "
         f"transition: {routine.transition:g} s   rest: {routine.rest:g} s", columns, indent=2,
     ))
+    if routine.equipment:
+        _echo(wrap(", ".join(routine.equipment), columns, "you need: "))
     typer.echo("")
     for i, s in enumerate(routine.stretches, 1):
         if s.hold is not None:
@@ -86,7 +88,8 @@ def show(name: Name) -> None:
         own = ""
         if s.transition is not None and s.transition != routine.transition:
             own = f", {s.transition:g} s to get into position"
-        _echo(wrap(f"{s.name} — {work}, {sides}{own}", columns, f"{i:>2}. "))
+        where = f", {s.position}" if s.position else ""
+        _echo(wrap(f"{s.name} — {work}, {sides}{where}{own}", columns, f"{i:>2}. "))
         _echo(wrap(", ".join(s.targets), columns, "    targets: "))
     typer.echo("")
     typer.echo(f"Total: about {duration(plan.estimated_seconds)}")
@@ -99,6 +102,7 @@ def plan(
     insoles: Insoles = None,
     hold: Hold = None,
     rate: Rate = None,
+    tight_side: TightSide = None,
     show_all: All = False,
 ) -> None:
     """Print the exact timed script the voice will follow (your config file's defaults apply).
@@ -116,7 +120,9 @@ def plan(
     from voicecoach.plan import build_plan
     from voicecoach.session import load_settings
 
-    settings = load_settings(insoles=insoles, hold=hold, rate=rate)
+    settings = load_settings(
+        insoles=insoles, hold=hold, rate=rate, tight_side=tight_side.value if tight_side else None
+    )
     routine = catalog.load(name)
     for note in idle_hold(routine, hold):
         typer.echo(note, err=True)
