@@ -443,3 +443,12 @@ def test_zsh_completion_gives_routine_names_with_their_titles(voicecoach_home: P
     result = runner.invoke(app, [], prog_name="voicecoach")
     assert result.exit_code == 0
     assert '"post-run-hips":"Post-run hip mobility"' in result.stdout
+
+
+def test_a_library_stretch_given_as_a_routine_name_is_pointed_to():
+    result = invoke("show", "pigeon")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: pigeon: no routine of that name; pigeon is a stretch in the library "
+        "(voicecoach stretches pigeon)\n"
+    )
