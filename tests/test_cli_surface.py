@@ -15,7 +15,7 @@ import typer
 from typer.testing import CliRunner
 
 from voicecoach.cli import app
-from voicecoach.cli.commands import COMMAND_ORDER
+from voicecoach.cli.root import COMMAND_ORDER
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()
@@ -82,7 +82,10 @@ def test_commands_are_listed_by_how_often_they_are_used():
 def test_a_new_command_slots_in_after_the_known_ones():
     from voicecoach.cli.commands import App, Group
 
-    probe = App(cls=Group, name="voicecoach", rich_markup_mode=None, add_completion=False)
+    class Ordered(Group):
+        order = COMMAND_ORDER
+
+    probe = App(cls=Ordered, name="voicecoach", rich_markup_mode=None, add_completion=False)
 
     @probe.command("zzz-new")
     def _new() -> None:

@@ -20,13 +20,6 @@ from typer.core import TyperCommand, TyperGroup
 
 from voicecoach.errors import VoicecoachError
 
-# Commands in the order people reach for them; a command not named here is listed after these.
-COMMAND_ORDER = (
-    "run", "list", "show", "plan", "export", "compose", "history",
-    "stretches", "voices", "listen-test",
-    "new", "validate", "schema",
-    "config",
-)
 EXAMPLES = "Examples:"
 
 
@@ -219,7 +212,7 @@ class Group(TyperGroup):
     """A group of commands: listed in `order`, help on stdout when called alone, our own
     errors as `Error: ...` with an exit code, never a traceback."""
 
-    order: tuple[str, ...] = COMMAND_ORDER
+    order: tuple[str, ...] = ()  # commands listed first, in this order; the others after them
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -10,6 +10,19 @@ from voicecoach import __version__
 from voicecoach.cli.commands import App, Group
 from voicecoach.cli.completion import install_completion, show_completion
 
+# Commands in the order people reach for them in `voicecoach --help`; a command not named here
+# is listed after these.
+COMMAND_ORDER = (
+    "run", "list", "show", "plan", "export", "compose", "history",
+    "stretches", "voices", "listen-test",
+    "new", "validate", "schema",
+    "config",
+)
+
+
+class _Root(Group):
+    order = COMMAND_ORDER
+
 
 def _version(value: bool) -> None:
     if value:
@@ -18,7 +31,7 @@ def _version(value: bool) -> None:
 
 
 app = App(
-    cls=Group,
+    cls=_Root,
     name="voicecoach",
     no_args_is_help=True,
     add_completion=False,  # our own options below take the shell's name
