@@ -104,7 +104,7 @@ def _plain_numbers(params: list[Parameter]) -> None:
             number = Number(param.type)
             param.type = number
             span = number.span()
-            if span and getattr(param, "help", None) is not None:
+            if span and getattr(param, "help", None) is not None and span not in param.help:
                 param.help = f"{param.help}  [{span}]"  # type: ignore[attr-defined]
 
 
