@@ -205,7 +205,7 @@ def _env(home: Path, **extra: str) -> dict[str, str]:
 
 def _voicecoach(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-c", "from voicecoach.cli import main; main()", *args],
+        [sys.executable, "-c", "from voicecoach.launch import main; main()", *args],
         env=env, capture_output=True, text=True, timeout=60, cwd=home_cwd(env),
     )
 
@@ -236,7 +236,7 @@ def test_the_installed_bash_script_completes_in_bash(tmp_path: Path):
     bin_dir.mkdir()
     launcher = bin_dir / "voicecoach"
     launcher.write_text(f'#!/bin/sh\nexec "{sys.executable}" -c '
-                        '"from voicecoach.cli import main; main()" "$@"\n')
+                        '"from voicecoach.launch import main; main()" "$@"\n')
     launcher.chmod(0o755)
     env = _env(tmp_path, PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     words = {"run b": ("voicecoach run b", 2), "command p": ("voicecoach p", 1)}
@@ -318,7 +318,7 @@ def _under_terminal(args: list[str], home: Path, columns: int = 40) -> list[str]
     fcntl.ioctl(child_fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
     env = {k: v for k, v in _env(home).items() if k not in ("COLUMNS", "LINES")}
     process = subprocess.Popen(
-        [sys.executable, "-c", "from voicecoach.cli import main; main()", *args],
+        [sys.executable, "-c", "from voicecoach.launch import main; main()", *args],
         env=env, stdout=child_fd, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
     )
     os.close(child_fd)

@@ -190,10 +190,10 @@ def test_menu_lists_routines_and_runs_the_one_picked(fake_clock: FakeClock, tiny
     assert re.search(r" \d+:\d\d  anytime$", lines[2])
     assert re.search(r" \d+:\d\d  after-run$", lines[6])
     assert lines[9] == (
-        "  9. tiny                 Tiny test                      0:53  anytime  (yours)"
+        "  9. tiny                 Tiny test                      0:54  anytime  (yours)"
     )
     assert len(lines) == 10
-    assert rest.splitlines()[0] == "Tiny test: 0:53, 1 stretch."
+    assert rest.splitlines()[0] == "Tiny test: 0:54, 1 stretch."
     assert "Sit with the soles of your feet together." in rest
 
 
@@ -203,7 +203,7 @@ def test_menu_asks_again_after_a_bad_answer(fake_clock: FakeClock, tiny: Path) -
     assert result.exit_code == 0, result.output
     assert result.stdout.count("Please type a number from 1 to 9 or a name.") == 4
     assert result.stdout.count("Number or name (1-9): ") == 5
-    assert "Tiny test: 0:53, 1 stretch." in result.stdout
+    assert "Tiny test: 0:54, 1 stretch." in result.stdout
 
 
 @pytest.mark.parametrize("answer", ["tiny", "Tiny test", "TINY"])
@@ -212,7 +212,7 @@ def test_menu_takes_a_name_or_a_title(fake_clock: FakeClock, tiny: Path, answer:
 
     assert result.exit_code == 0, result.output
     assert "Please type" not in result.stdout
-    assert "Tiny test: 0:53, 1 stretch." in result.stdout
+    assert "Tiny test: 0:54, 1 stretch." in result.stdout
 
 
 def test_menu_suggests_a_name_close_to_the_answer(fake_clock: FakeClock, tiny: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from voicecoach import paths
-from voicecoach.errors import RoutineError
+from voicecoach.errors import RoutineError, VoicecoachError
 
 from voicecoach.routine.names import slug
 
@@ -27,14 +27,41 @@ class Entry:
     builtin: bool
 
 
+def _is_file(path: Path) -> bool:
+    """Whether `path` is a file; False too when the system will not say (a name too long)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
+def exists(path: Path) -> bool:
+    """Whether anything is at `path`; False too when the system will not say."""
+    try:
+        return path.exists()
+    except OSError:
+        return False
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
 def _scan(folder: Path, builtin: bool) -> list[Entry]:
-    if not folder.is_dir():
-        return []
+    try:
+        if not folder.is_dir():
+            return []
+        names = sorted(p for p in folder.iterdir() if p.suffix in SUFFIXES)
+    except OSError as error:
+        whose = "the built-in routines folder" if builtin else "your routines folder"
+        raise VoicecoachError(
+            f"{folder}: cannot read {whose} ({error.strerror or error})"
+        ) from None
     files = sorted(
-        (
-            p for p in folder.iterdir()
-            if p.suffix in SUFFIXES and not p.name.startswith(".") and p.is_file()
-        ),
+        (p for p in names if not p.name.startswith(".") and _is_file(p)),
         key=lambda p: (slug(p.stem), p.name),  # by the name `list` shows, not the file's
     )
     return [Entry(slug(p.stem), p, builtin) for p in files]
@@ -112,14 +139,14 @@ def resolve(name: str) -> Path:
 
     `busy-day.yaml` means the routine busy-day when there is no such file here.
     """
-    if Path(name).is_file():
+    if _is_file(Path(name)):
         return Path(name)
     bare = name.removesuffix(".yaml").removesuffix(".yml")
     if looks_like_path(name) and not (bare != name and not looks_like_path(bare)):
         return Path(name)
     known = entries()
     found = [e for e in known if e.name == bare]
-    if not found and Path(name).is_dir():
+    if not found and _is_folder(Path(name)):
         raise RoutineError.single(name, "is a folder, not a routine file")
     if not found and bare != name and not closest(name, [e.name for e in known]):
         return Path(name)  # a file name after all: the loader says it is not there

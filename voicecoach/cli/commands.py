@@ -40,6 +40,14 @@ def split_examples(text: str) -> tuple[str, list[str]]:
     return rest, examples
 
 
+def error_lines(message: str) -> None:
+    """`Error: ...` on stderr for each line of `message`, control characters made visible."""
+    from voicecoach.text import printable
+
+    for line in message.splitlines() or [""]:
+        typer.echo(f"Error: {printable(line)}", err=True)
+
+
 def summary(help_text: str | None) -> str:
     """The first line of a help text, whole: what a command list shows."""
     return (help_text or "").strip().partition("\n")[0].strip()
@@ -272,10 +280,8 @@ class Group(TyperGroup):
             reword(error)
             raise
         except VoicecoachError as error:
-            for line in str(error).splitlines() or [""]:
-                typer.echo(f"Error: {line}", err=True)
+            error_lines(str(error))
             ctx.exit(int(error.exit_code))
-
 
     def _main_shell_completion(
         self, ctx_args: MutableMapping[str, Any], prog_name: str, complete_var: str | None = None

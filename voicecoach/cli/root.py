@@ -7,8 +7,9 @@ from typing import Annotated, Any
 import typer
 
 from voicecoach import __version__
-from voicecoach.cli.commands import App, Group
+from voicecoach.cli.commands import App, Group, error_lines
 from voicecoach.cli.completion import install_completion, show_completion
+from voicecoach.errors import ExitCode
 
 # Commands in the order people reach for them in `voicecoach --help`; a command not named here
 # is listed after these.
@@ -21,7 +22,27 @@ COMMAND_ORDER = (
 
 
 class _Root(Group):
+    """The `voicecoach` group: also turns signals, a closed pipe and the system's refusals into
+    a message and an exit code, never a traceback (the project's own errors: see `Group`)."""
+
     order = COMMAND_ORDER
+
+    def invoke(self, ctx: Any) -> Any:
+        from voicecoach.interrupts import interrupt_exit_code, quiet_broken_pipe, signals_interrupt
+
+        try:
+            with signals_interrupt():
+                return super().invoke(ctx)
+        except KeyboardInterrupt as interrupt:  # also SIGTERM and SIGHUP
+            typer.echo("\nInterrupted.", err=True)
+            ctx.exit(interrupt_exit_code(interrupt))
+        except BrokenPipeError:
+            quiet_broken_pipe()  # whoever read the output has all they wanted
+            ctx.exit(0)
+        except OSError as error:  # the system refused: a name too long, a folder not searchable
+            where = f"{error.filename}: " if error.filename else ""
+            error_lines(f"{where}{error.strerror or error}")
+            ctx.exit(int(ExitCode.FAILURE))
 
 
 def _version(value: bool) -> None:

@@ -9,6 +9,7 @@ import typer
 from voicecoach.cli.layout import NARROWEST, terminal_width, wrap
 from voicecoach.cli.options import Hold, Insoles, Json, Name, Rate, TightSide, idle_hold
 from voicecoach.cli.root import app, echo_json
+from voicecoach.text import printable
 from voicecoach.timefmt import duration, precise
 
 All = Annotated[
@@ -33,7 +34,7 @@ def list_routines(json_output: Json = False) -> None:
 
     rows = listing.summaries()
     for warning in listing.clash_warnings():
-        typer.echo(warning, err=True)
+        typer.echo(printable(warning), err=True)
     if json_output:
         echo_json(rows)
         return

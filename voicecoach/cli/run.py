@@ -12,6 +12,7 @@ import typer
 from voicecoach.cli.options import SpeechFlags, idle_options, speech_options
 from voicecoach.cli.root import app
 from voicecoach.errors import ExitCode
+from voicecoach.interrupts import interrupt_exit_code
 from voicecoach.outcome import INTERRUPTED
 from voicecoach.timefmt import duration, plural
 
@@ -133,10 +134,10 @@ def run(name: OptionalName = None, text: Text = False, flags: SpeechFlags = Spee
             if controls is not None:
                 controls.on_resume = view.redraw
             report = session.play(view, controls)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interrupt:  # also SIGTERM and SIGHUP
         if report is None:
             _stderr("\nStopped before the routine began.")
-            raise typer.Exit(ExitCode.INTERRUPTED) from None
+            raise typer.Exit(interrupt_exit_code(interrupt)) from None
 
     plan = report.plan
     if report.finished:
@@ -147,5 +148,5 @@ def run(name: OptionalName = None, text: Text = False, flags: SpeechFlags = Spee
         return
     _stderr(report.stop_line())
     if report.outcome == INTERRUPTED:
-        raise typer.Exit(ExitCode.INTERRUPTED)
+        raise typer.Exit(interrupt_exit_code())
 
