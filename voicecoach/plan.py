@@ -13,7 +13,13 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from voicecoach import content
-from voicecoach.rates import DEFAULT_RATE, MAX_RATE, MIN_RATE  # noqa: F401 (re-exported)
+from voicecoach.rates import (  # noqa: F401 (the rates are re-exported)
+    DEFAULT_ENGINE,
+    DEFAULT_RATE,
+    MAX_RATE,
+    MIN_RATE,
+    fit_for,
+)
 
 if TYPE_CHECKING:
     from voicecoach.routine import Routine, Stretch
@@ -26,15 +32,23 @@ COUNTDOWN = 3
 SpeechSeconds = Callable[[str], float]
 
 
-def estimate_speech_seconds(text: str, rate: int = DEFAULT_RATE) -> float:
-    """How long the engine takes to say `text` at `rate` words per minute (an estimate).
+def estimate_speech_seconds(
+    text: str, rate: int = DEFAULT_RATE, engine: str | None = None
+) -> float:
+    """How long `engine` takes to say `text` at `rate` words per minute (an estimate).
 
-    Fitted to eSpeak NG's trimmed clips of every shipped line at 80 to 300 words a minute:
-    within 3 % over a routine. `run` and `export` time the plan from the real clips instead."""
+    Fitted per engine to the trimmed clips of every shipped line at 80 to 300 words a minute
+    (see `voicecoach.rates`). `run` and `export` time the plan from the real clips instead."""
+    fit = fit_for(engine)
     words = len(re.findall(r"[\w']+", text))
     pauses = len(re.findall(r"[.,;:!?](\s|$)", text))
     beat = 60.0 / rate
-    return max(0.2, words * (0.6 * beat + 0.014) + pauses * (1.27 * beat + 0.014) - 0.09)
+    seconds = (
+        words * (fit.word_beats * beat + fit.word_seconds)
+        + pauses * (fit.pause_beats * beat + fit.pause_seconds)
+        + fit.offset
+    )
+    return max(fit.least, seconds)
 
 
 @dataclass(frozen=True)
@@ -47,6 +61,7 @@ class PlanOptions:
     rate: int = DEFAULT_RATE
     transition: float | None = None  # overrides the routine's transition seconds
     rest: float | None = None  # overrides the routine's rest seconds
+    engine: str = DEFAULT_ENGINE  # whose speech lengths the estimate is fitted to
 
 
 @dataclass(frozen=True)
@@ -300,8 +315,8 @@ def build_plan(
     """The timed script the voice follows. `speech_seconds` gives each line's spoken length
     (measured from rendered audio when available); by default it is estimated from the rate."""
     if speech_seconds is None:
-        rate = options.rate
-        speech_seconds = lambda text: estimate_speech_seconds(text, rate)  # noqa: E731
+        rate, engine = options.rate, options.engine
+        speech_seconds = lambda text: estimate_speech_seconds(text, rate, engine)  # noqa: E731
     # The introduction announces the length without the closing insole mention, so that
     # leaving it out changes nothing else; a first pass measures it.
     draft = _script(routine, replace(options, insoles=False), speech_seconds, minutes=1)

@@ -1,4 +1,79 @@
-"""Speaking rates, in words per minute: one place for the plan, the engine and the options."""
+"""Speaking rates, in words per minute: one place for the plan, the engines and the options.
+
+Every engine is asked for a rate in words per minute. eSpeak NG takes that number directly; the
+other engines have a speed multiplier instead, mapped here from measured words per minute so that
+one `--rate` gives the same pace whichever engine speaks. The plan uses the fitted length
+estimates below without loading any engine. `benchmarks/speech_rates.py` measures both tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
 
 DEFAULT_RATE = 160  # unhurried, for someone listening from across the room
 MIN_RATE, MAX_RATE = 80, 300
+DEFAULT_ENGINE = "natural"  # what the plan estimates for when no engine is named
+
+# Measured pace (words / trimmed seconds, over every distinct shipped line) of eSpeak NG at its
+# own rate setting: the pace each engine is brought to for the same `--rate`.
+REFERENCE_WPM: tuple[tuple[float, float], ...] = (
+    (80, 98.9), (120, 140.3), (160, 187.7), (200, 235.4), (250, 294.1), (300, 357.8),
+)
+
+# Measured pace of each engine at its own speed multiplier (speed, words per minute), ascending.
+SPEED_WPM: dict[str, tuple[tuple[float, float], ...]] = {
+    "natural": (
+        (0.4, 79.9), (0.5, 99.2), (0.6, 119.8), (0.7, 140.6), (0.8, 160.1), (0.9, 189.7),
+        (1.0, 198.6), (1.1, 205.8), (1.2, 219.3), (1.3, 231.5), (1.4, 300.6), (1.5, 309.3),
+        (1.6, 316.9), (1.8, 330.3), (2.0, 354.1),
+    ),
+    "piper": (
+        (0.5, 100.0), (2.0, 400.0),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class SpeechFit:
+    """Seconds a line lasts: per word and per pause (comma, full stop...), each part a share
+    of a beat (60 / rate seconds) plus a fixed time, and an offset for the whole line."""
+
+    word_beats: float
+    word_seconds: float
+    pause_beats: float
+    pause_seconds: float
+    offset: float
+    least: float = 0.2
+
+
+SPEECH_FITS: dict[str, SpeechFit] = {
+    "espeak": SpeechFit(0.6, 0.014, 1.27, 0.014, -0.09),
+    "natural": SpeechFit(0.6, 0.014, 1.27, 0.014, -0.09),
+    "piper": SpeechFit(0.6, 0.014, 1.27, 0.014, -0.09),
+}
+
+
+def _interpolate(points: tuple[tuple[float, float], ...], x: float) -> float:
+    """Piecewise-linear through `points` (ascending in x), extended along the end segments."""
+    for (x0, y0), (x1, y1) in zip(points, points[1:]):
+        if x <= x1 or (x1, y1) == points[-1]:
+            return y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+    return points[-1][1]
+
+
+def target_wpm(rate: int) -> float:
+    """The measured pace every engine is brought to for `rate` words per minute."""
+    return _interpolate(REFERENCE_WPM, rate)
+
+
+def engine_speed(engine: str, rate: int) -> float:
+    """The speed multiplier that makes `engine` speak at the pace of `rate`."""
+    points = SPEED_WPM[engine]
+    inverse = tuple((wpm, speed) for speed, wpm in points)
+    low, high = points[0][0], points[-1][0]
+    return round(min(high, max(low, _interpolate(inverse, target_wpm(rate)))), 4)
+
+
+def fit_for(engine: str | None) -> SpeechFit:
+    """The length estimate fitted to `engine` (the default engine's when unknown)."""
+    return SPEECH_FITS.get(engine or DEFAULT_ENGINE, SPEECH_FITS[DEFAULT_ENGINE])

@@ -7,6 +7,7 @@ thread, so a single worker thread owns it and every call goes through that threa
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
@@ -80,7 +81,10 @@ class _Host:
         self._engine: Any = None
         self._errors: list[BaseException] = []
         self._folder = tempfile.mkdtemp(prefix="voicecoach-engine-")
+        atexit.register(shutil.rmtree, self._folder, ignore_errors=True)
         self.espeak = sys.platform.startswith("linux")
+        self._steady: dict[str, str | None] = {}  # voice -> its steady voice file
+        self._selected: str | None = None  # the steady voice file eSpeak has loaded
         self.call(self._start)
 
     @classmethod
@@ -115,7 +119,7 @@ class _Host:
         self.default_voice = str(self._engine.getProperty("voice") or "")
         self.voices = [self._voice(v) for v in self._engine.getProperty("voices")]
         self.variants = self._variants()
-        self.engine_id = self._engine_id()
+        self.engine_id = self._engine_id() + (" / steady pitch" if self.espeak else "")
         if self.espeak:
             # Until its first loop pyttsx3 queues settings instead of applying them; one
             # throwaway line brings it to the state every later line starts from.
@@ -166,7 +170,8 @@ class _Host:
         target = Path(self._folder) / ("line.aiff" if mac else "line.wav")
         target.unlink(missing_ok=True)
         self._errors.clear()
-        if voice:
+        steady = self._steady_voice(voice) if self.espeak and voice else None
+        if voice and steady is None:
             engine.setProperty("voice", voice)
         # Set on every line: the engine is shared, and a fresh eSpeak now and then ignores a
         # rate set only once at start.
@@ -174,6 +179,8 @@ class _Host:
         engine.setProperty("volume", 1.0)
         if self.espeak and not engine.isBusy():  # busy: settings wait for the loop (warm-up)
             self._settle(rate)
+        if steady is not None and steady != self._selected:
+            self._select(steady)
         # One file per loop: with several queued, the eSpeak driver writes only the last.
         engine.save_to_file(text, str(target))
         engine.runAndWait()
@@ -192,6 +199,40 @@ class _Host:
             return read_wav(target).frames
         except Exception as error:  # wave.Error, EOFError, OSError
             raise EngineError(f"the speech engine wrote unreadable audio: {error}") from error
+
+    def _steady_voice(self, voice: str) -> str | None:
+        """A voice file for `voice` (and its +variant) with eSpeak's pitch flutter turned off.
+
+        eSpeak NG wobbles the pitch from a position it keeps for the life of the process, so
+        a line came out 5-20 ms longer or shorter depending on what had been said before it.
+        Without the wobble the same line always lasts the same. None: use the voice as it is.
+        """
+        if voice in self._steady:
+            return self._steady[voice]
+        data = Path(os.environ.get("ESPEAK_DATA_PATH", ""))
+        base, _, variant = voice.partition("+")
+        parts = [data / "lang" / base] + ([data / "voices" / "!v" / variant] if variant else [])
+        target = Path(self._folder) / f"v{len(self._steady)}"
+        found: str | None = None
+        # eSpeak copies the file name into a 60-byte buffer: a longer one would be cut.
+        if all(p.is_file() for p in parts) and len(os.fsencode(target)) < 60:
+            text = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in parts)
+            target.write_text(text + "\nflutter 0\n", encoding="utf-8")
+            found = str(target)
+        self._steady[voice] = found
+        return found
+
+    def _select(self, steady: str) -> None:
+        import ctypes
+
+        from pyttsx3.drivers import _espeak
+
+        _espeak.Synchronize()
+        select = _espeak.dll.espeak_SetVoiceByFile
+        select.argtypes, select.restype = [ctypes.c_char_p], ctypes.c_int
+        if select(os.fsencode(steady)) != 0:
+            raise EngineError(f"the speech engine could not load its voice file {steady}")
+        self._selected = steady
 
     def _settle(self, rate: int) -> None:
         """Wait until eSpeak has applied the new settings before a line is queued.

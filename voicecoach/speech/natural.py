@@ -1,0 +1,195 @@
+"""The natural voice: hibari-tts's "heart" model, bundled in its package, run by onnxruntime.
+
+Only the model file inside the installed package is ever used. hibari fetches its other voices
+from the internet on first use; that path is closed here, so nothing is downloaded, ever.
+Each line renders from a fixed noise seed on one thread, so the same line always gives the same
+samples, whatever was rendered before it.
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Any
+
+from voicecoach.errors import EngineError, UsageError
+from voicecoach.rates import DEFAULT_RATE, MAX_RATE, MIN_RATE, engine_speed
+from voicecoach.speech import pronounce
+from voicecoach.speech.clip import Clip, trim
+
+NAME = "natural"
+VOICE_ID = "heart"
+SAMPLE_RATE = 24_000
+SEED = 0  # the model's noise comes from this seed on every line: same text, same samples
+INSTALL_HINT = "reinstall voicecoach, or: pip install hibari-tts==0.2.1"
+PRIMER = "Ready."  # the first synthesis is slow; this one is spent before any real line
+
+
+def _voice_entry() -> Any:
+    from voicecoach.speech import Voice
+
+    return Voice(id=VOICE_ID, name="Heart (American English, female)", languages=["en-us"])
+
+
+def _refuse_download(*_: Any, **__: Any) -> Any:
+    raise EngineError("the natural voice uses only the voice inside its package; "
+                      "other voices are not downloaded")
+
+
+def _close_downloads() -> None:
+    """Make hibari unable to fetch a voice: its download and path lookup refuse every call."""
+    from hibari import tts, voices
+
+    voices.download = _refuse_download
+    voices.voice_path = _refuse_download
+    tts.voice_path = _refuse_download
+
+
+class _Model:
+    """The process's one loaded model and its text-to-phoneme reader."""
+
+    _instance: _Model | None = None
+    _lock = threading.Lock()
+
+    def __init__(self) -> None:
+        try:
+            import hibari
+            import onnxruntime
+            from hibari import dsp, tts
+            from hibari.voices import VOICES
+        except ImportError as error:
+            raise EngineError(f"the natural voice is not installed: {INSTALL_HINT}") from error
+        _close_downloads()
+        entry = VOICES.get(VOICE_ID, {})
+        model = Path(tts.ASSETS) / str(entry.get("file", ""))
+        if not entry.get("bundled") or not model.is_file():
+            raise EngineError(f"the natural voice's model is missing from its package: "
+                              f"{INSTALL_HINT}")
+        # Reading the pronouncing dictionaries takes as long as loading the model: do both at once.
+        reader: Future[Any] = Future()
+        thread = threading.Thread(
+            target=self._load_reader, args=(reader,), name="voicecoach-natural-reader"
+        )
+        thread.start()
+        try:
+            self.tts = tts.Hibari(
+                voice=VOICE_ID, model=str(model), threads=1,
+                g2p=lambda text: reader.result()(text),
+            )
+            reader.result()
+        except EngineError:
+            raise
+        except Exception as error:  # onnxruntime and the readers raise many kinds
+            raise EngineError(f"the natural voice could not start ({error})") from error
+        finally:
+            thread.join()
+        self.lock = threading.Lock()
+        self.identity = (
+            f"hibari-tts {hibari.__version__} {VOICE_ID} {str(entry.get('sha256', ''))[:12]}"
+            f" / onnxruntime {onnxruntime.__version__} / fft {dsp.FFT_BACKEND}"
+            f" / words {pronounce.digest(NAME)}"
+        )
+        self.synthesize(PRIMER, 1.0)
+
+    @staticmethod
+    def _load_reader(result: Future[Any]) -> None:
+        try:
+            from hibari.g2p import G2P
+
+            result.set_result(G2P(british=False))
+        except BaseException as error:  # handed to the thread that waits for it
+            result.set_exception(error)
+
+    @classmethod
+    def get(cls) -> _Model:
+        with cls._lock:
+            if cls._instance is None:
+                cls._instance = cls()
+            return cls._instance
+
+    def synthesize(self, text: str, speed: float) -> bytes:
+        """16-bit mono PCM at SAMPLE_RATE for `text`, untrimmed, at full volume."""
+        import numpy as np
+
+        with self.lock:
+            audio = self.tts(text, speed=speed, seed=SEED)
+        return (np.clip(audio, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
+
+
+def warm_up() -> None:
+    """Load the model in the background; a failure shows at the next real open."""
+
+    def load() -> None:
+        try:
+            _Model.get()
+        except Exception:  # reported by the next open_engine, which tries again
+            pass
+
+    threading.Thread(target=load, name="voicecoach-natural-start", daemon=True).start()
+
+
+def check_voice(requested: str) -> str:
+    """The natural voice's id for `requested`, else UsageError."""
+    wanted = requested.strip().lower()
+    if wanted in (VOICE_ID, NAME, "en", "en-us"):
+        return VOICE_ID
+    raise UsageError(
+        f"unknown voice {requested!r} for the natural engine: it has one voice, {VOICE_ID!r} "
+        "(`voicecoach voices` lists every engine's voices)"
+    )
+
+
+class NaturalEngine:
+    """Renders lines with the natural voice."""
+
+    name = NAME
+    sample_rate = SAMPLE_RATE
+
+    def __init__(self, voice: str | None, rate: int, volume: float) -> None:
+        if not MIN_RATE <= rate <= MAX_RATE:
+            raise UsageError(
+                f"rate {rate} is out of range ({MIN_RATE} to {MAX_RATE} words a minute)"
+            )
+        if not 0.0 <= volume <= 1.0:
+            raise UsageError(f"volume {volume:g} is out of range (0 to 1)")
+        self.voice = check_voice(voice) if voice else VOICE_ID
+        self.rate = rate
+        self.volume = volume
+        self.speed = engine_speed(NAME, rate)
+        self._model = _Model.get()
+        self.identity = self._model.identity
+
+    def render(self, text: str) -> Clip:
+        """`text` spoken: trimmed of the silence around it, volume applied."""
+        if not text.strip():
+            return Clip(b"", SAMPLE_RATE)
+        raw = self._model.synthesize(pronounce.respell(text, NAME), self.speed)
+        return Clip(_scale(trim(raw, SAMPLE_RATE), self.volume), SAMPLE_RATE)
+
+    def voices(self) -> list[Any]:
+        return [_voice_entry()]
+
+    def check_voice(self, requested: str) -> str:
+        return check_voice(requested)
+
+
+def _scale(frames: bytes, volume: float) -> bytes:
+    """`frames` times `volume`, rounded toward zero as `clip.scale` does, in one numpy step."""
+    if volume >= 1.0:
+        return frames
+    import numpy as np
+
+    values = np.frombuffer(frames, dtype="<i2").astype(np.float64) * volume
+    return values.astype("<i2").tobytes()
+
+
+def open_engine(*, voice: str | None = None, rate: int = DEFAULT_RATE,
+                volume: float = 1.0) -> NaturalEngine:
+    """The natural voice, loaded once per process."""
+    return NaturalEngine(voice, rate, volume)
+
+
+def voices() -> list[Any]:
+    """The natural engine's voices, without loading the model."""
+    return [_voice_entry()]
