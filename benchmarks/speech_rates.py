@@ -27,7 +27,7 @@ from voicecoach.plan import PlanOptions, build_plan, estimate_speech_seconds  # 
 RATES = (80, 120, 160, 200, 250, 300)
 GRIDS = {
     "natural": (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.8, 2.0),
-    "piper": (0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.35, 1.5, 1.75, 2.0),
+    "piper": (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.35, 1.5, 1.75, 2.0),
 }
 WORD = re.compile(r"[\w']+")
 PAUSE = re.compile(r"[.,;:!?](\s|$)")
@@ -101,6 +101,9 @@ def main() -> None:
     parser.add_argument("--engine", default="natural")
     parser.add_argument("--voice", default=None)
     parser.add_argument("--grid", action="store_true")
+    parser.add_argument("--every", type=int, default=3, help="grid: every Nth distinct line")
+    parser.add_argument("--rates", default=",".join(map(str, RATES)))
+    parser.add_argument("--no-fit", action="store_true", help="only the grid")
     args = parser.parse_args()
     name = args.engine
     if name == "piper" and args.voice is None:
@@ -112,10 +115,12 @@ def main() -> None:
     engine = open_engine(name, args.voice, rates.DEFAULT_RATE)
     distinct = sorted({t for ls in routine_lines(160, name).values() for t in ls})
     if args.grid and name in GRIDS:
-        grid(engine, distinct[::3], GRIDS[name])
+        grid(engine, distinct[:: args.every], GRIDS[name])
+    if args.no_fit:
+        return
     samples, rendered = [], {}
     started = time.perf_counter()
-    for rate in RATES:
+    for rate in (int(r) for r in args.rates.split(",")):
         engine = open_engine(name, args.voice, rate)
         per_routine = routine_lines(rate, name)
         counts = Counter(t for ls in per_routine.values() for t in ls)

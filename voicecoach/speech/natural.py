@@ -8,6 +8,7 @@ samples, whatever was rendered before it.
 
 from __future__ import annotations
 
+import os
 import threading
 from concurrent.futures import Future
 from pathlib import Path
@@ -53,6 +54,8 @@ class _Model:
     _lock = threading.Lock()
 
     def __init__(self) -> None:
+        # onnxruntime otherwise writes a telemetry device id into the user's cache folder.
+        os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
         try:
             import hibari
             import onnxruntime
@@ -113,7 +116,11 @@ class _Model:
         import numpy as np
 
         with self.lock:
-            audio = self.tts(text, speed=speed, seed=SEED)
+            # Each sentence from the same seed: a sentence sounds the same alone or in a line.
+            parts = [self.tts.from_phonemes(p, speed, SEED) for p in self.tts.phonemize(text)]
+        if not parts:
+            return b""
+        audio = np.concatenate(parts)
         return (np.clip(audio, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -57,7 +58,7 @@ def models_in(folders: Iterable[Path]) -> list[Path]:
             continue
         for model in sorted(folder.glob("*.onnx")):
             if _settings_path(model).is_file():
-                found.setdefault(model.stem, model.resolve())
+                found.setdefault(model.stem, model.absolute())
     return [found[name] for name in sorted(found, key=str.lower)]
 
 
@@ -73,7 +74,7 @@ def find_model(requested: str, folders: Iterable[Path]) -> Path:
                 f"the Piper voice {path.name} has no settings beside it: "
                 f"{_settings_path(path).name} must sit next to the model"
             )
-        return path.resolve()
+        return path.absolute()
     models = models_in(folders)
     match = next((m for m in models if m.stem.lower() == text.lower()), None)
     if match is None:
@@ -109,6 +110,8 @@ class _Loaded:
 
     @staticmethod
     def _load(model: Path) -> tuple[Any, threading.Lock, str]:
+        # onnxruntime otherwise writes a telemetry device id into the user's cache folder.
+        os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
         try:
             from piper import PiperVoice
         except ImportError as error:

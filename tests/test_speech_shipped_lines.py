@@ -1,0 +1,66 @@
+"""Every distinct line the shipped routines speak, rendered by every installed engine."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.audio_check import loud_frames
+from tests.real_engines import installed, render
+from voicecoach import catalog
+from voicecoach.plan import PlanOptions, build_plan, estimate_speech_seconds
+from voicecoach.speech import pronounce
+
+
+def shipped_lines() -> list[str]:
+    lines: set[str] = set()
+    for entry in catalog.entries():
+        if entry.builtin:
+            plan = build_plan(catalog.load(entry.name), PlanOptions())
+            lines.update(e.text for e in plan.says)
+    return sorted(lines)
+
+
+LINES = shipped_lines()
+RESPELLED = {w for table in pronounce.TABLES.values() for w in table}
+
+
+def lines_for(engine: str) -> list[str]:
+    """All lines; for Piper (about 15x real time here) every line with a respelled word, every
+    short line (counts, cues: where a bad render shows most) and every fourth of the rest."""
+    if engine != "piper":
+        return LINES
+    def words(t: str) -> set[str]:
+        return {w.lower() for w in re.findall(r"[\w']+", t)}
+
+    return [t for i, t in enumerate(LINES)
+            if words(t) & RESPELLED or len(words(t)) <= 3 or i % 4 == 0]
+
+
+@pytest.mark.parametrize("engine", installed())
+def test_every_shipped_line_is_spoken_at_a_plausible_length(engine: str) -> None:
+    assert len(LINES) > 100
+    problems = []
+    for text in lines_for(engine):
+        clip = render(engine, text)
+        loud = loud_frames(clip.frames, clip.sample_rate)
+        expected = estimate_speech_seconds(text, 160, engine)
+        if not loud or sum(loud) / len(loud) < 0.4:
+            problems.append(f"mostly silent: {text!r}")
+        elif not 0.55 * expected <= clip.seconds <= 1.6 * expected + 0.15:
+            problems.append(f"{clip.seconds:.2f} s, expected about {expected:.2f}: {text!r}")
+    assert problems == []
+
+
+def test_the_tables_respell_whole_words_only() -> None:
+    text = "Designed by podiatrists; Enertor's shop; Enertor; podiatristsx"
+    assert pronounce.respell(text, "espeak") == (
+        "Designed by pa-diatrists; Enertor's shop; Enertor; podiatristsx"
+    )
+    assert pronounce.respell(text, "natural") == (
+        "Designed by podiatrists; [Enertor's](/ˈɛnəɹtɔɹz/) shop; [Enertor](/ˈɛnəɹtɔɹ/); "
+        "podiatristsx"
+    )
+    assert pronounce.respell(text, "unknown") == text
+    assert pronounce.digest("espeak") != pronounce.digest("natural")
