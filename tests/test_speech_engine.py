@@ -159,3 +159,17 @@ def test_a_missing_engine_package_says_what_to_install(monkeypatch: pytest.Monke
     monkeypatch.setattr(sys, "platform", "linux")
     with pytest.raises(EngineError, match=r"pip install espeakng-loader"):
         _load_embedded_espeak()
+
+
+def test_a_line_renders_to_the_same_samples_whatever_was_rendered_before() -> None:
+    # eSpeak NG's pitch flutter and roughness counters used to carry over from line to line.
+    synth = Synthesizer(rate=160)
+    lines = ["Switch sides.", "3", "2", "Hold for 30 seconds.", "And release.", SENTENCE]
+    first = {text: synth.render(text).frames for text in lines}
+    again = {text: synth.render(text).frames for text in reversed(lines)}
+    assert again == first
+    breathy = Synthesizer(voice="en-us+f3", rate=160)  # its breath noise comes from a generator
+    alone = breathy.render("Switch sides.").frames
+    synth.render(SENTENCE)
+    breathy.render(SENTENCE)
+    assert breathy.render("Switch sides.").frames == alone

@@ -25,6 +25,8 @@ from voicecoach.rates import DEFAULT_RATE, MAX_RATE, MIN_RATE
 from voicecoach.speech.clip import SAMPLE_RATE, Clip, read_wav, scale, trim
 
 T = TypeVar("T")
+# eSpeak NG settings appended to every voice so a line sounds the same whatever came before it.
+STEADY = "\nflutter 0\nroughness 8\n"
 
 INSTALL_HINT = {
     "linux": "install the espeakng-loader package (pip install espeakng-loader)",
@@ -65,6 +67,19 @@ def _load_embedded_espeak() -> None:
     _Host.library = ctypes.CDLL(espeakng_loader.get_library_path())
 
 
+def _voice_file(folder: Path, name: str) -> Path | None:
+    """The file of voice `name` under `folder`; eSpeak matches ids in any case (en-us: en-US)."""
+    path = folder
+    for part in name.split("/"):
+        if not path.is_dir():
+            return None
+        exact = path / part
+        path = exact if exact.exists() else next(
+            (p for p in path.iterdir() if p.name.lower() == part.lower()), exact
+        )
+    return path if path.is_file() else None
+
+
 def _quiet(*args: Any, **kwargs: Any) -> None:
     """Stands in for `print` in the eSpeak driver, which announces every file it saves."""
 
@@ -84,7 +99,6 @@ class _Host:
         atexit.register(shutil.rmtree, self._folder, ignore_errors=True)
         self.espeak = sys.platform.startswith("linux")
         self._steady: dict[str, str | None] = {}  # voice -> its steady voice file
-        self._selected: str | None = None  # the steady voice file eSpeak has loaded
         self.call(self._start)
 
     @classmethod
@@ -119,7 +133,7 @@ class _Host:
         self.default_voice = str(self._engine.getProperty("voice") or "")
         self.voices = [self._voice(v) for v in self._engine.getProperty("voices")]
         self.variants = self._variants()
-        self.engine_id = self._engine_id() + (" / steady pitch" if self.espeak else "")
+        self.engine_id = self._engine_id() + (" / steady voice" if self.espeak else "")
         if self.espeak:
             # Until its first loop pyttsx3 queues settings instead of applying them; one
             # throwaway line brings it to the state every later line starts from.
@@ -179,8 +193,11 @@ class _Host:
         engine.setProperty("volume", 1.0)
         if self.espeak and not engine.isBusy():  # busy: settings wait for the loop (warm-up)
             self._settle(rate)
-        if steady is not None and steady != self._selected:
+        if steady is not None:
+            # Loaded afresh for every line: that also clears the filters of breathy variants.
             self._select(steady)
+        if self.espeak:
+            self._reseed()
         # One file per loop: with several queued, the eSpeak driver writes only the last.
         engine.save_to_file(text, str(target))
         engine.runAndWait()
@@ -201,23 +218,27 @@ class _Host:
             raise EngineError(f"the speech engine wrote unreadable audio: {error}") from error
 
     def _steady_voice(self, voice: str) -> str | None:
-        """A voice file for `voice` (and its +variant) with eSpeak's pitch flutter turned off.
+        """A voice file for `voice` (and its +variant) that sounds the same on every line.
 
-        eSpeak NG wobbles the pitch from a position it keeps for the life of the process, so
-        a line came out 5-20 ms longer or shorter depending on what had been said before it.
-        Without the wobble the same line always lasts the same. None: use the voice as it is.
+        eSpeak NG keeps two counters for the life of the process: where it is in its pitch
+        "flutter" table and how many voice cycles it has made (its "roughness" dims every Nth
+        cycle). Both carry over from line to line, so the same line came out 5-20 ms longer or
+        shorter, with different samples, depending on what had been said before it. The file
+        turns both effects off. None: eSpeak cannot load such a file here; use the voice as is.
         """
         if voice in self._steady:
             return self._steady[voice]
         data = Path(os.environ.get("ESPEAK_DATA_PATH", ""))
         base, _, variant = voice.partition("+")
-        parts = [data / "lang" / base] + ([data / "voices" / "!v" / variant] if variant else [])
+        parts = [_voice_file(data / "lang", base)]
+        if variant:
+            parts.append(_voice_file(data / "voices" / "!v", variant))
         target = Path(self._folder) / f"v{len(self._steady)}"
         found: str | None = None
         # eSpeak copies the file name into a 60-byte buffer: a longer one would be cut.
-        if all(p.is_file() for p in parts) and len(os.fsencode(target)) < 60:
-            text = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in parts)
-            target.write_text(text + "\nflutter 0\n", encoding="utf-8")
+        if all(p is not None for p in parts) and len(os.fsencode(target)) < 60:
+            text = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in parts if p)
+            target.write_text(text + STEADY, encoding="utf-8")
             found = str(target)
         self._steady[voice] = found
         return found
@@ -232,7 +253,20 @@ class _Host:
         select.argtypes, select.restype = [ctypes.c_char_p], ctypes.c_int
         if select(os.fsencode(steady)) != 0:
             raise EngineError(f"the speech engine could not load its voice file {steady}")
-        self._selected = steady
+
+    @staticmethod
+    def _reseed() -> None:
+        """Restart eSpeak's noise generator (breathy variants use it) so no line takes over
+        where the one before left off. Left alone where the library lacks the call."""
+        import ctypes
+
+        from pyttsx3.drivers import _espeak
+
+        reseed = getattr(_espeak.dll, "espeak_ng_SetRandSeed", None)
+        if reseed is not None:
+            _espeak.Synchronize()
+            reseed.argtypes, reseed.restype = [ctypes.c_long], ctypes.c_int
+            reseed(1)
 
     def _settle(self, rate: int) -> None:
         """Wait until eSpeak has applied the new settings before a line is queued.
