@@ -73,14 +73,13 @@ def grid(engine: object, lines: list[str], speeds: tuple[float, ...]) -> None:
               flush=True)
 
 
-def fit(samples: list[tuple[str, int, float, int]]) -> rates.SpeechFit:
-    """Least squares over (line, rate, seconds, how often it is said) of the estimate's form."""
+def fit(samples: list[tuple[str, float, int]]) -> rates.SpeechFit:
+    """Least squares over (line, seconds, how often it is said) at one rate."""
     import numpy as np
 
     rows, target, weights = [], [], []
-    for text, rate, seconds, count in samples:
-        words, pauses, beat = len(WORD.findall(text)), len(PAUSE.findall(text)), 60 / rate
-        rows.append([words * beat, words, pauses * beat, pauses, 1.0])
+    for text, seconds, count in samples:
+        rows.append([len(WORD.findall(text)), len(PAUSE.findall(text)), 1.0])
         target.append(seconds)
         weights.append(count ** 0.5)
     w = np.asarray(weights)[:, None]
@@ -88,12 +87,9 @@ def fit(samples: list[tuple[str, int, float, int]]) -> rates.SpeechFit:
     return rates.SpeechFit(*(round(float(x), 4) for x in solution))
 
 
-def estimate(text: str, rate: int, f: rates.SpeechFit) -> float:
-    beat = 60 / rate
-    words, pauses = len(WORD.findall(text)), len(PAUSE.findall(text))
-    value = words * (f.word_beats * beat + f.word_seconds)
-    value += pauses * (f.pause_beats * beat + f.pause_seconds) + f.offset
-    return max(f.least, value)
+def estimate(text: str, f: rates.SpeechFit) -> float:
+    value = f.word * len(WORD.findall(text)) + f.pause * len(PAUSE.findall(text)) + f.offset
+    return max(rates.LEAST_SECONDS, value)
 
 
 def main() -> None:
@@ -118,7 +114,7 @@ def main() -> None:
         grid(engine, distinct[:: args.every], GRIDS[name])
     if args.no_fit:
         return
-    samples, rendered = [], {}
+    rendered, fits = {}, {}
     started = time.perf_counter()
     for rate in (int(r) for r in args.rates.split(",")):
         engine = open_engine(name, args.voice, rate)
@@ -126,12 +122,13 @@ def main() -> None:
         counts = Counter(t for ls in per_routine.values() for t in ls)
         seconds = {t: engine.render(t).seconds for t in counts}
         rendered[rate] = (per_routine, seconds)
-        samples += [(t, rate, s, counts[t]) for t, s in seconds.items()]
+        fits[rate] = fit([(t, s, counts[t]) for t, s in seconds.items()])
         print(f"rate {rate}: {pace(seconds):6.1f} words/min measured "
               f"(target {rates.target_wpm(rate):.1f})", flush=True)
     print(f"rendered in {time.perf_counter() - started:.1f} s")
-    new = fit(samples)
-    print(f"fitted: {new}")
+    print(f"fitted (for voicecoach/rates.py SPEECH_FITS[{name!r}]):")
+    for rate, f in fits.items():
+        print(f"    ({rate}, SpeechFit({f.word}, {f.pause}, {f.offset})),")
     print("estimate error of the speech time per routine, in use / new fit:")
     worst = [0.0, 0.0]
     for rate, (per_routine, seconds) in rendered.items():
@@ -139,7 +136,7 @@ def main() -> None:
         for routine, lines in per_routine.items():
             real = sum(seconds[t] for t in lines)
             old = sum(estimate_speech_seconds(t, rate, name) for t in lines) / real - 1
-            fresh = sum(estimate(t, rate, new) for t in lines) / real - 1
+            fresh = sum(estimate(t, fits[rate]) for t in lines) / real - 1
             worst = [max(worst[0], abs(old)), max(worst[1], abs(fresh))]
             parts.append(f"{routine} {old:+.1%}/{fresh:+.1%}")
         print(f"  rate {rate}: " + ", ".join(parts))

@@ -18,7 +18,7 @@ from voicecoach.rates import (  # noqa: F401 (the rates are re-exported)
     DEFAULT_RATE,
     MAX_RATE,
     MIN_RATE,
-    fit_for,
+    estimate_seconds,
 )
 
 if TYPE_CHECKING:
@@ -39,16 +39,9 @@ def estimate_speech_seconds(
 
     Fitted per engine to the trimmed clips of every shipped line at 80 to 300 words a minute
     (see `voicecoach.rates`). `run` and `export` time the plan from the real clips instead."""
-    fit = fit_for(engine)
     words = len(re.findall(r"[\w']+", text))
     pauses = len(re.findall(r"[.,;:!?](\s|$)", text))
-    beat = 60.0 / rate
-    seconds = (
-        words * (fit.word_beats * beat + fit.word_seconds)
-        + pauses * (fit.pause_beats * beat + fit.pause_seconds)
-        + fit.offset
-    )
-    return max(fit.least, seconds)
+    return estimate_seconds(words, pauses, rate, engine)
 
 
 @dataclass(frozen=True)

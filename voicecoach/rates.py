@@ -35,22 +35,26 @@ SPEED_WPM: dict[str, tuple[tuple[float, float], ...]] = {
 
 @dataclass(frozen=True)
 class SpeechFit:
-    """Seconds a line lasts: per word and per pause (comma, full stop...), each part a share
-    of a beat (60 / rate seconds) plus a fixed time, and an offset for the whole line."""
+    """Seconds a line lasts at one rate: a time per word, per pause (comma, full stop...) and
+    an offset for the whole line, fitted to an engine's clips of every shipped line."""
 
-    word_beats: float
-    word_seconds: float
-    pause_beats: float
-    pause_seconds: float
+    word: float
+    pause: float
     offset: float
-    least: float = 0.2
 
 
-SPEECH_FITS: dict[str, SpeechFit] = {
-    "espeak": SpeechFit(0.6, 0.014, 1.27, 0.014, -0.09),
-    "natural": SpeechFit(0.6, 0.014, 1.27, 0.014, -0.09),
-    "piper": SpeechFit(0.6, 0.014, 1.27, 0.014, -0.09),
+def _espeak_fit(rate: int) -> SpeechFit:
+    beat = 60 / rate  # eSpeak NG's lengths are close to linear in the beat
+    return SpeechFit(0.6 * beat + 0.014, 1.27 * beat + 0.014, -0.09)
+
+
+# (rate, fit) per engine, ascending; between two rates the estimate is interpolated in 1/rate.
+SPEECH_FITS: dict[str, tuple[tuple[int, SpeechFit], ...]] = {
+    "espeak": tuple((r, _espeak_fit(r)) for r in (80, 300)),
+    "natural": tuple((r, _espeak_fit(r)) for r in (80, 300)),
+    "piper": tuple((r, _espeak_fit(r)) for r in (80, 300)),
 }
+LEAST_SECONDS = 0.2  # no line is estimated shorter
 
 
 def _interpolate(points: tuple[tuple[float, float], ...], x: float) -> float:
@@ -74,6 +78,8 @@ def engine_speed(engine: str, rate: int) -> float:
     return round(min(high, max(low, _interpolate(inverse, target_wpm(rate)))), 4)
 
 
-def fit_for(engine: str | None) -> SpeechFit:
-    """The length estimate fitted to `engine` (the default engine's when unknown)."""
-    return SPEECH_FITS.get(engine or DEFAULT_ENGINE, SPEECH_FITS[DEFAULT_ENGINE])
+def estimate_seconds(words: int, pauses: int, rate: int, engine: str | None = None) -> float:
+    """Seconds `engine` takes for a line of `words` words and `pauses` pauses at `rate`."""
+    points = SPEECH_FITS.get(engine or DEFAULT_ENGINE, SPEECH_FITS[DEFAULT_ENGINE])
+    beats = tuple((60 / r, f.word * words + f.pause * pauses + f.offset) for r, f in points)
+    return max(LEAST_SECONDS, _interpolate(tuple(reversed(beats)), 60 / rate))
