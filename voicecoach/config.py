@@ -6,18 +6,15 @@ Precedence, lowest first: built-in default < config file < command-line flag.
 from __future__ import annotations
 
 import difflib
-import os
-import tempfile
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from voicecoach import paths
 from voicecoach.errors import ConfigError, Problem
-from voicecoach.plan import PlanOptions
+from voicecoach.files import atomic_write
 from voicecoach.rates import DEFAULT_RATE, MAX_RATE, MIN_RATE
 
 FILE_NAME = "config.yaml"
@@ -38,11 +35,17 @@ def _number(key: str) -> Any:
     return Field(strict=True, ge=low, le=high, allow_inf_nan=False)
 
 
+ENGINE_NAMES = ("natural", "espeak", "piper")  # as in voicecoach.speech.ENGINES
+
+
 class Config(BaseModel):
     """What the config file sets; a key left out (None) falls back to its default."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    engine: Literal[ENGINE_NAMES] | None = Field(  # type: ignore[valid-type]
+        default=None, description="Speech engine: natural, espeak or piper."
+    )
     voice: Annotated[str, Field(strict=True, min_length=1, max_length=200)] | None = Field(
         default=None, description="Voice id or name (see `voicecoach voices`)."
     )
@@ -64,10 +67,15 @@ class Config(BaseModel):
     rest: Annotated[float, _number("rest")] | None = Field(
         default=None, description="Seconds of rest between stretches."
     )
+    piper_voices: Annotated[str, Field(strict=True, min_length=1, max_length=1000)] | None = (
+        Field(default=None, description="A folder of Piper voices (.onnx with .onnx.json), "
+              "used by name with --voice.")
+    )
 
 
 KEYS: tuple[str, ...] = tuple(Config.model_fields)
 DEFAULTS: dict[str, Any] = {
+    "engine": None,  # the natural voice where it is installed, else eSpeak NG
     "voice": None,  # the engine's own default voice
     "rate": DEFAULT_RATE,
     "volume": 1.0,
@@ -75,8 +83,11 @@ DEFAULTS: dict[str, Any] = {
     "hold_scale": 1.0,
     "transition": None,  # each routine's own
     "rest": None,  # each routine's own
+    "piper_voices": None,
 }
 DEFAULT_NOTES = {
+    "engine": "natural if installed, else espeak",
+    "piper_voices": "none",
     "voice": "the engine's default",
     "transition": "the routine's",
     "rest": "the routine's",
@@ -123,6 +134,8 @@ def _message(key: str, error: dict[str, Any]) -> str:
         return f"must be true or false, not {error['input']!r}"
     if kind == "string_type":
         return f"must be text, not {error['input']!r}"
+    if kind == "literal_error" and key == "engine":
+        return f"must be one of {', '.join(ENGINE_NAMES)}, not {error['input']!r}"
     return error["msg"]
 
 
@@ -156,7 +169,8 @@ def _read_text(path: Path) -> str | None:
 
 def _parse(text: str, source: str) -> tuple[dict[str, Any], Any]:
     """The file's mapping and its YAML node tree (for locating problems)."""
-    from voicecoach.routine import read_yaml  # the project's safe loader: no tags, no aliases
+    # The project's safe loader: no tags, no aliases.
+    from voicecoach.routine.safe_yaml import read_yaml
 
     document = read_yaml(text)
     if document.problems:
@@ -217,8 +231,10 @@ def parse_value(key: str, raw: str) -> Any:
     """A command-line VALUE for KEY, read as YAML (`150`, `0.8`, `false`); a voice stays text."""
     if key not in KEYS:
         raise ConfigError(f"{key}: {_suggest(key)}")
-    if key == "voice":
+    if key in ("voice", "piper_voices"):
         return raw.strip()
+    if key == "engine":
+        return raw.strip().lower()
     try:
         return yaml.safe_load(raw)
     except yaml.YAMLError:
@@ -252,19 +268,7 @@ def _edited(text: str, root: Any, key: str, value: Any, remove: bool) -> str:
 def _write_atomic(path: Path, text: str) -> None:
     """Replace the file in one step: a reader sees the old file or the new one, never half."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(temp, mode)
-            os.replace(temp, path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        atomic_write(path, text)
     except OSError as error:
         raise ConfigError(f"{path}: cannot be written: {error.strerror or error}") from None
 
@@ -318,17 +322,7 @@ def unset_value(key: str, path: Path | None = None) -> bool:
     return True
 
 
-# --- merging defaults, config and flags -----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Settings:
-    """What a run, plan or export uses, with where each value came from."""
-
-    options: PlanOptions
-    voice: str | None
-    volume: float
-    sources: dict[str, str]  # key -> "default" | "config" | "flag"
+# --- what applies ---------------------------------------------------------------------------
 
 
 def effective(config: Config) -> dict[str, tuple[Any, str]]:
@@ -339,46 +333,3 @@ def effective(config: Config) -> dict[str, tuple[Any, str]]:
         else (DEFAULTS[key], "default")
         for key in KEYS
     }
-
-
-def resolve_options(
-    config: Config,
-    *,
-    voice: str | None = None,
-    rate: int | None = None,
-    volume: float | None = None,
-    insoles: bool | None = None,
-    hold: float | None = None,
-    hold_scale: float | None = None,
-    transition: float | None = None,
-    rest: float | None = None,
-) -> Settings:
-    """Merge built-in defaults < config file < command-line flags (None means "not given")."""
-    flags = {
-        "voice": voice,
-        "rate": rate,
-        "volume": volume,
-        "insoles": insoles,
-        "hold_scale": hold_scale,
-        "transition": transition,
-        "rest": rest,
-    }
-    values: dict[str, Any] = {}
-    sources: dict[str, str] = {}
-    for key, (value, source) in effective(config).items():
-        if flags[key] is not None:
-            value, source = flags[key], "flag"
-        values[key], sources[key] = value, source
-    # `--hold` sets every hold outright, so it beats hold_scale wherever that came from.
-    sources["hold"] = "flag" if hold is not None else "default"
-    options = PlanOptions(
-        insoles=values["insoles"],
-        hold=hold,
-        hold_scale=values["hold_scale"],
-        rate=values["rate"],
-        transition=values["transition"],
-        rest=values["rest"],
-    )
-    return Settings(
-        options=options, voice=values["voice"], volume=values["volume"], sources=sources
-    )

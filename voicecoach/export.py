@@ -9,33 +9,24 @@ good one.
 from __future__ import annotations
 
 import os
-import stat
-import tempfile
 import wave
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Protocol
+from typing import IO, TYPE_CHECKING, Any
 
 from voicecoach.errors import EngineError, UsageError, VoicecoachError
-from voicecoach.speech.clip import SAMPLE_WIDTH, Clip, fade_out
+from voicecoach.files import AtomicFile
+from voicecoach.speech import SAMPLE_WIDTH, fade_out
 
 if TYPE_CHECKING:
     from voicecoach.plan import Event, Plan
+    from voicecoach.speech import ClipCache
 
 SILENCE_CHUNK_SECONDS = 1
 FADE_SECONDS = 0.01  # a line cut short where the next begins is faded out, not clicked off
 
 Progress = Callable[[int, int], None]  # (milliseconds of the timeline written, total)
-
-
-class ClipSource(Protocol):
-    """Where the exporter gets each line's audio (a ClipCache)."""
-
-    @property
-    def sample_rate(self) -> int: ...
-
-    def clip(self, text: str) -> Clip: ...
 
 
 @dataclass(frozen=True)
@@ -111,7 +102,7 @@ def check_target(path: Path) -> None:
 
 
 def export_wav(
-    plan: Plan, clips: ClipSource, path: str | Path, progress: Progress | None = None
+    plan: Plan, clips: ClipCache, path: str | Path, progress: Progress | None = None
 ) -> ExportResult:
     """Write `plan` as one mono 16-bit WAV at `path`: every line at its exact sample offset."""
     target = Path(path)
@@ -119,33 +110,22 @@ def export_wav(
     rate = clips.sample_rate
     total = sample_at(plan.total_ms, rate)
     try:
-        fd, temp_name = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name}.", suffix=".part"
-        )
+        output = AtomicFile(target, suffix=".part")
     except OSError as error:
         raise VoicecoachError(f"{target}: cannot write there ({error.strerror or error})") from None
-    temp = Path(temp_name)
-    try:
-        with os.fdopen(fd, "wb") as file:
+    try:  # Ctrl-C too: the partial file is removed, and an old file stays as it was
+        with output as file:
             cues = _write(plan, clips, file, rate, total, progress)
-            file.flush()
-            os.fsync(file.fileno())
-        _set_mode(temp, target)
-        os.replace(temp, target)
     except OSError as error:  # a full disk, a vanished folder: nothing half-written is left
-        temp.unlink(missing_ok=True)
         raise VoicecoachError(
             f"{target}: could not be written ({error.strerror or error})"
         ) from None
-    except BaseException:  # Ctrl-C too: never leave a partial file behind
-        temp.unlink(missing_ok=True)
-        raise
     return ExportResult(target, rate, total, tuple(cues))
 
 
 def _write(
     plan: Plan,
-    clips: ClipSource,
+    clips: ClipCache,
     file: IO[bytes],
     rate: int,
     total: int,
@@ -186,7 +166,7 @@ def _write(
 
 def _place(
     event: Event,
-    clips: ClipSource,
+    clips: ClipCache,
     rate: int,
     start: int,
     end: int,
@@ -206,13 +186,3 @@ def _place(
     write(frames)
     return PlacedCue(event, start, len(frames) // SAMPLE_WIDTH, rate)
 
-
-def _set_mode(temp: Path, target: Path) -> None:
-    """Give the new file the old one's permissions, or the usual ones for a new file."""
-    try:
-        mode = stat.S_IMODE(target.stat().st_mode)
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    os.chmod(temp, mode)

@@ -43,16 +43,24 @@ class SpeechFit:
     offset: float
 
 
-def _espeak_fit(rate: int) -> SpeechFit:
-    beat = 60 / rate  # eSpeak NG's lengths are close to linear in the beat
-    return SpeechFit(0.6 * beat + 0.014, 1.27 * beat + 0.014, -0.09)
+def _fits(*rows: tuple[int, float, float, float]) -> tuple[tuple[int, SpeechFit], ...]:
+    return tuple((rate, SpeechFit(word, pause, offset)) for rate, word, pause, offset in rows)
 
 
 # (rate, fit) per engine, ascending; between two rates the estimate is interpolated in 1/rate.
+# Measured by benchmarks/speech_rates.py over every distinct line of the shipped routines.
 SPEECH_FITS: dict[str, tuple[tuple[int, SpeechFit], ...]] = {
-    "espeak": tuple((r, _espeak_fit(r)) for r in (80, 300)),
-    "natural": tuple((r, _espeak_fit(r)) for r in (80, 300)),
-    "piper": tuple((r, _espeak_fit(r)) for r in (80, 300)),
+    "espeak": _fits(
+        (80, 0.478, 0.8312, 0.0043), (120, 0.3362, 0.5769, 0.0205),
+        (160, 0.251, 0.4247, 0.0298), (200, 0.2015, 0.3258, 0.0338),
+        (250, 0.1618, 0.2556, 0.0329), (300, 0.1348, 0.203, 0.0248),
+    ),
+    "natural": _fits(
+        (80, 0.478, 0.8312, 0.0043), (300, 0.1348, 0.203, 0.0248),
+    ),
+    "piper": _fits(
+        (80, 0.478, 0.8312, 0.0043), (300, 0.1348, 0.203, 0.0248),
+    ),
 }
 LEAST_SECONDS = 0.2  # no line is estimated shorter
 

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import typer
 
-from voicecoach.cli import app, echo_json
-from voicecoach.cli.options import Hold, Insoles, Json, Name, Rate
-from voicecoach.timefmt import precise
-
-
-def _minutes(seconds: float) -> int:
-    return max(1, round(seconds / 60))
+from voicecoach.cli.options import EngineName, Hold, Insoles, Json, Name, Rate, checked_engine
+from voicecoach.cli.root import app, echo_json
+from voicecoach.timefmt import duration, precise
 
 
 @app.command("list")
 def list_routines(json_output: Json = False) -> None:
-    """List every routine: name, title, minutes, when to do it, targets."""
+    """List every routine: name, title, length, when to do it, targets."""
     from voicecoach import listing
 
     rows = listing.summaries()
@@ -34,7 +30,8 @@ def list_routines(json_output: Json = False) -> None:
             typer.echo(f"{r['name']:<{width}}  cannot be loaded: {r['error']}{mark}")
             continue
         typer.echo(
-            f"{r['name']:<{width}}  {r['minutes']:>4.1f} min  {r['when']:<10}  {r['title']}{mark}"
+            f"{r['name']:<{width}}  {duration(r['seconds']):>5}  {r['when']:<10}  "
+            f"{r['title']}{mark}"
         )
         typer.echo(f"{'':<{width}}  targets: {', '.join(r['targets'])}")
 
@@ -67,9 +64,7 @@ def show(name: Name) -> None:
         typer.echo(f"{i:>2}. {s.name} — {work}, {sides}{own}")
         typer.echo(f"    targets: {', '.join(s.targets)}")
     typer.echo("")
-    typer.echo(
-        f"Total: about {precise(plan.estimated_seconds)} ({_minutes(plan.estimated_seconds)} min)"
-    )
+    typer.echo(f"Total: about {duration(plan.estimated_seconds)}")
 
 
 @app.command()
@@ -79,19 +74,24 @@ def plan(
     insoles: Insoles = None,
     hold: Hold = None,
     rate: Rate = None,
+    engine: EngineName = None,
 ) -> None:
-    """Print the exact timed script the voice will follow (your config file's defaults apply)."""
-    from voicecoach import catalog
-    from voicecoach.config import load_config, resolve_options
-    from voicecoach.plan import build_plan
+    """Print the exact timed script the voice will follow (your config file's defaults apply).
 
-    settings = resolve_options(load_config(), insoles=insoles, hold=hold, rate=rate)
+    Line lengths are estimated for the engine that will speak; `run` and `export` time the
+    script from the rendered lines."""
+    from voicecoach import catalog
+    from voicecoach.plan import build_plan
+    from voicecoach.session import load_settings
+
+    settings = load_settings(insoles=insoles, hold=hold, rate=rate,
+                             engine=checked_engine(engine))
     routine = catalog.load(name)
     script = build_plan(routine, settings.options)
     if json_output:
         echo_json(script.to_json())
         return
-    about = precise(script.estimated_seconds)
+    about = duration(script.estimated_seconds)
     typer.echo(f"{script.title}: {len(script.says)} cues, about {about}")
     for event in script.events:
         if event.kind == "say":

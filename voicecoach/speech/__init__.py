@@ -1,34 +1,150 @@
-"""Speech: lines rendered to clips by the engine, cached on disk, played by a stoppable player.
+"""Speech: the one way into the speech engines, their clips, the clip cache and audio output.
 
-Nothing here imports pyttsx3 until a Synthesizer is made, so importing this package is cheap.
+Engines are modules named in `ENGINES`, imported only when opened, so importing this package is
+cheap. Adding an engine is one module with `open_engine(*, voice, rate, volume)` (and, if it is
+slow to load, `warm_up()`) plus one entry in `ENGINES` (and in `NEEDS`, what it imports).
+The default is the natural voice where it is installed and loads, else eSpeak NG.
 """
 
 from __future__ import annotations
 
+import sys
+import threading
+from importlib import import_module
+from importlib.util import find_spec
+from types import ModuleType
+
+from voicecoach.errors import EngineError, UsageError
+from voicecoach.rates import DEFAULT_RATE
 from voicecoach.speech.cache import ClipCache, clips_dir
-from voicecoach.speech.clip import SAMPLE_RATE, Clip
-from voicecoach.speech.engine import Synthesizer, Voice, list_voices, resolve_voice, warm_up
-from voicecoach.speech.output import (
-    AudioOutput,
-    AudioSpeaker,
-    NoAudioOutput,
-    ProcessOutput,
-    open_audio_output,
-)
+from voicecoach.speech.clip import SAMPLE_RATE, SAMPLE_WIDTH, Clip, fade_out
+from voicecoach.speech.engine import Engine, Voice
+from voicecoach.speech.output import AudioOutput, NoAudioOutput, open_audio_output
+
+ENGINES: dict[str, str] = {
+    "natural": "voicecoach.speech.natural",
+    "espeak": "voicecoach.speech.espeak",
+    "piper": "voicecoach.speech.piper",
+}
+# The packages each engine imports: an engine counts as installed when all of them are there.
+NEEDS: dict[str, tuple[str, ...]] = {
+    "natural": ("hibari", "onnxruntime", "numpy"),
+    "espeak": ("pyttsx3",) + (("espeakng_loader",) if sys.platform.startswith("linux") else ()),
+    "piper": ("piper", "onnxruntime", "numpy"),
+}
+DEFAULT_ENGINE = "natural"
+FALLBACK_ENGINE = "espeak"
 
 __all__ = [
+    "DEFAULT_ENGINE",
+    "ENGINES",
     "SAMPLE_RATE",
+    "SAMPLE_WIDTH",
     "AudioOutput",
-    "AudioSpeaker",
     "Clip",
     "ClipCache",
+    "Engine",
     "NoAudioOutput",
-    "ProcessOutput",
-    "Synthesizer",
     "Voice",
     "clips_dir",
-    "list_voices",
-    "warm_up",
+    "default_engine",
+    "engine_names",
+    "engine_voices",
+    "installed_engines",
+    "fade_out",
     "open_audio_output",
-    "resolve_voice",
+    "open_engine",
+    "warm_up",
 ]
+
+
+def engine_names() -> list[str]:
+    """The engines this program knows, by name."""
+    return list(ENGINES)
+
+
+def installed_engines() -> list[str]:
+    """The engines whose packages are installed here (found without importing them)."""
+    return [name for name in ENGINES if all(find_spec(p) is not None for p in NEEDS.get(name, ()))]
+
+
+def default_engine() -> str:
+    """The engine that speaks when none is named: the natural voice if installed, else eSpeak."""
+    return DEFAULT_ENGINE if DEFAULT_ENGINE in installed_engines() else FALLBACK_ENGINE
+
+
+def check_engine(name: str) -> str:
+    """`name` if it is an engine installed here; UsageError saying what is, otherwise."""
+    wanted = name.strip().lower()
+    if wanted not in ENGINES:
+        raise UsageError(f"unknown speech engine {name!r} (engines: {', '.join(ENGINES)})")
+    if wanted not in installed_engines():
+        hint = " (pip install 'voicecoach[piper]')" if wanted == "piper" else ""
+        raise UsageError(f"the {wanted} speech engine is not installed here{hint}; installed: "
+                         f"{', '.join(installed_engines()) or 'none'}")
+    return wanted
+
+
+def _module(name: str | None) -> ModuleType:
+    name = default_engine() if name is None else name
+    if name not in ENGINES:
+        raise UsageError(f"unknown speech engine {name!r} (engines: {', '.join(ENGINES)})")
+    try:
+        return import_module(ENGINES[name])
+    except ImportError as error:
+        raise EngineError(f"the {name} speech engine cannot load: {error}") from error
+
+
+def open_engine(
+    name: str | None = None, *, voice: str | None = None, rate: int = DEFAULT_RATE,
+    volume: float = 1.0,
+) -> Engine:
+    """Engine `name` (None: the default) speaking with this voice, rate and volume.
+
+    EngineError if it cannot load; UsageError for an unknown engine or voice, or a rate or
+    volume out of range. With no name, a voice file (`.onnx`) is spoken by Piper, and eSpeak NG
+    stands in when the natural voice cannot load or lacks the voice asked for."""
+    if name is None and voice and voice.strip().lower().endswith(".onnx"):
+        name = "piper"
+    if name is not None:
+        return _module(name).open_engine(voice=voice, rate=rate, volume=volume)
+    first = default_engine()
+    try:
+        return _module(first).open_engine(voice=voice, rate=rate, volume=volume)
+    except (EngineError, UsageError) as error:
+        if first == FALLBACK_ENGINE or (isinstance(error, UsageError) and not voice):
+            raise
+        try:
+            return _module(FALLBACK_ENGINE).open_engine(voice=voice, rate=rate, volume=volume)
+        except UsageError:
+            raise error from None
+
+
+def engine_voices(name: str) -> tuple[list[Voice], str | None]:
+    """Engine `name`'s voices, English first, and the id of the one it speaks with by default.
+    Engines that can list their voices without loading (natural, piper) are not loaded."""
+    module = _module(name)
+    if hasattr(module, "voices"):
+        found, default = module.voices(), getattr(module, "DEFAULT_VOICE", None)
+    else:
+        engine = module.open_engine()
+        found, default = engine.voices(), engine.voice
+
+    def english_first(v: Voice) -> tuple[bool, str]:
+        return (not any(code.lower().startswith("en") for code in v.languages), v.id.lower())
+
+    return sorted(found, key=english_first), default
+
+
+def warm_up(name: str | None = None) -> None:
+    """Start loading engine `name` in the background; errors surface when it is next opened."""
+
+    def start() -> None:
+        try:
+            module = _module(name)
+        except Exception:  # reported by the next open_engine
+            return
+        if hasattr(module, "warm_up"):
+            module.warm_up()
+
+    threading.Thread(target=start, name="voicecoach-engine-load", daemon=True).start()

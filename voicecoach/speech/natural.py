@@ -15,21 +15,21 @@ from pathlib import Path
 from typing import Any
 
 from voicecoach.errors import EngineError, UsageError
-from voicecoach.rates import DEFAULT_RATE, MAX_RATE, MIN_RATE, engine_speed
+from voicecoach.rates import DEFAULT_RATE, engine_speed
 from voicecoach.speech import pronounce
 from voicecoach.speech.clip import Clip, trim
+from voicecoach.speech.engine import Voice, check_levels
 
 NAME = "natural"
 VOICE_ID = "heart"
+DEFAULT_VOICE = VOICE_ID
 SAMPLE_RATE = 24_000
 SEED = 0  # the model's noise comes from this seed on every line: same text, same samples
 INSTALL_HINT = "reinstall voicecoach, or: pip install hibari-tts==0.2.1"
 PRIMER = "Ready."  # the first synthesis is slow; this one is spent before any real line
 
 
-def _voice_entry() -> Any:
-    from voicecoach.speech import Voice
-
+def _voice_entry() -> Voice:
     return Voice(id=VOICE_ID, name="Heart (American English, female)", languages=["en-us"])
 
 
@@ -47,28 +47,54 @@ def _close_downloads() -> None:
     tts.voice_path = _refuse_download
 
 
+def _package() -> tuple[Path, dict[str, Any]]:
+    """The installed hibari package's assets folder and its entry for our voice, found without
+    importing it (that takes a third of a second). EngineError if either is missing."""
+    import json
+    from importlib.util import find_spec
+
+    spec = find_spec("hibari")
+    if spec is None or spec.origin is None or find_spec("onnxruntime") is None:
+        raise EngineError(f"the natural voice is not installed: {INSTALL_HINT}")
+    assets = Path(spec.origin).parent / "assets"
+    try:
+        entry = json.loads((assets / "voices.json").read_text(encoding="utf-8"))[VOICE_ID]
+    except (OSError, ValueError, KeyError) as error:
+        raise EngineError(f"the natural voice's package is damaged: {INSTALL_HINT}") from error
+    if not entry.get("bundled") or not (assets / str(entry.get("file"))).is_file():
+        raise EngineError(f"the natural voice's model is missing from its package: {INSTALL_HINT}")
+    return assets, entry
+
+
+def identity() -> str:
+    """What the audio depends on: library, model, runtime, FFT library and our respellings."""
+    from importlib.metadata import version
+    from importlib.util import find_spec
+
+    _, entry = _package()
+    fft = "scipy" if find_spec("scipy") is not None else "numpy"  # hibari's choice, likewise
+    return (f"hibari-tts {version('hibari-tts')} {VOICE_ID} {str(entry['sha256'])[:12]}"
+            f" / onnxruntime {version('onnxruntime')} / fft {fft}"
+            f" / words {pronounce.digest(NAME)}")
+
+
 class _Model:
-    """The process's one loaded model and its text-to-phoneme reader."""
+    """The process's one loaded model and its text-to-phoneme reader, loaded in the background
+    from the moment an engine is opened, so a cached routine starts without waiting for it."""
 
     _instance: _Model | None = None
+    _loading: Future[_Model] | None = None
     _lock = threading.Lock()
 
     def __init__(self) -> None:
         # onnxruntime otherwise writes a telemetry device id into the user's cache folder.
         os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+        assets, entry = _package()
         try:
-            import hibari
-            import onnxruntime
-            from hibari import dsp, tts
-            from hibari.voices import VOICES
+            from hibari import tts
         except ImportError as error:
             raise EngineError(f"the natural voice is not installed: {INSTALL_HINT}") from error
         _close_downloads()
-        entry = VOICES.get(VOICE_ID, {})
-        model = Path(tts.ASSETS) / str(entry.get("file", ""))
-        if not entry.get("bundled") or not model.is_file():
-            raise EngineError(f"the natural voice's model is missing from its package: "
-                              f"{INSTALL_HINT}")
         # Reading the pronouncing dictionaries takes as long as loading the model: do both at once.
         reader: Future[Any] = Future()
         thread = threading.Thread(
@@ -77,22 +103,15 @@ class _Model:
         thread.start()
         try:
             self.tts = tts.Hibari(
-                voice=VOICE_ID, model=str(model), threads=1,
+                voice=VOICE_ID, model=str(assets / str(entry["file"])), threads=1,
                 g2p=lambda text: reader.result()(text),
             )
             reader.result()
-        except EngineError:
-            raise
         except Exception as error:  # onnxruntime and the readers raise many kinds
             raise EngineError(f"the natural voice could not start ({error})") from error
         finally:
             thread.join()
         self.lock = threading.Lock()
-        self.identity = (
-            f"hibari-tts {hibari.__version__} {VOICE_ID} {str(entry.get('sha256', ''))[:12]}"
-            f" / onnxruntime {onnxruntime.__version__} / fft {dsp.FFT_BACKEND}"
-            f" / words {pronounce.digest(NAME)}"
-        )
         self.synthesize(PRIMER, 1.0)
 
     @staticmethod
@@ -105,11 +124,26 @@ class _Model:
             result.set_exception(error)
 
     @classmethod
-    def get(cls) -> _Model:
+    def start(cls) -> Future[_Model]:
+        """Begin loading in a background thread, unless loaded or loading already."""
         with cls._lock:
-            if cls._instance is None:
-                cls._instance = cls()
-            return cls._instance
+            if cls._loading is None or (cls._loading.done() and cls._loading.exception()):
+                loading: Future[_Model] = Future()
+                cls._loading = loading
+
+                def load() -> None:
+                    try:
+                        loading.set_result(cls())
+                    except BaseException as error:  # raised by `get` in the waiting thread
+                        loading.set_exception(error)
+
+                threading.Thread(target=load, name="voicecoach-natural-load", daemon=True).start()
+            return cls._loading
+
+    @classmethod
+    def get(cls) -> _Model:
+        """The loaded model, waiting for it if needed (EngineError if it cannot load)."""
+        return cls.start().result()
 
     def synthesize(self, text: str, speed: float) -> bytes:
         """16-bit mono PCM at SAMPLE_RATE for `text`, untrimmed, at full volume."""
@@ -125,15 +159,12 @@ class _Model:
 
 
 def warm_up() -> None:
-    """Load the model in the background; a failure shows at the next real open."""
-
-    def load() -> None:
-        try:
-            _Model.get()
-        except Exception:  # reported by the next open_engine, which tries again
-            pass
-
-    threading.Thread(target=load, name="voicecoach-natural-start", daemon=True).start()
+    """Load the model in the background; a failure shows when a line is first rendered."""
+    try:
+        _package()
+    except EngineError:
+        return  # reported by the next open_engine
+    _Model.start()
 
 
 def check_voice(requested: str) -> str:
@@ -154,27 +185,22 @@ class NaturalEngine:
     sample_rate = SAMPLE_RATE
 
     def __init__(self, voice: str | None, rate: int, volume: float) -> None:
-        if not MIN_RATE <= rate <= MAX_RATE:
-            raise UsageError(
-                f"rate {rate} is out of range ({MIN_RATE} to {MAX_RATE} words a minute)"
-            )
-        if not 0.0 <= volume <= 1.0:
-            raise UsageError(f"volume {volume:g} is out of range (0 to 1)")
+        check_levels(rate, volume)
         self.voice = check_voice(voice) if voice else VOICE_ID
         self.rate = rate
         self.volume = volume
         self.speed = engine_speed(NAME, rate)
-        self._model = _Model.get()
-        self.identity = self._model.identity
+        self.identity = identity()  # checks the package is there, without loading it
+        _Model.start()
 
     def render(self, text: str) -> Clip:
         """`text` spoken: trimmed of the silence around it, volume applied."""
         if not text.strip():
             return Clip(b"", SAMPLE_RATE)
-        raw = self._model.synthesize(pronounce.respell(text, NAME), self.speed)
+        raw = _Model.get().synthesize(pronounce.respell(text, NAME), self.speed)
         return Clip(_scale(trim(raw, SAMPLE_RATE), self.volume), SAMPLE_RATE)
 
-    def voices(self) -> list[Any]:
+    def voices(self) -> list[Voice]:
         return [_voice_entry()]
 
     def check_voice(self, requested: str) -> str:
@@ -197,6 +223,6 @@ def open_engine(*, voice: str | None = None, rate: int = DEFAULT_RATE,
     return NaturalEngine(voice, rate, volume)
 
 
-def voices() -> list[Any]:
+def voices() -> list[Voice]:
     """The natural engine's voices, without loading the model."""
     return [_voice_entry()]

@@ -16,23 +16,23 @@ from pathlib import Path
 from typing import Any
 
 from voicecoach.errors import EngineError, UsageError
-from voicecoach.rates import DEFAULT_RATE, MAX_RATE, MIN_RATE, engine_speed
+from voicecoach.rates import DEFAULT_RATE, engine_speed
 from voicecoach.speech import pronounce
 from voicecoach.speech.clip import Clip, trim
+from voicecoach.speech.engine import Voice, check_levels
 
 NAME = "piper"
 INSTALL_HINT = "pip install 'voicecoach[piper]'"
 PEAK = 0.9  # each sentence is brought to this peak: loud, with room before clipping
 PICK_HINT = (
     "Piper needs a voice: --voice PATH/TO/voice.onnx (with its .onnx.json beside it), "
-    "or the name of a voice in your Piper voice folder"
+    "or the name of a voice in your Piper voice folder "
+    "(voicecoach config set piper_voices FOLDER)"
 )
 
 
-def _voice_entry(model: Path) -> Any:
+def _voice_entry(model: Path) -> Voice:
     """A Voice for the model at `model`, described from its settings file."""
-    from voicecoach.speech import Voice
-
     try:
         settings = json.loads(_settings_path(model).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -129,8 +129,15 @@ class _Loaded:
 
 
 def configured_folders() -> list[Path]:
-    """The folders where Piper voices are looked for by name."""
-    return []
+    """The folder where Piper voices are looked for by name: config key `piper_voices`."""
+    from voicecoach.config import load_config
+    from voicecoach.errors import ConfigError
+
+    try:
+        folder = load_config().piper_voices
+    except ConfigError:  # a broken config file is reported by the command that reads it
+        return []
+    return [Path(folder).expanduser()] if folder else []
 
 
 class PiperEngine:
@@ -140,12 +147,7 @@ class PiperEngine:
 
     def __init__(self, voice: str | None, rate: int, volume: float,
                  folders: Iterable[Path] | None = None) -> None:
-        if not MIN_RATE <= rate <= MAX_RATE:
-            raise UsageError(
-                f"rate {rate} is out of range ({MIN_RATE} to {MAX_RATE} words a minute)"
-            )
-        if not 0.0 <= volume <= 1.0:
-            raise UsageError(f"volume {volume:g} is out of range (0 to 1)")
+        check_levels(rate, volume)
         self.folders = list(folders) if folders is not None else configured_folders()
         if not voice:
             raise UsageError(PICK_HINT)
@@ -184,7 +186,7 @@ class PiperEngine:
             frames = scaled.astype("<i2").tobytes()
         return Clip(frames, self.sample_rate)
 
-    def voices(self) -> list[Any]:
+    def voices(self) -> list[Voice]:
         models = models_in(self.folders)
         if self.model not in models:
             models.insert(0, self.model)
@@ -200,7 +202,7 @@ def open_engine(*, voice: str | None = None, rate: int = DEFAULT_RATE, volume: f
     return PiperEngine(voice, rate, volume, folders)
 
 
-def voices(folders: Iterable[Path] | None = None) -> list[Any]:
+def voices(folders: Iterable[Path] | None = None) -> list[Voice]:
     """The Piper voices in the voice folders, without loading any of them."""
     found = folders if folders is not None else configured_folders()
     return [_voice_entry(m) for m in models_in(found)]
