@@ -13,6 +13,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from voicecoach import paths
+from voicecoach.engine_names import ENGINE_NAMES
 from voicecoach.errors import ConfigError, Problem
 from voicecoach.files import atomic_write
 from voicecoach.rates import DEFAULT_RATE, MAX_RATE, MIN_RATE
@@ -35,17 +36,11 @@ def _number(key: str) -> Any:
     return Field(strict=True, ge=low, le=high, allow_inf_nan=False)
 
 
-ENGINE_NAMES = ("natural", "espeak", "piper")  # as in voicecoach.speech.ENGINES
-
-
 class Config(BaseModel):
     """What the config file sets; a key left out (None) falls back to its default."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    engine: Literal[ENGINE_NAMES] | None = Field(  # type: ignore[valid-type]
-        default=None, description="Speech engine: natural, espeak or piper."
-    )
     voice: Annotated[str, Field(strict=True, min_length=1, max_length=200)] | None = Field(
         default=None, description="Voice id or name (see `voicecoach voices`)."
     )
@@ -67,6 +62,9 @@ class Config(BaseModel):
     rest: Annotated[float, _number("rest")] | None = Field(
         default=None, description="Seconds of rest between stretches."
     )
+    engine: Literal[ENGINE_NAMES] | None = Field(  # type: ignore[valid-type]
+        default=None, description="Speech engine: natural, espeak or piper."
+    )
     piper_voices: Annotated[str, Field(strict=True, min_length=1, max_length=1000)] | None = (
         Field(default=None, description="A folder of Piper voices (.onnx with .onnx.json), "
               "used by name with --voice.")
@@ -75,7 +73,6 @@ class Config(BaseModel):
 
 KEYS: tuple[str, ...] = tuple(Config.model_fields)
 DEFAULTS: dict[str, Any] = {
-    "engine": None,  # the natural voice where it is installed, else eSpeak NG
     "voice": None,  # the engine's own default voice
     "rate": DEFAULT_RATE,
     "volume": 1.0,
@@ -83,6 +80,7 @@ DEFAULTS: dict[str, Any] = {
     "hold_scale": 1.0,
     "transition": None,  # each routine's own
     "rest": None,  # each routine's own
+    "engine": None,  # the natural voice where it is installed, else eSpeak NG
     "piper_voices": None,
 }
 DEFAULT_NOTES = {

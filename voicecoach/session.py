@@ -62,7 +62,7 @@ def resolve_options(
     from voicecoach.config import effective
     from voicecoach.plan import PlanOptions
 
-    from voicecoach.speech import default_engine
+    from voicecoach.engine_names import default_engine, engine_for_voice
 
     flags = {
         "engine": engine,
@@ -90,17 +90,12 @@ def resolve_options(
         rate=values["rate"],
         transition=values["transition"],
         rest=values["rest"],
-        engine=values["engine"] or _engine_for(values["voice"]) or default_engine(),
+        engine=values["engine"] or engine_for_voice(values["voice"]) or default_engine(),
     )
     return Settings(
         options=options, voice=values["voice"], volume=values["volume"], sources=sources,
         engine=values["engine"],
     )
-
-
-def _engine_for(voice: str | None) -> str | None:
-    """The engine a voice implies when none is named: a `.onnx` file is a Piper voice."""
-    return "piper" if voice and voice.strip().lower().endswith(".onnx") else None
 
 
 def load_settings(**flags: Any) -> Settings:
@@ -137,6 +132,24 @@ def open_clips(
     if engine is None:
         engine = speech.open_engine(engine_name, voice=voice, rate=rate, volume=volume)
     return speech.ClipCache(engine, enabled=cache)
+
+
+def warm_voice(settings: Settings, cache: bool = True) -> None:
+    """Start loading the engine in the background while the routine loads, unless the first
+    line is cached: then the first word needs no engine, and loading it would only slow it."""
+    from voicecoach import content, speech
+    from voicecoach.errors import VoicecoachError
+
+    name = settings.engine or settings.options.engine
+    if cache and speech.opens_lazily(name):
+        try:
+            clips = open_clips(voice=settings.voice, rate=settings.options.rate,
+                               volume=settings.volume, engine_name=name)
+        except VoicecoachError:
+            return  # said when the engine is opened for real
+        if clips.cached(content.DISCLAIMER):  # every plan begins with it
+            return
+    speech.warm_up(name)
 
 
 class SpokenOutput:

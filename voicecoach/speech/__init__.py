@@ -2,18 +2,24 @@
 
 Engines are modules named in `ENGINES`, imported only when opened, so importing this package is
 cheap. Adding an engine is one module with `open_engine(*, voice, rate, volume)` (and, if it is
-slow to load, `warm_up()`) plus one entry in `ENGINES` (and in `NEEDS`, what it imports).
+slow to load, `warm_up()`) plus one entry in `ENGINES` (kept in voicecoach/engine_names.py with
+the packages it imports, so that the config and the plan know the names without this package).
 The default is the natural voice where it is installed and loads, else eSpeak NG.
 """
 
 from __future__ import annotations
 
-import sys
 import threading
 from importlib import import_module
-from importlib.util import find_spec
 from types import ModuleType
 
+from voicecoach.engine_names import (
+    DEFAULT_ENGINE,
+    ENGINE_MODULES,
+    FALLBACK_ENGINE,
+    engine_for_voice,
+)
+from voicecoach.engine_names import installed_engines as _installed
 from voicecoach.errors import EngineError, UsageError
 from voicecoach.rates import DEFAULT_RATE
 from voicecoach.speech.cache import ClipCache, clips_dir
@@ -21,19 +27,7 @@ from voicecoach.speech.clip import SAMPLE_RATE, SAMPLE_WIDTH, Clip, fade_out
 from voicecoach.speech.engine import Engine, Voice
 from voicecoach.speech.output import AudioOutput, NoAudioOutput, open_audio_output
 
-ENGINES: dict[str, str] = {
-    "natural": "voicecoach.speech.natural",
-    "espeak": "voicecoach.speech.espeak",
-    "piper": "voicecoach.speech.piper",
-}
-# The packages each engine imports: an engine counts as installed when all of them are there.
-NEEDS: dict[str, tuple[str, ...]] = {
-    "natural": ("hibari", "onnxruntime", "numpy"),
-    "espeak": ("pyttsx3",) + (("espeakng_loader",) if sys.platform.startswith("linux") else ()),
-    "piper": ("piper", "onnxruntime", "numpy"),
-}
-DEFAULT_ENGINE = "natural"
-FALLBACK_ENGINE = "espeak"
+ENGINES: dict[str, str] = dict(ENGINE_MODULES)  # name -> module: one entry per engine
 
 __all__ = [
     "DEFAULT_ENGINE",
@@ -54,6 +48,7 @@ __all__ = [
     "fade_out",
     "open_audio_output",
     "open_engine",
+    "opens_lazily",
     "warm_up",
 ]
 
@@ -65,7 +60,7 @@ def engine_names() -> list[str]:
 
 def installed_engines() -> list[str]:
     """The engines whose packages are installed here (found without importing them)."""
-    return [name for name in ENGINES if all(find_spec(p) is not None for p in NEEDS.get(name, ()))]
+    return _installed(ENGINES)
 
 
 def default_engine() -> str:
@@ -104,8 +99,7 @@ def open_engine(
     EngineError if it cannot load; UsageError for an unknown engine or voice, or a rate or
     volume out of range. With no name, a voice file (`.onnx`) is spoken by Piper, and eSpeak NG
     stands in when the natural voice cannot load or lacks the voice asked for."""
-    if name is None and voice and voice.strip().lower().endswith(".onnx"):
-        name = "piper"
+    name = name if name is not None else engine_for_voice(voice)
     if name is not None:
         return _module(name).open_engine(voice=voice, rate=rate, volume=volume)
     first = default_engine()
@@ -114,10 +108,8 @@ def open_engine(
     except (EngineError, UsageError) as error:
         if first == FALLBACK_ENGINE or (isinstance(error, UsageError) and not voice):
             raise
-        try:
-            return _module(FALLBACK_ENGINE).open_engine(voice=voice, rate=rate, volume=volume)
-        except UsageError:
-            raise error from None
+        # Not the natural voice's: eSpeak NG's, or its error (it names `voicecoach voices`).
+        return _module(FALLBACK_ENGINE).open_engine(voice=voice, rate=rate, volume=volume)
 
 
 def engine_voices(name: str) -> tuple[list[Voice], str | None]:
@@ -134,6 +126,15 @@ def engine_voices(name: str) -> tuple[list[Voice], str | None]:
         return (not any(code.lower().startswith("en") for code in v.languages), v.id.lower())
 
     return sorted(found, key=english_first), default
+
+
+def opens_lazily(name: str | None = None) -> bool:
+    """Whether engine `name` opens without loading its model (so its clip cache can be asked
+    whether loading is needed at all)."""
+    try:
+        return bool(getattr(_module(name), "LAZY", False))
+    except (EngineError, UsageError):
+        return False
 
 
 def warm_up(name: str | None = None) -> None:

@@ -66,6 +66,10 @@ class ClipCache:
             self._memory[text] = clip
         return clip
 
+    def cached(self, text: str) -> bool:
+        """Whether the clip of `text` is at hand without rendering (not read to check it)."""
+        return text in self._memory or (self.enabled and self.path(text).is_file())
+
     def seconds(self, text: str) -> float:
         """How long `text` lasts once spoken, measured from its clip (to time a plan)."""
         if text not in self._seconds:

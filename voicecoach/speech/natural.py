@@ -21,6 +21,7 @@ from voicecoach.speech.clip import Clip, trim
 from voicecoach.speech.engine import Voice, check_levels
 
 NAME = "natural"
+LAZY = True  # opening an engine is cheap: the model loads when a line is first rendered
 VOICE_ID = "heart"
 DEFAULT_VOICE = VOICE_ID
 SAMPLE_RATE = 24_000
@@ -79,8 +80,8 @@ def identity() -> str:
 
 
 class _Model:
-    """The process's one loaded model and its text-to-phoneme reader, loaded in the background
-    from the moment an engine is opened, so a cached routine starts without waiting for it."""
+    """The process's one loaded model and its text-to-phoneme reader, loaded in a background
+    thread once asked for (`start`), so start-up work can go on meanwhile."""
 
     _instance: _Model | None = None
     _loading: Future[_Model] | None = None
@@ -190,8 +191,9 @@ class NaturalEngine:
         self.rate = rate
         self.volume = volume
         self.speed = engine_speed(NAME, rate)
-        self.identity = identity()  # checks the package is there, without loading it
-        _Model.start()
+        # Checks the package is there without loading the model: that starts at the first line
+        # to render (or at `warm_up`), so a routine whose lines are cached never waits for it.
+        self.identity = identity()
 
     def render(self, text: str) -> Clip:
         """`text` spoken: trimmed of the silence around it, volume applied."""
