@@ -129,9 +129,12 @@ def open_clips(
     voice, rate and volume."""
     from voicecoach import speech
 
+    from voicecoach import content
+
     if engine is None:
         engine = speech.open_engine(engine_name, voice=voice, rate=rate, volume=volume)
-    return speech.ClipCache(engine, enabled=cache)
+    # The first line sentence by sentence: its first sentence plays while the rest renders.
+    return speech.ClipCache(engine, enabled=cache, by_sentence=[content.DISCLAIMER])
 
 
 def warm_voice(settings: Settings, cache: bool = True) -> None:
@@ -167,9 +170,21 @@ class SpokenOutput:
         The rest is rendered while it plays (`timed`), so the first word comes quickly even
         when no line is cached yet."""
         first = draft.events[0].text
-        self.clips.prepare([first])
+        parts = self.clips.split(first)
+        if parts is None or self.clips.cached(first) or not self.speaker.follows():
+            self.clips.prepare([first])
+            start = clock.now()
+            self.speaker.say(first)
+            return start
+        # Nothing cached: the first sentence starts as soon as it is ready, and the rest of the
+        # line (the same samples as the whole line's clip) follows it without a seam.
+        from voicecoach.speech import Clip
+
+        head = self.clips.clip(parts[0])
         start = clock.now()
-        self.speaker.say(first)
+        self.speaker.play(head)
+        whole = self.clips.clip(first)
+        self.speaker.follow(Clip(whole.frames[len(head.frames):], whole.sample_rate))
         return start
 
     def timed(self, routine: Routine, options: PlanOptions, draft: Plan) -> Plan:

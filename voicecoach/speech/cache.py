@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +17,14 @@ if TYPE_CHECKING:
     from voicecoach.speech.engine import Engine
 
 FORMAT = 1  # bump when the way clips are rendered or trimmed changes: old files are then unused
+SENTENCE_GAP = 0.4  # seconds between the two parts of a line rendered sentence by sentence
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+
+
+def first_sentence(text: str) -> tuple[str, str] | None:
+    """`text` as its first sentence and the rest, or None if it is one sentence."""
+    parts = _SENTENCE_END.split(text.strip(), maxsplit=1)
+    return (parts[0], parts[1]) if len(parts) == 2 else None
 
 
 def clips_dir() -> Path:
@@ -26,9 +35,15 @@ def clips_dir() -> Path:
 class ClipCache:
     """Clips of one engine, on disk and keyed by engine, voice, rate, volume and text."""
 
-    def __init__(self, engine: Engine, *, enabled: bool = True, folder: Path | None = None):
+    def __init__(
+        self, engine: Engine, *, enabled: bool = True, folder: Path | None = None,
+        by_sentence: Iterable[str] = (),
+    ):
         self.engine = engine
         self.enabled = enabled
+        # Lines rendered as their first sentence, a short silence and the rest, so that the
+        # first sentence can play while the rest renders.
+        self.by_sentence = frozenset(by_sentence)
         self.folder = folder if folder is not None else clips_dir()
         self.hits = 0
         self.misses = 0
@@ -60,11 +75,23 @@ class ClipCache:
                 self._seconds[text] = clip.seconds
                 return clip
         self.misses += 1
-        clip = self.engine.render(text)
+        clip = self._render(text)
         self._seconds[text] = clip.seconds
         if not (self.enabled and self._write(text, clip)):
             self._memory[text] = clip
         return clip
+
+    def split(self, text: str) -> tuple[str, str] | None:
+        """The first sentence of `text` and the rest, if it is rendered in two parts."""
+        return first_sentence(text) if text in self.by_sentence else None
+
+    def _render(self, text: str) -> Clip:
+        parts = self.split(text)
+        if parts is None:
+            return self.engine.render(text)
+        head, rest = self.clip(parts[0]), self.clip(parts[1])
+        gap = bytes(2 * round(SENTENCE_GAP * self.sample_rate))
+        return Clip(head.frames + gap + rest.frames, self.sample_rate)
 
     def cached(self, text: str) -> bool:
         """Whether the clip of `text` is at hand without rendering (not read to check it)."""
