@@ -57,6 +57,8 @@ class ClipCache:
     def key(self, text: str) -> str:
         e = self.engine
         fields = [FORMAT, e.name, e.identity, e.voice, e.rate, round(e.volume, 3), text]
+        if self.split(text) is not None:
+            fields.append("by sentence")  # not the clip of the line rendered whole
         return hashlib.sha256(json.dumps(fields).encode()).hexdigest()
 
     def path(self, text: str) -> Path:
