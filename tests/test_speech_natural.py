@@ -112,3 +112,22 @@ def test_nothing_is_downloaded_with_no_network_and_an_empty_cache(tmp_path: Path
     assert done.returncode == 0, done.stderr
     assert "attempts 0" in done.stdout
     assert list(home.iterdir()) == [] and list(cache.iterdir()) == []
+
+
+def test_the_readers_data_is_kept_in_the_cache_folder_and_read_back(
+    voicecoach_home: Path,
+) -> None:
+    calls: list[str] = []
+
+    def load(name: str) -> dict:
+        calls.append(name)
+        return {"word": ["phonemes", 3], "name": name}
+
+    cached = natural._cached_json(load)
+    assert cached("lexicon.json.gz") == load("lexicon.json.gz")
+    assert cached("lexicon.json.gz") == {"word": ["phonemes", 3], "name": "lexicon.json.gz"}
+    assert calls == ["lexicon.json.gz", "lexicon.json.gz"]  # the second came from the cache
+    (stored,) = (voicecoach_home / "cache" / "natural").iterdir()
+    stored.write_bytes(b"damaged")
+    assert cached("lexicon.json.gz")["name"] == "lexicon.json.gz"
+    assert len(calls) == 3  # read from the original again, and kept again

@@ -108,8 +108,25 @@ class ClipCache:
     def prepare(
         self, texts: Iterable[str], progress: Callable[[int, int], None] | None = None
     ) -> None:
-        """Render every line not cached yet; `progress(done, total)` over the distinct lines."""
+        """Render every line not cached yet; `progress(done, total)` over the distinct lines.
+        An engine that renders several lines at once (`parallel` > 1) gets that many."""
         lines = list(dict.fromkeys(texts))
+        workers = int(getattr(self.engine, "parallel", 1))
+        if workers > 1 and len(lines) > 1:
+            from concurrent.futures import ThreadPoolExecutor, as_completed
+
+            # Lines render the same alone or after others, so their order does not matter.
+            with ThreadPoolExecutor(workers, thread_name_prefix="voicecoach-render") as pool:
+                futures = [pool.submit(self.seconds, t) for t in lines if t not in self._seconds]
+                done = len(lines) - len(futures)
+                for future in as_completed(futures):
+                    future.result()
+                    done += 1
+                    if progress is not None:
+                        progress(done, len(lines))
+            if progress is not None and not futures:
+                progress(len(lines), len(lines))
+            return
         for done, text in enumerate(lines, 1):
             if text not in self._seconds:
                 self.seconds(text)
