@@ -31,13 +31,10 @@ def installed() -> list[str]:
 
 @lru_cache(maxsize=None)
 def engine(name: str, rate: int = 160, volume: float = 1.0) -> Any:
-    voice = str(piper_voice()) if name == "piper" else None
-    if name == "espeak":
-        from voicecoach.speech import Synthesizer
+    from voicecoach.speech import open_engine
 
-        return Synthesizer(voice=voice, rate=rate, volume=volume)
-    module = importlib.import_module(f"voicecoach.speech.{name}")
-    return module.open_engine(voice=voice, rate=rate, volume=volume)
+    voice = str(piper_voice()) if name == "piper" else None
+    return open_engine(name, voice=voice, rate=rate, volume=volume)
 
 
 @lru_cache(maxsize=None)
