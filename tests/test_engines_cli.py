@@ -105,3 +105,17 @@ def test_voices_are_grouped_by_engine_english_first_with_the_default_marked() ->
     assert invoke("config", "set", "engine", "espeak").exit_code == 0
     rows = json.loads(invoke("voices", "--json", "--engine", "espeak").stdout)
     assert [r["id"] for r in rows if r["default"]] == ["gmw/en"]
+
+
+@pytest.mark.parametrize("args", [["--help"], ["list"], ["plan", "busy-day"]])
+def test_help_list_and_plan_load_no_engine(args: list[str]) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "voicecoach", *args],
+        capture_output=True, text=True, timeout=60, cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert done.returncode == 0, done.stderr
+    loaded = {line.split("|")[-1].strip().split(".")[0] for line in done.stderr.splitlines()}
+    assert not loaded & {"onnxruntime", "numpy", "hibari", "piper", "pyttsx3", "espeakng_loader"}
