@@ -108,7 +108,8 @@ def test_a_line_rendered_by_sentence_is_its_first_sentence_a_gap_and_the_rest() 
     engine = FakeEngine()
     cache = ClipCache(engine, by_sentence=[line])
     whole = cache.clip(line)
-    head, rest = cache.clip("First, a note: stretch gently."), cache.clip("Stop if it hurts. Breathe.")
+    head = cache.clip("First, a note: stretch gently.")
+    rest = cache.clip("Stop if it hurts. Breathe.")
     gap = bytes(2 * round(SENTENCE_GAP * engine.sample_rate))
     assert whole.frames == head.frames + gap + rest.frames
     assert engine.rendered == ["First, a note: stretch gently.", "Stop if it hurts. Breathe."]

@@ -60,8 +60,8 @@ def test_the_tables_respell_whole_words_only() -> None:
         "Designed by pa-diatrists; Enertor's shop; Enertor; podiatristsx"
     )
     assert pronounce.respell(text, "natural") == (
-        "Designed by podiatrists; [Enertor's](/ˈɛnəɹtɔɹz/) shop; [Enertor](/ˈɛnəɹtɔɹ/); "
-        "podiatristsx"
+        "Designed by podiatrists; [Enertor's](/ˈɛnəɹtɔɹz/) shop; "
+        "[Enertor](/ˈɛnəɹtɔɹ/); podiatristsx"
     )
     assert pronounce.respell(text, "unknown") == text
     assert pronounce.digest("espeak") != pronounce.digest("natural")

@@ -2,8 +2,8 @@
 
 Only the model file inside the installed package is ever used. hibari fetches its other voices
 from the internet on first use; that path is closed here, so nothing is downloaded, ever.
-Each line renders from a fixed noise seed on one thread, so the same line always gives the same
-samples, whatever was rendered before it.
+Each sentence renders from a fixed noise seed with one onnxruntime thread (two threads give
+other samples), so the same line always gives the same samples, whatever came before it.
 """
 
 from __future__ import annotations
