@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from voicecoach.speech.clip import Clip
+if TYPE_CHECKING:
+    from voicecoach.speech.clip import Clip
 
 
 class FakeClock:
@@ -92,6 +94,8 @@ class RecordingOutput:
 
     def play_next(self, clip: Clip) -> None:
         """Played right after the last clip, with no seam: kept as one clip with it."""
+        from voicecoach.speech.clip import Clip
+
         at, last = self.played[-1]
         self.played[-1] = (at, Clip(last.frames + clip.frames, last.sample_rate))  # type: ignore
 
