@@ -131,3 +131,23 @@ def test_the_readers_data_is_kept_in_the_cache_folder_and_read_back(
     stored.write_bytes(b"damaged")
     assert cached("lexicon.json.gz")["name"] == "lexicon.json.gz"
     assert len(calls) == 3  # read from the original again, and kept again
+
+
+def test_phonemes_of_lines_said_before_are_kept_for_the_next_start(voicecoach_home: Path) -> None:
+    first = natural._Phonemes()
+    assert first.get("Switch sides.") is None
+    first.put("Switch sides.", ["swˈɪʧ sˈIdz."])
+    first.save()
+    again = natural._Phonemes()
+    assert again.get("Switch sides.") == ["swˈɪʧ sˈIdz."]
+    again.path.write_bytes(b"damaged")
+    assert natural._Phonemes().get("Switch sides.") is None  # read again from the dictionaries
+
+
+def test_a_known_line_renders_the_same_from_kept_phonemes() -> None:
+    model = natural._Model.get()
+    text = "Breathe in, and let the hips sink."
+    spoken = model.synthesize(text, 1.0)
+    assert model.phonemes.get(text) is not None
+    model.phonemes.known[text] = model.phonemes.get(text)  # as if read from the cache folder
+    assert model.synthesize(text, 1.0) == spoken

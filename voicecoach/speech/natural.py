@@ -8,6 +8,7 @@ other samples), so the same line always gives the same samples, whatever came be
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from concurrent.futures import Future
@@ -27,7 +28,7 @@ DEFAULT_VOICE = VOICE_ID
 SAMPLE_RATE = 24_000
 SEED = 0  # the model's noise comes from this seed on every line: same text, same samples
 INSTALL_HINT = "reinstall voicecoach, or: pip install hibari-tts==0.2.1"
-PRIMER = "Ready."  # the first synthesis is slow; this one is spent before any real line
+PRIMER = "ɹˈɛdi."  # "Ready.": the first synthesis is slow; this one is spent before any line
 
 
 def _voice_entry() -> Voice:
@@ -67,16 +68,30 @@ def _package() -> tuple[Path, dict[str, Any]]:
     return assets, entry
 
 
+@functools.lru_cache(maxsize=1)
 def identity() -> str:
     """What the audio depends on: library, model, runtime, FFT library and our respellings."""
-    from importlib.metadata import version
     from importlib.util import find_spec
 
-    _, entry = _package()
+    assets, entry = _package()
     fft = "scipy" if find_spec("scipy") is not None else "numpy"  # hibari's choice, likewise
-    return (f"hibari-tts {version('hibari-tts')} {VOICE_ID} {str(entry['sha256'])[:12]}"
-            f" / onnxruntime {version('onnxruntime')} / fft {fft}"
-            f" / words {pronounce.digest(NAME)}")
+    runtime = find_spec("onnxruntime")
+    runtime_dir = Path(runtime.origin).parent if runtime and runtime.origin else None
+    return (f"hibari-tts {_version(assets.parent, 'hibari_tts')} {VOICE_ID}"
+            f" {str(entry['sha256'])[:12]} / onnxruntime {_version(runtime_dir, 'onnxruntime')}"
+            f" / fft {fft} / words {pronounce.digest(NAME)}")
+
+
+def _version(package: Path | None, dist: str) -> str:
+    """An installed distribution's version, from its `.dist-info` folder's name where it sits
+    beside the package (a directory listing: importlib.metadata scans every installed one)."""
+    if package is not None:
+        found = sorted(package.parent.glob(f"{dist}-*.dist-info"))
+        if len(found) == 1:
+            return found[0].name[len(dist) + 1 : -len(".dist-info")]
+    from importlib.metadata import version
+
+    return version(dist.replace("_", "-"))
 
 
 class _Model:
@@ -96,24 +111,31 @@ class _Model:
         except ImportError as error:
             raise EngineError(f"the natural voice is not installed: {INSTALL_HINT}") from error
         _close_downloads()
-        # Reading the pronouncing dictionaries takes as long as loading the model: do both at once.
         reader: Future[Any] = Future()
-        thread = threading.Thread(
-            target=self._load_reader, args=(reader,), name="voicecoach-natural-reader"
-        )
-        thread.start()
         try:
             self.tts = tts.Hibari(
                 voice=VOICE_ID, model=str(assets / str(entry["file"])), threads=1,
                 g2p=lambda text: reader.result()(text),
             )
-            reader.result()
-        except Exception as error:  # onnxruntime and the readers raise many kinds
+            self.tts.from_phonemes(PRIMER, 1.0, SEED)  # the first synthesis is the slow one
+        except Exception as error:  # onnxruntime raises many kinds
             raise EngineError(f"the natural voice could not start ({error})") from error
-        finally:
-            thread.join()
         self.lock = threading.Lock()
-        self.synthesize(PRIMER, 1.0)
+        self.phonemes = _Phonemes()
+        self._reader = reader
+        self._reader_started = False
+        self._reader_lock = threading.Lock()
+
+    def _start_reader(self) -> None:
+        """Load the pronouncing dictionaries in their own thread, once. They wait until the
+        first line is spoken or needs them: both need the interpreter, so at once they only
+        slow each other, and a line whose phonemes are kept from before needs no dictionary."""
+        with self._reader_lock:
+            if self._reader_started:
+                return
+            self._reader_started = True
+        threading.Thread(target=self._load_reader, args=(self._reader,),
+                         name="voicecoach-natural-reader", daemon=True).start()
 
     @staticmethod
     def _load_reader(result: Future[Any]) -> None:
@@ -156,27 +178,83 @@ class _Model:
         """16-bit mono PCM at SAMPLE_RATE for `text`, untrimmed, at full volume."""
         import numpy as np
 
-        with self.lock:  # the phoneme reader is plain Python: one line at a time
-            phonemes = self.tts.phonemize(text)
+        phonemes = self.phonemes.get(text)
+        if phonemes is None:
+            self._start_reader()
+            with self.lock:  # the phoneme reader is plain Python: one line at a time
+                try:
+                    phonemes = self.tts.phonemize(text)
+                except Exception as error:  # the reader could not load
+                    raise EngineError(f"the natural voice could not start ({error})") from error
+            self.phonemes.put(text, phonemes)
         # Each sentence from the same seed: a sentence sounds the same alone or in a line.
         # onnxruntime and numpy let go of the interpreter, so lines can render side by side.
         parts = [self.tts.from_phonemes(p, speed, SEED) for p in phonemes]
         if not parts:
             return b""
         audio = np.concatenate(parts)
+        self._start_reader()  # the next lines will likely need it
         return (np.clip(audio, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
+
+
+class _Phonemes:
+    """The phonemes of lines said before, kept in the cache folder, so that a known line can be
+    spoken as soon as the model is loaded, before the pronouncing dictionaries are."""
+
+    def __init__(self) -> None:
+        import atexit
+        import marshal
+
+        from voicecoach import paths
+
+        self.path = paths.cache_dir() / "natural" / f"{_stamp()}-phonemes.marshal"
+        try:
+            known = marshal.loads(self.path.read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):
+            known = {}
+        self.known: dict[str, list[str]] = known if isinstance(known, dict) else {}
+        self.added = False
+        atexit.register(self.save)
+
+    def get(self, text: str) -> list[str] | None:
+        found = self.known.get(text)
+        return list(found) if isinstance(found, list) else None
+
+    def put(self, text: str, phonemes: list[str]) -> None:
+        self.known[text] = list(phonemes)
+        self.added = True
+
+    def save(self) -> None:
+        """Keep what was added (at exit: one write, however many lines were said)."""
+        import marshal
+
+        from voicecoach.files import atomic_write
+
+        if not self.added:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(self.path, marshal.dumps(dict(self.known)), sync=False)
+        except (OSError, ValueError):
+            pass  # an unwritable cache only costs time
+        self.added = False
+
+
+def _stamp() -> str:
+    """The reader's version, part of the name of every file kept for it."""
+    assets, _ = _package()
+    return f"hibari-tts-{_version(assets.parent, 'hibari_tts')}"
 
 
 def _cached_json(load: Any) -> Any:
     """`load(name)` of hibari's data files, kept after the first time in the cache folder."""
     import marshal
-    from importlib.metadata import version
 
     from voicecoach import paths
     from voicecoach.files import atomic_write
 
     folder = paths.cache_dir() / "natural"
-    stamp = f"hibari-tts-{version('hibari-tts')}"
+    stamp = _stamp()
 
     def cached(name: str) -> Any:
         path = folder / f"{stamp}-{name}.marshal"
