@@ -7,7 +7,6 @@ thread, so a single worker thread owns it and every call goes through that threa
 
 from __future__ import annotations
 
-import atexit
 import os
 import shutil
 import subprocess
@@ -75,6 +74,34 @@ def _quiet(*args: Any, **kwargs: Any) -> None:
     """Stands in for `print` in the eSpeak driver, which announces every file it saves."""
 
 
+def _guard_synth_callback() -> None:
+    """Make a failure inside pyttsx3's eSpeak callback end the line with an error.
+
+    The driver writes the WAV file from eSpeak's callback; when that write fails (a full disk,
+    a file size limit) ctypes only prints the exception, the driver never signals the end of
+    the line, and `runAndWait` waits forever. Reported as an error instead, the line ends.
+    """
+    from pyttsx3.drivers import espeak as driver
+
+    original = driver.EspeakDriver._onSynth
+    if getattr(original, "guarded", False):
+        return
+
+    def on_synth(self: Any, wav: Any, numsamples: int, events: Any) -> int:
+        try:
+            return int(original(self, wav, numsamples, events))
+        except Exception as error:  # noqa: BLE001 (anything lost here hangs the loop)
+            self._data_buffer = b""
+            self._speaking = False
+            self._proxy.notify("error", exception=error)
+            self._proxy.setBusy(False)
+            self.endLoop()
+            return 1  # asks eSpeak to stop this line
+
+    on_synth.guarded = True  # type: ignore[attr-defined]
+    driver.EspeakDriver._onSynth = on_synth
+
+
 class _Host:
     """The process's one pyttsx3 engine, living in its own thread."""
 
@@ -86,10 +113,8 @@ class _Host:
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="voicecoach-engine")
         self._engine: Any = None
         self._errors: list[BaseException] = []
-        self._folder = tempfile.mkdtemp(prefix="voicecoach-engine-")
-        atexit.register(shutil.rmtree, self._folder, ignore_errors=True)
         self.espeak = sys.platform.startswith("linux")
-        self._steady: dict[str, str | None] = {}  # voice -> its steady voice file
+        self._steady: dict[str, str | None] = {}  # voice -> its steady voice file's text
         self.call(self._start)
 
     @classmethod
@@ -105,6 +130,7 @@ class _Host:
     def _start(self) -> None:
         if self.espeak:
             _load_embedded_espeak()
+            _guard_synth_callback()
         try:
             import pyttsx3
 
@@ -170,12 +196,17 @@ class _Host:
         return self.call(self._render, text, voice, rate)
 
     def _render(self, text: str, voice: str, rate: int) -> bytes:
+        # A folder for this line alone, gone once it is read: nothing is left in the temp
+        # folder between lines, after the run, or when the program is stopped.
+        with tempfile.TemporaryDirectory(prefix="voicecoach-engine-") as folder:
+            return self._render_in(Path(folder), text, voice, rate)
+
+    def _render_in(self, folder: Path, text: str, voice: str, rate: int) -> bytes:
         engine = self._engine
         mac = sys.platform == "darwin"
-        target = Path(self._folder) / ("line.aiff" if mac else "line.wav")
-        target.unlink(missing_ok=True)
+        target = folder / ("line.aiff" if mac else "line.wav")
         self._errors.clear()
-        steady = self._steady_voice(voice) if self.espeak and voice else None
+        steady = self._steady_file(folder, voice) if self.espeak and voice else None
         if voice and steady is None:
             engine.setProperty("voice", voice)
         # Set on every line: the engine is shared, and a fresh eSpeak now and then ignores a
@@ -208,8 +239,9 @@ class _Host:
         except Exception as error:  # wave.Error, EOFError, OSError
             raise EngineError(f"the speech engine wrote unreadable audio: {error}") from error
 
-    def _steady_voice(self, voice: str) -> str | None:
-        """A voice file for `voice` (and its +variant) that sounds the same on every line.
+    def _steady_file(self, folder: Path, voice: str) -> str | None:
+        """A voice file for `voice` (and its +variant), in this line's folder, that sounds the
+        same on every line.
 
         eSpeak NG keeps two counters for the life of the process: where it is in its pitch
         "flutter" table and how many voice cycles it has made (its "roughness" dims every Nth
@@ -217,22 +249,20 @@ class _Host:
         shorter, with different samples, depending on what had been said before it. The file
         turns both effects off. None: eSpeak cannot load such a file here; use the voice as is.
         """
-        if voice in self._steady:
-            return self._steady[voice]
-        data = Path(os.environ.get("ESPEAK_DATA_PATH", ""))
-        base, _, variant = voice.partition("+")
-        parts = [_voice_file(data / "lang", base)]
-        if variant:
-            parts.append(_voice_file(data / "voices" / "!v", variant))
-        target = Path(self._folder) / f"v{len(self._steady)}"
-        found: str | None = None
+        if voice not in self._steady:
+            data = Path(os.environ.get("ESPEAK_DATA_PATH", ""))
+            base, _, variant = voice.partition("+")
+            parts = [_voice_file(data / "lang", base)]
+            if variant:
+                parts.append(_voice_file(data / "voices" / "!v", variant))
+            texts = [p.read_text(encoding="utf-8", errors="replace") for p in parts if p]
+            self._steady[voice] = "\n".join(texts) + STEADY if None not in parts else None
+        text, target = self._steady[voice], folder / "v"
         # eSpeak copies the file name into a 60-byte buffer: a longer one would be cut.
-        if all(p is not None for p in parts) and len(os.fsencode(target)) < 60:
-            text = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in parts if p)
-            target.write_text(text + STEADY, encoding="utf-8")
-            found = str(target)
-        self._steady[voice] = found
-        return found
+        if text is None or len(os.fsencode(target)) >= 60:
+            return None
+        target.write_text(text, encoding="utf-8")
+        return str(target)
 
     def _select(self, steady: str) -> None:
         import ctypes
