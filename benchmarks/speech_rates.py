@@ -23,14 +23,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from voicecoach import catalog, rates  # noqa: E402
 from voicecoach.plan import PlanOptions, build_plan, estimate_speech_seconds  # noqa: E402
+from voicecoach.plan.spoken import spoken_words  # noqa: E402
 
 RATES = (80, 120, 160, 200, 250, 300)
 GRIDS = {
     "natural": (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.8, 2.0),
     "piper": (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.35, 1.5, 1.75, 2.0),
 }
-WORD = re.compile(r"[\w']+")
-PAUSE = re.compile(r"[.,;:!?](\s|$)")
+PAUSE = re.compile(r"([.,;:!?]|\u2026)(\s|$)")  # as the plan counts them
 
 
 def open_engine(name: str, voice: str | None, rate: int):  # noqa: ANN201
@@ -61,7 +61,7 @@ def routine_lines(rate: int, engine: str) -> dict[str, list[str]]:
 
 
 def pace(seconds: dict[str, float]) -> float:
-    words = sum(len(WORD.findall(t)) for t in seconds)
+    words = sum(len(spoken_words(t)) for t in seconds)
     return 60 * words / sum(seconds.values())
 
 
@@ -79,7 +79,7 @@ def fit(samples: list[tuple[str, float, int]]) -> rates.SpeechFit:
 
     rows, target, weights = [], [], []
     for text, seconds, count in samples:
-        rows.append([len(WORD.findall(text)), len(PAUSE.findall(text)), 1.0])
+        rows.append([len(spoken_words(text)), len(PAUSE.findall(text)), 1.0])
         target.append(seconds)
         weights.append(count ** 0.5)
     w = np.asarray(weights)[:, None]
@@ -88,7 +88,7 @@ def fit(samples: list[tuple[str, float, int]]) -> rates.SpeechFit:
 
 
 def estimate(text: str, f: rates.SpeechFit) -> float:
-    value = f.word * len(WORD.findall(text)) + f.pause * len(PAUSE.findall(text)) + f.offset
+    value = f.word * len(spoken_words(text)) + f.pause * len(PAUSE.findall(text)) + f.offset
     return max(rates.LEAST_SECONDS, value)
 
 

@@ -151,3 +151,14 @@ def test_a_known_line_renders_the_same_from_kept_phonemes() -> None:
     assert model.phonemes.get(text) is not None
     model.phonemes.known[text] = model.phonemes.get(text)  # as if read from the cache folder
     assert model.synthesize(text, 1.0) == spoken
+
+
+def test_a_pipe_in_place_of_a_kept_file_is_passed_over_not_waited_on(
+    voicecoach_home: Path,
+) -> None:
+    import os
+
+    kept = natural._Phonemes().path
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(kept)
+    assert natural._Phonemes().get("Switch sides.") is None  # returns at once

@@ -28,6 +28,7 @@ DEFAULT_VOICE = VOICE_ID
 SAMPLE_RATE = 24_000
 SEED = 0  # the model's noise comes from this seed on every line: same text, same samples
 INSTALL_HINT = "reinstall voicecoach, or: pip install hibari-tts==0.2.1"
+MAX_KEPT_BYTES = 64 << 20  # what is kept in the cache folder is read only up to this size
 PRIMER = "ɹˈɛdi."  # "Ready.": the first synthesis is slow; this one is spent before any line
 
 
@@ -206,10 +207,11 @@ class _Phonemes:
         import marshal
 
         from voicecoach import paths
+        from voicecoach.files import read_capped
 
         self.path = paths.cache_dir() / "natural" / f"{_stamp()}-phonemes.marshal"
         try:
-            known = marshal.loads(self.path.read_bytes())
+            known = marshal.loads(read_capped(self.path, MAX_KEPT_BYTES))
         except (OSError, ValueError, EOFError, TypeError):
             known = {}
         self.known: dict[str, list[str]] = known if isinstance(known, dict) else {}
@@ -251,7 +253,7 @@ def _cached_json(load: Any) -> Any:
     import marshal
 
     from voicecoach import paths
-    from voicecoach.files import atomic_write
+    from voicecoach.files import atomic_write, read_capped
 
     folder = paths.cache_dir() / "natural"
     stamp = _stamp()
@@ -259,7 +261,7 @@ def _cached_json(load: Any) -> Any:
     def cached(name: str) -> Any:
         path = folder / f"{stamp}-{name}.marshal"
         try:
-            data = marshal.loads(path.read_bytes())
+            data = marshal.loads(read_capped(path, MAX_KEPT_BYTES))
             if isinstance(data, (dict, list)):
                 return data
         except (OSError, ValueError, EOFError, TypeError):
