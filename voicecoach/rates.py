@@ -53,9 +53,9 @@ def _fits(*rows: tuple[int, float, float, float]) -> tuple[tuple[int, SpeechFit]
 # Measured by benchmarks/speech_rates.py over every distinct line of the shipped routines.
 SPEECH_FITS: dict[str, tuple[tuple[int, SpeechFit], ...]] = {
     "espeak": _fits(
-        (80, 0.478, 0.8312, 0.0043), (120, 0.3362, 0.5769, 0.0205),
-        (160, 0.251, 0.4247, 0.0298), (200, 0.2015, 0.3258, 0.0338),
-        (250, 0.1618, 0.2556, 0.0329), (300, 0.1348, 0.203, 0.0248),
+        (80, 0.522, 0.5719, -0.0089), (120, 0.3626, 0.404, 0.0193),
+        (160, 0.2675, 0.3021, 0.0328), (200, 0.2117, 0.2342, 0.0408),
+        (250, 0.1675, 0.1862, 0.0435), (300, 0.1377, 0.1476, 0.0379),
     ),
     "natural": _fits(
         (80, 0.5241, 0.5668, 0.0194), (120, 0.3605, 0.4335, 0.0305),
