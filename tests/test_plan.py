@@ -585,7 +585,8 @@ def test_estimated_speech_grows_with_words_and_pauses_and_shrinks_with_the_rate(
     assert three == pytest.approx(3 * fit.word + fit.offset)
     assert estimate_speech_seconds("one two three", 120, "espeak") != three
     assert estimate_speech_seconds("one two three four five six", 120) > 1.9 * three
-    assert estimate_speech_seconds("One, two. Three!", 120) > three + 3 * 0.6
+    assert estimate_speech_seconds("One, two. Three!", 120) == pytest.approx(three + 3 * fit.pause)
+    assert fit.pause > 0.3  # a pause takes as long as a word or more
     assert estimate_speech_seconds("one two three", 240) < 0.6 * three
     assert estimate_speech_seconds("Go", 300) == 0.2  # never shorter than a short word
 

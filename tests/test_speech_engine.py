@@ -246,5 +246,5 @@ def test_the_plans_estimate_is_near_the_engines_length_for_digits_and_symbols(te
 
     # Ordinary lines already vary by about a fifth either way around the fit (it is fitted to
     # whole routines); a number or a symbol must not add more (a 40-digit line was 98 % short).
-    spoken = open_engine(rate=160).render(text).seconds
-    assert estimate_speech_seconds(text, 160) == pytest.approx(spoken, rel=0.3)
+    spoken = open_engine("espeak", rate=160).render(text).seconds
+    assert estimate_speech_seconds(text, 160, "espeak") == pytest.approx(spoken, rel=0.3)
