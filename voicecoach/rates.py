@@ -8,8 +8,6 @@ estimates below without loading any engine. `benchmarks/speech_rates.py` measure
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 DEFAULT_RATE = 160  # unhurried, for someone listening from across the room
 MIN_RATE, MAX_RATE = 80, 300
 DEFAULT_ENGINE = "natural"  # what the plan estimates for when no engine is named
@@ -35,14 +33,17 @@ SPEED_WPM: dict[str, tuple[tuple[float, float], ...]] = {
 }
 
 
-@dataclass(frozen=True)
 class SpeechFit:
     """Seconds a line lasts at one rate: a time per word, per pause (comma, full stop...) and
     an offset for the whole line, fitted to an engine's clips of every shipped line."""
 
-    word: float
-    pause: float
-    offset: float
+    __slots__ = ("word", "pause", "offset")  # a plain class: this module loads on every start
+
+    def __init__(self, word: float, pause: float, offset: float) -> None:
+        self.word, self.pause, self.offset = word, pause, offset
+
+    def __repr__(self) -> str:
+        return f"SpeechFit({self.word}, {self.pause}, {self.offset})"
 
 
 def _fits(*rows: tuple[int, float, float, float]) -> tuple[tuple[int, SpeechFit], ...]:
