@@ -184,8 +184,8 @@ class Command(TyperCommand):
         _help_text(self.help, formatter)
 
     def format_epilog(self, ctx: Context, formatter: HelpFormatter) -> None:
-        _examples(self.help, formatter)
         super().format_epilog(ctx, formatter)
+        _examples(self.help, formatter)  # always last
 
     def make_context(self, *args: Any, **kwargs: Any) -> Context:
         try:
@@ -247,8 +247,8 @@ class Group(TyperGroup):
         _help_text(self.help, formatter)
 
     def format_epilog(self, ctx: Context, formatter: HelpFormatter) -> None:
-        _examples(self.help, formatter)
         super().format_epilog(ctx, formatter)
+        _examples(self.help, formatter)  # always last
 
     def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
         if not args and self.no_args_is_help and not ctx.resilient_parsing:

@@ -112,10 +112,10 @@ def complete_voice(incomplete: str) -> list[str]:
 
 
 def complete_engine(incomplete: str) -> list[str]:
-    """Speech engine names."""
-    from voicecoach.speech import engine_names
+    """Speech engine names (installed ones), without importing any engine."""
+    from voicecoach.engine_names import installed_engines
 
-    return [name for name in engine_names() if name.startswith(incomplete)]
+    return [name for name in installed_engines() if name.startswith(incomplete)]
 
 
 def complete_config_key(incomplete: str) -> list[tuple[str, str]]:

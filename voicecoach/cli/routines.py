@@ -7,7 +7,17 @@ from typing import Annotated
 import typer
 
 from voicecoach.cli.layout import NARROWEST, terminal_width, wrap
-from voicecoach.cli.options import Hold, Insoles, Json, Name, Rate, TightSide, idle_hold
+from voicecoach.cli.options import (
+    EngineName,
+    Hold,
+    Insoles,
+    Json,
+    Name,
+    Rate,
+    TightSide,
+    checked_engine,
+    idle_hold,
+)
 from voicecoach.cli.root import app, echo_json
 from voicecoach.text import printable
 from voicecoach.timefmt import duration, precise
@@ -103,13 +113,15 @@ def plan(
     insoles: Insoles = None,
     hold: Hold = None,
     rate: Rate = None,
+    engine: EngineName = None,
     tight_side: TightSide = None,
     show_all: All = False,
 ) -> None:
     """Print the exact timed script the voice will follow (your config file's defaults apply).
 
-    Times and pauses are in tenths of a second; the short gap between two lines is left out
-    unless --all is given.
+    Line lengths are estimated for the engine that will speak; `run` and `export` time the
+    script from the rendered lines. Times and pauses are in tenths of a second; the short gap
+    between two lines is left out unless --all is given.
 
     Examples:
       voicecoach plan busy-day
@@ -122,7 +134,8 @@ def plan(
     from voicecoach.session import load_settings
 
     settings = load_settings(
-        insoles=insoles, hold=hold, rate=rate, tight_side=tight_side.value if tight_side else None
+        insoles=insoles, hold=hold, rate=rate, tight_side=tight_side.value if tight_side else None,
+        engine=checked_engine(engine),
     )
     routine = catalog.load(name)
     for note in idle_hold(routine, hold):

@@ -106,16 +106,16 @@ def run(name: OptionalName = None, text: Text = False, flags: SpeechFlags = Spee
     from voicecoach.keys import terminal_keys
     from voicecoach.session import RunSession
 
-    if not text:
-        from voicecoach.speech import warm_up
-
-        warm_up()  # the engine starts while the routine and config load
     report = None
     try:
+        settings = flags.settings()
+        if not text:
+            from voicecoach.session import warm_voice
+
+            warm_voice(settings, cache=not flags.no_cache)  # loads while the routine does
         routine = catalog.load(name if name is not None else _choose())
         for note in idle_options(flags, routine, speech=not text):
             _stderr(note)
-        settings = flags.settings()
         clock = clocks.MonotonicClock()
         session = RunSession(
             routine, settings, clock=clock, speech=not text, cache=not flags.no_cache,
