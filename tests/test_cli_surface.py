@@ -275,6 +275,7 @@ def test_an_unknown_shell_is_refused_in_our_words():
         ("voicecoach config set ra", 3, ["rate"]),
         ("voicecoach config set insoles ", 4, ["true", "false"]),
         ("voicecoach config s", 2, ["show", "set"]),
+        ("voicecoach run --engine esp", 3, ["espeak"]),
     ],
 )
 def test_completion_offers_routines_voices_and_config_keys(
