@@ -8,17 +8,19 @@ import re
 import sys
 from collections.abc import Callable, MutableMapping
 from difflib import get_close_matches
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from typer._click import types
-from typer._click.core import Command as ClickCommand
 from typer._click.core import Context, Parameter
 from typer._click.exceptions import BadParameter, MissingParameter, NoSuchOption, UsageError
-from typer._click.formatting import HelpFormatter
 from typer.core import TyperCommand, TyperGroup
 
 from voicecoach.errors import VoicecoachError
+
+if TYPE_CHECKING:  # the help formatter loads only when help is shown
+    from typer._click.core import Command as ClickCommand
+    from typer._click.formatting import HelpFormatter
 
 EXAMPLES = "Examples:"
 
