@@ -129,7 +129,9 @@ def routine_audio(voices: list[va.Voice], names: list[str], rng: np.random.Gener
                     cache[text] = voice.render(text)
                 return cache[text]
 
-            plan = build_plan(routine, PlanOptions(), speech_seconds=lambda t: len(clip(t)) / va.RATE)
+            plan = build_plan(
+                routine, PlanOptions(), speech_seconds=lambda t: len(clip(t)) / va.RATE
+            )
             total = int((plan.total_ms / 1000 + 1.0) * va.RATE)
             dry = np.zeros(total, np.float32)
             for e in plan.says:
@@ -320,8 +322,8 @@ def report(title: str, words, voices, clips, routines, coach, rng, tails, condit
     for command in dict.fromkeys(p.command for p in words.commands):
         row = "".join(f"{_pct(table[(command, n)]):>10}" for n in names)
         print(f"{command:10} {row}")
-    totals = [[sum(table[(c, n)][i] for c in set(p.command for p in words.commands)) for i in (0, 1)]
-              for n in names]
+    commands = {p.command for p in words.commands}
+    totals = [[sum(table[(c, n)][i] for c in commands) for i in (0, 1)] for n in names]
     print(f"{'all':10} " + "".join(f"{_pct(t):>10}" for t in totals))
     print(f"wrong commands heard around the clips: {wrong} "
           f"(over {seconds / 3600:.2f} h of noisy test audio)")

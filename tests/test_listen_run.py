@@ -1,4 +1,4 @@
-"""Spoken commands drive the player: recorded clips played into a fake microphone, on a fake clock."""
+"""Spoken commands drive the player: recorded clips played into a fake microphone, fake clock."""
 
 from __future__ import annotations
 

@@ -39,11 +39,8 @@ def listen_test(
     continue, let's go), move on, previous, repeat that, finish. Ctrl-C stops early.
 
     Examples:
-
       voicecoach listen-test
-
       voicecoach listen-test --list
-
       voicecoach listen-test --device 2 --seconds 60
     """
     from voicecoach import clock as clocks

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from contextlib import ExitStack
 from dataclasses import replace
@@ -9,12 +10,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from voicecoach.cli.options import SpeechFlags, speech_options
+from voicecoach.cli.options import SpeechFlags, idle_options, speech_options
 from voicecoach.cli.root import app
 from voicecoach.errors import ExitCode
 from voicecoach.interrupts import interrupt_exit_code
 from voicecoach.outcome import INTERRUPTED
-from voicecoach.timefmt import duration, plural, whole_minutes
+from voicecoach.timefmt import duration, plural
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -86,14 +87,22 @@ class TerminalView:
     def begin(self, plan: Plan) -> Speaker:
         from voicecoach.speakers import TextSpeaker
 
-        if sys.stdout.isatty():
+        if sys.stdout.isatty() and os.environ.get("TERM") != "dumb":
             from voicecoach.display import LiveDisplay
 
             self.display = self.stack.enter_context(LiveDisplay(plan, keys=self.keys))
             return TextSpeaker(self.clock, self.display.write)
         stretches = plural(len(plan.stretch_names), "stretch")
-        typer.echo(f"{plan.title}: about {whole_minutes(plan.estimated_seconds)} min, {stretches}.")
+        typer.echo(f"{plan.title}: {duration(plan.estimated_seconds)}, {stretches}.")
+        if self.keys:  # no live view to show them in: once, here
+            from voicecoach.keys import HELP
+
+            _stderr(f"Keys: {HELP}   (Ctrl-C stops)")
         return TextSpeaker(self.clock)
+
+    def redraw(self) -> None:
+        if self.display is not None:
+            self.display.redraw()
 
     def update(self, progress: Progress) -> None:
         if self.display is not None:
@@ -169,11 +178,11 @@ def run(
     previous, repeat that, or finish. Check your microphone first with `voicecoach listen-test`.
 
     Examples:
-
+      voicecoach run
       voicecoach run busy-day
-
+      voicecoach run post-run-hips --hold 45 --rate 140
+      voicecoach run busy-day --text
       voicecoach run busy-day --listen
-
       voicecoach run busy-day --listen --listen-device 2
     """
     from voicecoach import catalog
@@ -182,14 +191,16 @@ def run(
     from voicecoach.keys import terminal_keys
     from voicecoach.session import RunSession
 
-    if not text:
-        from voicecoach.speech import warm_up
-
-        warm_up()  # the engine starts while the routine and config load
     report = None
     try:
-        routine = catalog.load(name if name is not None else _choose())
         settings = flags.settings()
+        if not text:
+            from voicecoach.session import warm_voice
+
+            warm_voice(settings, cache=not flags.no_cache)  # loads while the routine does
+        routine = catalog.load(name if name is not None else _choose())
+        for note in idle_options(flags, routine, speech=not text):
+            _stderr(note)
         if listen is not None:
             settings = replace(settings, listen=listen)
         clock = clocks.MonotonicClock()
@@ -211,6 +222,8 @@ def run(
                 raise typer.Exit(ExitCode.FAILURE) from None
             keys = stack.enter_context(terminal_keys())
             view = TerminalView(stack, clock, keys=keys is not None)
+            if keys is not None:
+                keys.on_resume = view.redraw
             controls = keys
             if listener is not None and acknowledge is not None:
                 from voicecoach.listen.controls import Controls
