@@ -30,7 +30,7 @@ LOG10_PER_UNIT = 1024 * math.log10(LOG_BASE)
 REPORT_DELAY_FRAMES = 10  # a detection is reported once it has stood this long unbeaten
 # The free phone loop's penalty. PocketSphinx's default (0.1) let long phrases be pruned away
 # before they ended; this one kept them, and separated true phrases from the coach's own lines
-# best of those measured (1e-5, 1e-20, 1e-35).
+# best of those measured (0.1, 1e-5, 1e-20).
 PHONE_LOOP_PENALTY = 1e-20
 SETTLE_SECONDS = 0.15  # wait this long after a command ends for a rival still being scored
 TIDY_SECONDS = 30.0
