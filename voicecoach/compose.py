@@ -1,0 +1,447 @@
+"""Composing a routine from the stretch library: a pure function from options, the library and
+a seed to an ordered list of stretches with their doses.
+
+The planned length is measured by a function the caller passes in (the real one builds the
+plan, speech included), so that nothing here does I/O, reads a clock or imports the model.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Protocol
+
+from voicecoach.errors import UsageError
+from voicecoach.timefmt import duration, plural
+
+MIN_MINUTES, MAX_MINUTES = 3, 60
+TOLERANCE = 0.10  # the planned length is within 10 % of the minutes asked for
+WHENS = ("after-run", "before-run", "anytime")
+PLACES = ("standing", "chair", "floor")
+STYLES = ("static", "dynamic", "mixed")
+LEVELS = ("gentle", "moderate")
+SIDES = ("left", "right")
+# Areas a person can ask for; "hips" takes in everything around the hip joint.
+AREAS: dict[str, frozenset[str]] = {
+    "hips": frozenset({"hips", "hip flexors", "glutes", "outer hip", "adductors"}),
+    **{
+        area: frozenset({area})
+        for area in (
+            "glutes", "outer hip", "adductors", "hip flexors", "quads", "hamstrings", "calves",
+            "lower back", "core", "trunk",
+        )
+    },
+}
+DEFAULT_FOCUS = ("hips", "hamstrings", "lower back")
+# Down the body, never back up: standing, then a chair, then kneeling, seated and lying.
+POSITION_RANK = {"standing": 0, "chair": 1, "kneeling": 2, "seated": 3, "lying": 4}
+POSITIONS_AT = {
+    "standing": frozenset({"standing"}),
+    "chair": frozenset({"standing", "chair"}),
+    "floor": frozenset(POSITION_RANK),
+}
+FULL_DOSE_S = 60  # held seconds per muscle group (and side) in mainstream guidance
+
+
+@dataclass(frozen=True)
+class Dose:
+    """The hold and rep ranges of a level, in seconds and reps per side."""
+
+    hold_low: int
+    hold_high: int
+    hold_usual: int
+    reps_low: int
+    reps_high: int
+    rep_seconds: float  # a dynamic stretch aims at this many seconds of reps per side
+
+
+DOSES = {
+    "gentle": Dose(20, 40, 25, 8, 12, 30.0),
+    "moderate": Dose(20, 60, 30, 10, 15, 40.0),
+}
+
+
+class LibraryEntry(Protocol):
+    """What the composer needs to know of a library stretch."""
+
+    name: str
+    targets: Sequence[str]
+    position: str
+    style: str
+    sides: str
+    hold: float | None
+    reps: int | None
+    gentle: bool
+    moments: Sequence[str]
+
+    @property
+    def beat(self) -> float: ...
+
+
+@dataclass(frozen=True)
+class ComposeOptions:
+    """What a person asks for; with the seed, it decides the routine."""
+
+    minutes: int
+    focus: tuple[str, ...] = ()
+    when: str = "anytime"
+    place: str = "floor"
+    style: str | None = None  # None: dynamic before a run, mixed otherwise
+    level: str = "moderate"
+    tight_side: str | None = None
+    seed: str = "1"
+
+    @property
+    def areas(self) -> tuple[str, ...]:
+        return self.focus or DEFAULT_FOCUS
+
+    @property
+    def kind(self) -> str:
+        """The style asked for, or the one the moment implies."""
+        if self.style is not None:
+            return self.style
+        return "dynamic" if self.when == "before-run" else "mixed"
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["focus"] = list(self.focus)
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ComposeOptions:
+        """Options read back (from history or the last composed routine), checked again."""
+        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        try:
+            options = cls(**known)
+            options = replace(options, focus=tuple(options.focus), seed=str(options.seed))
+        except TypeError as error:
+            raise UsageError(f"the stored compose options cannot be read: {error}") from None
+        return check_options(options)
+
+
+@dataclass(frozen=True)
+class Pick:
+    """One stretch of a composed routine: the library id, the area it serves, its dose."""
+
+    id: str
+    area: str
+    hold: int | None = None
+    reps: int | None = None
+
+
+@dataclass(frozen=True)
+class Composition:
+    """A composed routine: its stretches in order, and how it came about."""
+
+    options: ComposeOptions
+    picks: tuple[Pick, ...]
+    seconds: float  # planned length, speech included
+    scale: float  # doses relative to the usual ones (1: the usual dose)
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def ids(self) -> list[str]:
+        return [p.id for p in self.picks]
+
+
+Measure = Callable[[Sequence[Pick]], float]
+
+
+def normalise_area(text: str) -> str:
+    """`hip-flexors`, `Hip Flexors` and `hip flexors` are one area; UsageError if unknown."""
+    area = " ".join(text.strip().lower().replace("-", " ").replace("_", " ").split())
+    if area in AREAS:
+        return area
+    if area.endswith("s") and area[:-1] in AREAS:
+        return area[:-1]
+    if area + "s" in AREAS:
+        return area + "s"
+    raise UsageError(f"no focus area {text!r}; choose from: {', '.join(AREAS)}")
+
+
+def check_options(options: ComposeOptions) -> ComposeOptions:
+    """The options with focus areas normalised; UsageError on anything out of range."""
+    if not MIN_MINUTES <= options.minutes <= MAX_MINUTES:
+        raise UsageError(
+            f"--minutes is {options.minutes}: a composed routine lasts "
+            f"{MIN_MINUTES} to {MAX_MINUTES} minutes"
+        )
+    for value, allowed, flag in (
+        (options.when, WHENS, "--when"),
+        (options.place, PLACES, "--place"),
+        (options.level, LEVELS, "--level"),
+    ):
+        if value not in allowed:
+            raise UsageError(f"{flag} is {value!r}; choose from: {', '.join(allowed)}")
+    if options.style is not None and options.style not in STYLES:
+        raise UsageError(f"--style is {options.style!r}; choose from: {', '.join(STYLES)}")
+    if options.tight_side is not None and options.tight_side not in SIDES:
+        raise UsageError(f"--tight-side is {options.tight_side!r}; choose left or right")
+    if options.when == "before-run" and options.kind != "dynamic":
+        raise UsageError(
+            "before a run, only moving (dynamic) stretches make sense: leave out --style, "
+            "or ask for --style dynamic"
+        )
+    focus = tuple(dict.fromkeys(normalise_area(a) for a in options.focus))
+    return replace(options, focus=focus)
+
+
+def fits(entry: LibraryEntry, options: ComposeOptions) -> bool:
+    """Whether a library stretch suits the place, the moment and the style asked for."""
+    if entry.position not in POSITIONS_AT[options.place]:
+        return False
+    if options.when not in entry.moments:
+        return False
+    if options.kind != "mixed" and entry.style != options.kind:
+        return False
+    # After a run, the moving part comes first while still warm: on your feet.
+    return not (
+        options.when == "after-run" and entry.style == "dynamic" and entry.position != "standing"
+    )
+
+
+def covers(entry: LibraryEntry, area: str) -> bool:
+    return bool(AREAS[area] & set(entry.targets))
+
+
+def order_key(entry: LibraryEntry) -> tuple[int, int]:
+    """Down the body position by position; within a position, moving before holding."""
+    return POSITION_RANK[entry.position], 0 if entry.style == "dynamic" else 1
+
+
+def area_seconds(
+    picks: Sequence[Pick], areas: Sequence[str], library: Mapping[str, LibraryEntry]
+) -> dict[str, float]:
+    """Seconds of work (one side) that each focus area gets from the stretches that work it."""
+    totals = dict.fromkeys(areas, 0.0)
+    for p in picks:
+        for area in areas:
+            if covers(library[p.id], area):
+                totals[area] += work_seconds(library[p.id], p)
+    return totals
+
+
+def work_seconds(entry: LibraryEntry, pick: Pick) -> float:
+    """Seconds of holding or counted reps on one side (alternating counts take both)."""
+    if pick.hold is not None:
+        return float(pick.hold)
+    return (pick.reps or entry.reps or 0) * entry.beat
+
+
+def dose(
+    entry: LibraryEntry, pick: Pick, picks: Sequence[Pick], level: Dose, library: Mapping[
+        str, LibraryEntry], scale: float,
+) -> Pick:
+    """`pick` with its hold or reps: the usual dose times `scale`, kept within the level.
+
+    A muscle group gets about a minute of holding in all: one hold of 60 s, or two of 30 s."""
+    if entry.style == "static":
+        held = sum(
+            1 for p in picks if p.area == pick.area and library[p.id].style == "static"
+        )
+        usual = min(level.hold_high, max(level.hold_usual, FULL_DOSE_S / max(1, held)))
+        hold = 5 * round(usual * scale / 5)
+        return replace(pick, hold=min(level.hold_high, max(level.hold_low, hold)), reps=None)
+    usual = level.rep_seconds / entry.beat
+    reps = round(usual * scale)
+    return replace(pick, reps=min(level.reps_high, max(level.reps_low, reps)), hold=None)
+
+
+class _Composer:
+    """One composition: the pool of stretches that fit, picked and dosed to fill the time."""
+
+    def __init__(
+        self, options: ComposeOptions, library: Mapping[str, LibraryEntry], measure: Measure
+    ) -> None:
+        self.options = options
+        self.library = library
+        self.measure = measure
+        self.level = DOSES[options.level]
+        self.target = options.minutes * 60.0
+        rng = random.Random(f"voicecoach compose {options.seed}")
+        draws = {stretch_id: rng.random() for stretch_id in library}
+        self.pool = [i for i in library if fits(library[i], options)]
+        self.ranked: dict[str, list[str]] = {}
+        for area in options.areas:
+            found = [i for i in self.pool if covers(library[i], area)]
+            # Stretches aimed at the area (it is their first target) come up more often.
+            self.ranked[area] = sorted(found, key=lambda i, a=area: self._weight(i, a, draws))
+        self.draws = draws
+
+    def _weight(self, stretch_id: str, area: str, draws: Mapping[str, float]) -> float:
+        entry = self.library[stretch_id]
+        weight = draws[stretch_id]
+        if entry.targets[0] not in AREAS[area]:
+            weight += 0.6
+        if self.options.level == "gentle" and not entry.gentle:
+            weight += 0.5
+        return weight
+
+    # --- arranging ----------------------------------------------------------------------------
+
+    def arranged(self, picks: Sequence[Pick], scale: float) -> list[Pick]:
+        """The picks in order, each with its dose."""
+        ordered = sorted(
+            picks,
+            key=lambda p: (*order_key(self.library[p.id]), not self.library[p.id].gentle),
+        )
+        return [dose(self.library[p.id], p, picks, self.level, self.library, scale)
+                for p in ordered]
+
+    def length(self, picks: Sequence[Pick], scale: float) -> float:
+        return self.measure(self.arranged(picks, scale))
+
+    def area_seconds(self, picks: Sequence[Pick]) -> dict[str, float]:
+        return area_seconds(self.arranged(picks, 1.0), self.options.areas, self.library)
+
+    def next_pick(self, picks: Sequence[Pick]) -> Pick | None:
+        """A stretch for the area with the least time so far that still has one to give."""
+        used = {p.id for p in picks}
+        seconds = self.area_seconds(picks)
+        counts = {a: sum(1 for p in picks if p.area == a) for a in self.options.areas}
+        for area in sorted(self.options.areas, key=lambda a: (seconds[a], counts[a])):
+            for stretch_id in self.ranked[area]:
+                if stretch_id not in used:
+                    return Pick(stretch_id, area)
+        return None
+
+    def first_round(self) -> list[Pick]:
+        """Every focus area worked by at least one stretch, with as few stretches as can be."""
+        picks: list[Pick] = []
+        for area in self.options.areas:
+            uncovered = [a for a in self.options.areas if a not in self.covered(picks)]
+            if area not in uncovered:
+                continue
+            free = [i for i in self.ranked[area] if i not in {p.id for p in picks}]
+            if not free:
+                raise UsageError(self._why_not(f"too few stretches for {area} fit"))
+            best = max(
+                free,
+                key=lambda i: (
+                    sum(covers(self.library[i], a) for a in uncovered), -free.index(i)
+                ),
+            )
+            picks.append(Pick(best, area))
+        return picks
+
+    def covered(self, picks: Sequence[Pick]) -> set[str]:
+        return {a for p in picks for a in self.options.areas if covers(self.library[p.id], a)}
+
+    def gentle_start(self, picks: list[Pick]) -> list[Pick]:
+        """The picks, with a gentle stretch added at the start when the first one is not."""
+        first = self.library[self.arranged(picks, 1.0)[0].id]
+        if first.gentle:
+            return picks
+        used = {p.id for p in picks}
+        options = [
+            i for i in self.pool
+            if i not in used and self.library[i].gentle
+            and order_key(self.library[i]) <= order_key(first)
+        ]
+        if not options:
+            raise UsageError(self._why_not("no gentle stretch to begin with fits"))
+
+        def preference(i: str) -> tuple[bool, float]:
+            return not any(covers(self.library[i], a) for a in self.options.areas), self.draws[i]
+
+        chosen = min(options, key=preference)
+        area = next(
+            (a for a in self.options.areas if covers(self.library[chosen], a)),
+            self.options.areas[0],
+        )
+        return [*picks, Pick(chosen, area)]
+
+    # --- filling the time ---------------------------------------------------------------------
+
+    def compose(self) -> Composition:
+        for area, found in self.ranked.items():
+            if not found:
+                raise UsageError(self._why_not(f"no stretch for {area} fits"))
+        picks = self.gentle_start(self.first_round())
+        current = self.length(picks, 1.0)
+        while current < self.target:
+            pick = self.next_pick(picks)
+            if pick is None:
+                break
+            bigger = self.gentle_start([*picks, pick])
+            longer = self.length(bigger, 1.0)
+            if longer >= self.target and self.target - current < longer - self.target:
+                break  # one stretch fewer, held a little longer, comes closer
+            picks, current = bigger, longer
+        scale = self.fit_scale(picks)
+        arranged = self.arranged(picks, scale)
+        seconds = self.measure(arranged)
+        self.check_length(picks, seconds)
+        return Composition(self.options, tuple(arranged), seconds, scale, self.notes(picks))
+
+    def fit_scale(self, picks: Sequence[Pick]) -> float:
+        """The dose scale that brings the planned length closest to the time asked for."""
+        low, high = 0.2, 6.0
+        best, best_error = 1.0, abs(self.length(picks, 1.0) - self.target)
+        for _ in range(14):
+            middle = (low + high) / 2
+            seconds = self.length(picks, middle)
+            if abs(seconds - self.target) < best_error:
+                best, best_error = middle, abs(seconds - self.target)
+            if seconds < self.target:
+                low = middle
+            else:
+                high = middle
+        return round(best, 3)
+
+    def check_length(self, picks: Sequence[Pick], seconds: float) -> None:
+        if abs(seconds - self.target) <= TOLERANCE * self.target:
+            return
+        if seconds < self.target:
+            longest = max(MIN_MINUTES, math.floor(seconds / 60))
+            raise UsageError(self._why_not(
+                f"only {plural(len(picks), 'stretch')} {'fits' if len(picks) == 1 else 'fit'}, "
+                f"and with the longest holds and reps the routine lasts about "
+                f"{duration(seconds)}, not {self.options.minutes} min",
+                longest,
+            ))
+        shortest = math.ceil(seconds / 60)
+        raise UsageError(
+            f"{self.options.minutes} min is too short for {self._request()}: one stretch "
+            f"per focus area, with the shortest holds and reps, lasts about {duration(seconds)}. "
+            f"Ask for {shortest} minutes or more, or for fewer focus areas"
+        )
+
+    def notes(self, picks: Sequence[Pick]) -> tuple[str, ...]:
+        used = {p.id for p in picks}
+        notes = []
+        for area in self.options.areas:
+            if all(i in used for i in self.ranked[area]) and len(self.options.areas) > 1:
+                notes.append(f"every stretch for {area} that fits is in")
+        return tuple(notes)
+
+    def _request(self) -> str:
+        o = self.options
+        parts = [f"--focus {', '.join(o.areas)}", f"--place {o.place}", f"--when {o.when}"]
+        if o.style is not None:
+            parts.append(f"--style {o.style}")
+        return " ".join(parts)
+
+    def _why_not(self, reason: str, longest: int | None = None) -> str:
+        o = self.options
+        tries = []
+        if longest is not None and longest < o.minutes:
+            tries.append(f"ask for {longest} minutes or fewer")
+        if o.place != "floor":
+            tries.append("--place floor (it allows the most stretches)")
+        if o.style not in (None, "mixed") and o.when != "before-run":
+            tries.append("another --style")
+        if o.when != "anytime":
+            tries.append("--when anytime")
+        tries.append("more focus areas" if o.focus else "other focus areas")
+        return f"cannot compose {self._request()}: {reason}. Try: {'; '.join(tries)}"
+
+
+def compose(
+    options: ComposeOptions, library: Mapping[str, LibraryEntry], measure: Measure
+) -> Composition:
+    """The routine for `options` (seed included) from `library`; UsageError, with the reason,
+    when no routine within 10 % of the minutes asked for can be made."""
+    return _Composer(check_options(options), library, measure).compose()
