@@ -9,7 +9,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from voicecoach import paths
-from voicecoach.compose import ComposeOptions, Composition, Measure, Pick, compose
+from voicecoach.compose import (
+    ComposeOptions,
+    Composition,
+    Measure,
+    Pick,
+    check_options,
+    compose,
+)
 from voicecoach.errors import UsageError, VoicecoachError
 
 if TYPE_CHECKING:
@@ -130,11 +137,11 @@ def command_line(options: ComposeOptions) -> str:
     return " ".join(parts)
 
 
-def plan_measure(library: Library, plan_options: PlanOptions) -> Measure:
+def plan_measure(
+    options: ComposeOptions, library: Library, plan_options: PlanOptions
+) -> Measure:
     """The planned length of a list of picks, speech included, as `plan` estimates it."""
     from voicecoach.plan import build_plan
-
-    options = ComposeOptions(minutes=10)
 
     def measure(picks: Sequence[Pick]) -> float:
         composition = Composition(options, tuple(picks), 0.0, 1.0)
@@ -156,9 +163,12 @@ def compose_routine(
     from voicecoach.plan import PlanOptions
     from voicecoach.routine.library import load_library
 
+    options = check_options(options)
     library = library or load_library()
     plan_options = replace(plan_options or PlanOptions(), tight_side=options.tight_side)
-    composition = compose(options, library.stretches, plan_measure(library, plan_options))
+    composition = compose(
+        options, library.stretches, plan_measure(options, library, plan_options)
+    )
     return composition, build_routine(composition, library, name)
 
 

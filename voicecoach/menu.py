@@ -9,8 +9,14 @@ from voicecoach.errors import UsageError
 from voicecoach.timefmt import duration
 
 
+COMPOSE_ITEM = "Compose one for me (you choose the minutes and focus)"
+DEFAULT_MINUTES = 10
+
+
 def menu_lines(rows: list[dict[str, Any]]) -> list[str]:
     """One numbered line per routine that can be run: title, length, when."""
+    if not rows:
+        return []
     width = max(len(r["title"]) for r in rows)
     lines = []
     for number, r in enumerate(rows, 1):
@@ -24,14 +30,21 @@ def choose_routine(
     rows: list[dict[str, Any]],
     readline: Callable[[], str],
     write: Callable[[str], None],
+    compose: bool = False,
 ) -> dict[str, Any]:
-    """Ask for a routine by number until a good one comes; `readline` gives "" at end of input."""
+    """Ask for a routine by number until a good one comes; `readline` gives "" at end of input.
+
+    With `compose`, the last number is "compose one for me", answered by `{"compose": True}`."""
     usable = [r for r in rows if not r.get("error")]
-    if not usable:
+    if not usable and not compose:
         raise UsageError(
             "no routines to choose from; give a routine file: voicecoach run FILE.yaml"
         )
-    write("Choose a routine:\n" + "\n".join(menu_lines(usable)) + "\n")
+    lines = menu_lines(usable) if usable else []
+    if compose:
+        lines.append(f"{len(usable) + 1:>3}. {COMPOSE_ITEM}")
+        usable = [*usable, {"compose": True, "name": "compose"}]
+    write("Choose a routine:\n" + "\n".join(lines) + "\n")
     prompt = f"Number (1-{len(usable)}): "
     while True:
         write(prompt)
@@ -46,3 +59,41 @@ def choose_routine(
         if choice.isdigit() and 1 <= int(choice) <= len(usable):
             return usable[int(choice) - 1]
         write(f"Please type a number from 1 to {len(usable)}.\n")
+
+
+def _ask(
+    prompt: str, readline: Callable[[], str], write: Callable[[str], None]
+) -> str:
+    write(prompt)
+    line = readline()
+    if not line:
+        write("\n")
+        raise UsageError("nothing composed: no answer came (compose one with voicecoach compose)")
+    return line.strip()
+
+
+def ask_composition(
+    readline: Callable[[], str], write: Callable[[str], None]
+) -> tuple[int, tuple[str, ...]]:
+    """Ask how many minutes and which focus areas, until the answers make sense."""
+    from voicecoach.compose import AREAS, DEFAULT_FOCUS, MAX_MINUTES, MIN_MINUTES, normalise_area
+
+    while True:
+        answer = _ask(
+            f"Minutes ({MIN_MINUTES}-{MAX_MINUTES}, Enter for {DEFAULT_MINUTES}): ", readline, write
+        )
+        if not answer:
+            minutes = DEFAULT_MINUTES
+            break
+        if answer.isdigit() and MIN_MINUTES <= int(answer) <= MAX_MINUTES:
+            minutes = int(answer)
+            break
+        write(f"Please type a number of minutes from {MIN_MINUTES} to {MAX_MINUTES}.\n")
+    write(f"Focus areas: {', '.join(AREAS)}.\n")
+    while True:
+        answer = _ask(f"Focus (Enter for {', '.join(DEFAULT_FOCUS)}): ", readline, write)
+        try:
+            parts = [p for p in answer.split(",") if p.strip()]
+            return minutes, tuple(dict.fromkeys(normalise_area(p) for p in parts))
+        except UsageError as error:
+            write(f"{str(error)[:1].upper()}{str(error)[1:]}. Separate areas with commas.\n")

@@ -16,6 +16,7 @@ from voicecoach.errors import ExitCode
 from voicecoach.timefmt import duration
 
 if TYPE_CHECKING:
+    from voicecoach.routine.model import Routine
     from voicecoach.session import Step, Steps
 
 Output = Annotated[
@@ -68,10 +69,17 @@ def export(
     """Write a routine as one WAV file (lines at their exact times, pauses as silence)."""
     from voicecoach import catalog
     from voicecoach.export import check_target
-    from voicecoach.session import export_routine
 
     check_target(output)  # before any rendering: a wrong name fails at once
-    routine = catalog.load(name)
+    export_to(catalog.load(name), output, flags, json_output=json_output)
+
+
+def export_to(
+    routine: Routine, output: Path, flags: SpeechFlags, *, json_output: bool = False
+) -> None:
+    """Write `routine` to `output` with a progress display, and say what was written."""
+    from voicecoach.session import export_routine
+
     settings = flags.settings()
     try:
         with _progress(sys.stderr.isatty()) as steps:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from voicecoach.errors import HistoryError
 from voicecoach.history.store import PROGRESS_EVERY_S, Clock, History, local_now, open_history
@@ -28,6 +29,7 @@ class Recorder:
         path: Path | None = None,
         now: Clock = local_now,
         warn: Callable[[str], None] | None = None,
+        composed: dict[str, Any] | None = None,
     ) -> None:
         self._warn = warn
         self._history: History | None = None
@@ -36,7 +38,9 @@ class Recorder:
         self._written = (0.0, 0)  # seconds done and stretches completed, as last written
         try:
             self._history = open_history(path, now)
-            self.session_id = self._history.start(routine, title, total_stretches, started_at)
+            self.session_id = self._history.start(
+                routine, title, total_stretches, started_at, composed=composed
+            )
         except HistoryError as error:
             self._fail(error)
 
