@@ -18,6 +18,7 @@ from voicecoach.timefmt import duration, plural
 
 MIN_MINUTES, MAX_MINUTES = 3, 60
 TOLERANCE = 0.10  # the planned length is within 10 % of the minutes asked for
+CLOSE_ENOUGH = 0.015  # the search for doses stops this close to the minutes asked for
 WHENS = ("after-run", "before-run", "anytime")
 PLACES = ("standing", "chair", "floor")
 STYLES = ("static", "dynamic", "mixed")
@@ -320,7 +321,9 @@ class _Composer:
             best = max(
                 free,
                 key=lambda i: (
-                    sum(covers(self.library[i], a) for a in uncovered), -free.index(i)
+                    sum(covers(self.library[i], a) for a in uncovered),
+                    self.library[i].gentle,  # fewer gentle openers to add
+                    -free.index(i),
                 ),
             )
             picks.append(Pick(best, area))
@@ -371,8 +374,17 @@ class _Composer:
                 break  # one stretch fewer, held a little longer, comes closer
             picks, current = bigger, longer
         scale = self.fit_scale(picks)
+        seconds = self.length(picks, scale)
+        if seconds < (1 - CLOSE_ENOUGH) * self.target:
+            # Even the longest doses fall short: one stretch more, held shorter, may fit.
+            pick = self.next_pick(picks)
+            if pick is not None:
+                more = self.gentle_start([*picks, pick])
+                more_scale = self.fit_scale(more)
+                more_seconds = self.length(more, more_scale)
+                if abs(more_seconds - self.target) < abs(seconds - self.target):
+                    picks, scale, seconds = more, more_scale, more_seconds
         arranged = self.arranged(picks, scale)
-        seconds = self.measure(arranged)
         self.check_length(picks, seconds)
         return Composition(self.options, tuple(arranged), seconds, scale, self.notes(picks))
 
@@ -381,6 +393,8 @@ class _Composer:
         low, high = 0.2, 6.0
         best, best_error = 1.0, abs(self.length(picks, 1.0) - self.target)
         for _ in range(14):
+            if best_error <= CLOSE_ENOUGH * self.target:
+                break
             middle = (low + high) / 2
             seconds = self.length(picks, middle)
             if abs(seconds - self.target) < best_error:
@@ -395,14 +409,14 @@ class _Composer:
         if abs(seconds - self.target) <= TOLERANCE * self.target:
             return
         if seconds < self.target:
-            longest = max(MIN_MINUTES, math.floor(seconds / 60))
+            longest = max(MIN_MINUTES, math.floor(seconds / 60 / (1 - TOLERANCE)))
             raise UsageError(self._why_not(
                 f"only {plural(len(picks), 'stretch')} {'fits' if len(picks) == 1 else 'fit'}, "
                 f"and with the longest holds and reps the routine lasts about "
                 f"{duration(seconds)}, not {self.options.minutes} min",
                 longest,
             ))
-        shortest = math.ceil(seconds / 60)
+        shortest = math.ceil(seconds / 60 / (1 + TOLERANCE))
         raise UsageError(
             f"{self.options.minutes} min is too short for {self._request()}: one stretch "
             f"per focus area, with the shortest holds and reps, lasts about {duration(seconds)}. "

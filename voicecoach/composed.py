@@ -141,12 +141,22 @@ def plan_measure(
     options: ComposeOptions, library: Library, plan_options: PlanOptions
 ) -> Measure:
     """The planned length of a list of picks, speech included, as `plan` estimates it."""
-    from voicecoach.plan import build_plan
+    from voicecoach.plan import build_plan, estimate_speech_seconds
+
+    spoken: dict[str, float] = {}
+    planned: dict[tuple[Pick, ...], float] = {}
+
+    def speech_seconds(text: str) -> float:
+        if text not in spoken:
+            spoken[text] = estimate_speech_seconds(text, plan_options.rate)
+        return spoken[text]
 
     def measure(picks: Sequence[Pick]) -> float:
-        composition = Composition(options, tuple(picks), 0.0, 1.0)
-        routine = build_routine(composition, library)
-        return build_plan(routine, plan_options).estimated_seconds
+        key = tuple(picks)
+        if key not in planned:  # the search often comes back to the same doses
+            routine = build_routine(Composition(options, key, 0.0, 1.0), library)
+            planned[key] = build_plan(routine, plan_options, speech_seconds).estimated_seconds
+        return planned[key]
 
     return measure
 
