@@ -182,6 +182,13 @@ def compose_routine(
     return composition, build_routine(composition, library, name)
 
 
+def today_seed() -> str:
+    """Today's local date: a new routine each day, the same one all day."""
+    from datetime import date
+
+    return date.today().isoformat()
+
+
 # --- the last composition, for `compose --again` ---------------------------------------------
 
 

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import date
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from voicecoach.cli.options import Insoles, NoCache, Rate, SpeechFlags, VoiceId, Volume
+from voicecoach.cli.options import (
+    Insoles,
+    NoCache,
+    Rate,
+    Side,
+    SpeechFlags,
+    TightSide,
+    VoiceId,
+    Volume,
+)
 from voicecoach.cli.root import app
 from voicecoach.errors import UsageError
 
 if TYPE_CHECKING:
     from voicecoach.compose import ComposeOptions, Composition
-    from voicecoach.routine.model import Routine
 
 
 class When(str, Enum):
@@ -41,11 +48,6 @@ class Level(str, Enum):
     MODERATE = "moderate"
 
 
-class Side(str, Enum):
-    LEFT = "left"
-    RIGHT = "right"
-
-
 HELP = """Compose a fresh routine from the stretch library, by time, focus, moment and place.
 
 The same options and seed give the same routine; without --seed the seed is today's date,
@@ -53,12 +55,16 @@ so each day brings a new routine and a rerun on the same day gives the same one.
 printed as `show` prints a routine; --run, --export or --save do the rest. The length asked
 for includes the speech, within 10 %, or the command says why it cannot be done.
 
-\b
 Examples:
+
   voicecoach compose --minutes 10 --focus hips --when after-run
+
   voicecoach compose --minutes 15 --focus hamstrings --focus lower-back --place chair
+
   voicecoach compose --minutes 8 --when before-run --run
+
   voicecoach compose --minutes 20 --focus hips,glutes --level gentle --save my-hips
+
   voicecoach compose --again --export today.wav
 """
 
@@ -71,18 +77,13 @@ def _focus(values: list[str] | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(normalise_area(a) for a in areas))
 
 
-def today_seed() -> str:
-    """Today's local date: a new routine each day, the same one all day."""
-    return date.today().isoformat()
-
-
 def _options(
     *, again: bool, minutes: int | None, focus: list[str] | None, when: When | None,
     place: Place | None, style: Style | None, level: Level | None, tight_side: Side | None,
     seed: str | None,
 ) -> ComposeOptions:
     from voicecoach.compose import ComposeOptions, check_options
-    from voicecoach.composed import last_options
+    from voicecoach.composed import last_options, today_seed
 
     given = [
         flag for flag, value in (
@@ -112,13 +113,6 @@ def _options(
         tight_side=tight_side.value if tight_side else None,
         seed=seed if seed else today_seed(),
     ))
-
-
-def build(options: ComposeOptions, flags: SpeechFlags) -> tuple[Composition, Routine]:
-    """The composition and its routine, timed with the config's and the flags' speech."""
-    from voicecoach.composed import compose_routine
-
-    return compose_routine(options, flags.settings().options)
 
 
 def _save(composition: Composition, name: str) -> Path:
@@ -183,11 +177,7 @@ def compose(
         typer.Option("--level", help="gentle: holds of 20-40 s, 8-12 reps; moderate: "
                      "holds of 20-60 s, 10-15 reps. [default: moderate]", show_default=False),
     ] = None,
-    tight_side: Annotated[
-        Side | None,
-        typer.Option("--tight-side", help="Your tighter side: two-sided stretches start there "
-                     "and end with one more set there.", show_default=False),
-    ] = None,
+    tight_side: TightSide = None,
     seed: Annotated[
         str | None,
         typer.Option("--seed", metavar="TEXT", help="Any word or number: the same seed and "
@@ -218,7 +208,7 @@ def compose(
     no_cache: NoCache = False,
 ) -> None:
     from voicecoach.cli.routines import print_routine
-    from voicecoach.composed import remember
+    from voicecoach.composed import compose_routine, remember
 
     if text and not run:
         raise UsageError("--text goes with --run")
@@ -232,11 +222,14 @@ def compose(
         again=again, minutes=minutes, focus=focus, when=when, place=place, style=style,
         level=level, tight_side=tight_side, seed=seed,
     )
-    flags = SpeechFlags(insoles=insoles, voice=voice, rate=rate, volume=volume,
-                        no_cache=no_cache)
-    composition, routine = build(options, flags)
+    flags = SpeechFlags(
+        insoles=insoles, voice=voice, rate=rate, volume=volume, no_cache=no_cache,
+        tight_side=Side(options.tight_side) if options.tight_side else None,
+    )
+    plan_options = flags.settings().options  # the config's rate and timings are in the length
+    composition, routine = compose_routine(options, plan_options)
     remember(options)
-    print_routine(routine)
+    print_routine(routine, plan_options)
     for note in composition.notes:
         typer.echo(f"Note: {note}.")
     if save is not None:

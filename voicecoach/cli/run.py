@@ -122,9 +122,8 @@ def _chosen(flags: SpeechFlags) -> Chosen:
     choice = _choose()
     if choice is not None:
         return catalog.load(choice), None
-    from voicecoach.cli.compose import today_seed
     from voicecoach.compose import ComposeOptions, check_options
-    from voicecoach.composed import compose_routine, remember
+    from voicecoach.composed import compose_routine, remember, today_seed
     from voicecoach.menu import ask_composition
 
     minutes, focus = ask_composition(sys.stdin.readline, _write)
