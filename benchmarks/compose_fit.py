@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from voicecoach import catalog  # noqa: E402
-from voicecoach.compose import (  # noqa: E402
+from voicecoach.composition import (  # noqa: E402
     AREAS,
     LEVELS,
     PLACES,

@@ -11,7 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from voicecoach.compose import (
+from voicecoach.compose import compose
+from voicecoach.composed import build_routine, compose_routine, routine_text
+from voicecoach.composition import (
     AREAS,
     LEVELS,
     PLACES,
@@ -24,11 +26,9 @@ from voicecoach.compose import (
     Composition,
     area_seconds,
     check_options,
-    compose,
     covers,
     normalise_area,
 )
-from voicecoach.composed import build_routine, compose_routine, routine_text
 from voicecoach.errors import UsageError
 from voicecoach.plan import PlanOptions, build_plan
 from voicecoach.routine.library import Library, load_library

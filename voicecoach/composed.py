@@ -9,14 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from voicecoach import paths
-from voicecoach.compose import (
-    ComposeOptions,
-    Composition,
-    Measure,
-    Pick,
-    check_options,
-    compose,
-)
+from voicecoach.compose import compose
+from voicecoach.composition import ComposeOptions, Composition, Measure, Pick, check_options
 from voicecoach.errors import UsageError, VoicecoachError
 
 if TYPE_CHECKING:

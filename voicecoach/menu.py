@@ -76,7 +76,13 @@ def ask_composition(
     readline: Callable[[], str], write: Callable[[str], None]
 ) -> tuple[int, tuple[str, ...]]:
     """Ask how many minutes and which focus areas, until the answers make sense."""
-    from voicecoach.compose import AREAS, DEFAULT_FOCUS, MAX_MINUTES, MIN_MINUTES, normalise_area
+    from voicecoach.composition import (
+        AREAS,
+        DEFAULT_FOCUS,
+        MAX_MINUTES,
+        MIN_MINUTES,
+        normalise_area,
+    )
 
     while True:
         answer = _ask(

@@ -22,7 +22,7 @@ from voicecoach.cli.root import app
 from voicecoach.errors import UsageError
 
 if TYPE_CHECKING:
-    from voicecoach.compose import ComposeOptions, Composition
+    from voicecoach.composition import ComposeOptions, Composition
 
 
 class When(str, Enum):
@@ -71,7 +71,7 @@ Examples:
 
 def _focus(values: list[str] | None) -> tuple[str, ...]:
     """`--focus hips --focus lower-back` and `--focus hips,lower-back` alike."""
-    from voicecoach.compose import normalise_area
+    from voicecoach.composition import normalise_area
 
     areas = [part for value in values or [] for part in value.split(",") if part.strip()]
     return tuple(dict.fromkeys(normalise_area(a) for a in areas))
@@ -82,7 +82,7 @@ def _options(
     place: Place | None, style: Style | None, level: Level | None, tight_side: Side | None,
     seed: str | None,
 ) -> ComposeOptions:
-    from voicecoach.compose import ComposeOptions, check_options
+    from voicecoach.composition import ComposeOptions, check_options
     from voicecoach.composed import last_options, today_seed
 
     given = [

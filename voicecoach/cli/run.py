@@ -122,7 +122,7 @@ def _chosen(flags: SpeechFlags) -> Chosen:
     choice = _choose()
     if choice is not None:
         return catalog.load(choice), None
-    from voicecoach.compose import ComposeOptions, check_options
+    from voicecoach.composition import ComposeOptions, check_options
     from voicecoach.composed import compose_routine, remember, today_seed
     from voicecoach.menu import ask_composition
 
