@@ -214,3 +214,16 @@ def test_a_history_from_before_compose_is_read_and_kept() -> None:
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
     conn.close()
+
+
+@pytest.mark.parametrize("stored", ['{"minutes": "ten"}', "[1, 2]", "{not json", '{"focus": 3}'])
+def test_again_with_a_damaged_state_file_says_so(stored: str) -> None:
+    from voicecoach.composed import last_path
+
+    last_path().parent.mkdir(parents=True, exist_ok=True)
+    last_path().write_text(stored)
+    result = invoke("compose", "--again")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: ")
+    assert "compose a new routine" in result.stderr or "cannot be read" in result.stderr
+    assert "Traceback" not in result.output

@@ -108,10 +108,12 @@ class ComposeOptions:
         known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
         try:
             options = cls(**known)
+            if not isinstance(options.minutes, int) or isinstance(options.focus, str):
+                raise TypeError("minutes should be a whole number and focus a list")
             options = replace(options, focus=tuple(options.focus), seed=str(options.seed))
-        except TypeError as error:
+            return check_options(options)
+        except (TypeError, AttributeError) as error:
             raise UsageError(f"the stored compose options cannot be read: {error}") from None
-        return check_options(options)
 
 
 @dataclass(frozen=True)
