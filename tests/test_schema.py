@@ -58,6 +58,7 @@ SCHEMA_CASES = SHIPPED + GOOD + [p for p in BAD if p.name not in NOT_SCHEMA_MATT
 
 KEYWORDS = {
     "$schema", "$defs", "$ref", "title", "description", "default", "type", "enum", "const",
+    "if", "then",
     "properties", "required", "additionalProperties", "items", "minItems", "maxItems",
     "minLength", "maxLength", "pattern", "minimum", "maximum", "anyOf", "oneOf", "not",
 }
@@ -73,7 +74,7 @@ def _walk(schema: dict[str, Any]) -> list[dict[str, Any]]:
         elif keyword in ("anyOf", "oneOf"):
             for sub in value:
                 found += _walk(sub)
-        elif keyword in ("items", "not") or (
+        elif keyword in ("items", "not", "if", "then") or (
             keyword == "additionalProperties" and value is not False
         ):
             found += _walk(value)
@@ -163,9 +164,9 @@ json_values = st.recursive(
     max_leaves=6,
 )
 STRETCH_KEYS = ["name", "targets", "instructions", "safety", "sides", "hold", "reps", "tempo",
-                "cues", "transition", "extra"]
-ROUTINE_KEYS = ["name", "title", "summary", "when", "style", "transition", "rest", "stretches",
-                "extra"]
+                "cues", "transition", "position", "equipment", "easier", "alternating", "extra"]
+ROUTINE_KEYS = ["name", "title", "summary", "why", "when", "style", "transition", "rest",
+                "stretches", "extra"]
 
 
 @st.composite
