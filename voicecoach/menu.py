@@ -15,8 +15,6 @@ DEFAULT_MINUTES = 10
 
 def menu_lines(rows: list[dict[str, Any]]) -> list[str]:
     """One numbered line per routine that can be run: title, length, when."""
-    if not rows:
-        return []
     width = max(len(r["title"]) for r in rows)
     lines = []
     for number, r in enumerate(rows, 1):
@@ -36,11 +34,11 @@ def choose_routine(
 
     With `compose`, the last number is "compose one for me", answered by `{"compose": True}`."""
     usable = [r for r in rows if not r.get("error")]
-    if not usable and not compose:
+    if not usable:
         raise UsageError(
             "no routines to choose from; give a routine file: voicecoach run FILE.yaml"
         )
-    lines = menu_lines(usable) if usable else []
+    lines = menu_lines(usable)
     if compose:
         lines.append(f"{len(usable) + 1:>3}. {COMPOSE_ITEM}")
         usable = [*usable, {"compose": True, "name": "compose"}]

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from voicecoach.cli.options import Hold, Insoles, Json, Name, Rate, TightSide
 from voicecoach.cli.root import app, echo_json
 from voicecoach.timefmt import duration, precise
+
+if TYPE_CHECKING:
+    from voicecoach.plan import PlanOptions
+    from voicecoach.routine.model import Routine
 
 
 @app.command("list")
@@ -40,10 +46,15 @@ def list_routines(json_output: Json = False) -> None:
 def show(name: Name) -> None:
     """Show a routine's stretches, targets, sides and timings."""
     from voicecoach import catalog
-    from voicecoach.plan import build_plan
 
-    routine = catalog.load(name)
-    plan = build_plan(routine)
+    print_routine(catalog.load(name))
+
+
+def print_routine(routine: Routine, options: PlanOptions | None = None) -> None:
+    """A routine's stretches, targets, sides and timings, and its planned length."""
+    from voicecoach.plan import PlanOptions, build_plan
+
+    plan = build_plan(routine, options or PlanOptions())
     typer.echo(f"{routine.title}  ({routine.name})")
     if routine.summary:
         typer.echo(routine.summary)
