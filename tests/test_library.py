@@ -14,7 +14,7 @@ from voicecoach import catalog, paths
 from voicecoach.cli import app
 from voicecoach.errors import RoutineError
 from voicecoach.plan import build_plan
-from voicecoach.routine import Stretch, parse_routine
+from voicecoach.routine import parse_routine
 from voicecoach.routine.library import TARGETS, library_path, load_library
 
 ROUTINE_FILES = sorted(paths.builtin_routines_dir().glob("*.yaml"))

@@ -5,12 +5,12 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.routines import hold, make_routine, quick, reps
 from voicecoach import content
 from voicecoach.plan import (
     CUE_GAP_MS,
@@ -22,28 +22,6 @@ from voicecoach.plan import (
     estimate_speech_seconds,
 )
 from voicecoach.routine import Routine, parse_routine
-
-
-def make_routine(*stretches: dict[str, Any], **fields: Any) -> Routine:
-    data: dict[str, Any] = {"name": "test", "title": "Test", "style": "mixed"}
-    data.update(fields)
-    data["stretches"] = list(stretches)
-    return Routine.model_validate(data)
-
-
-def hold(name: str = "Hip hold", seconds: float = 30, **fields: Any) -> dict[str, Any]:
-    return {"name": name, "targets": ["glutes"], "instructions": f"Do the {name}.",
-            "hold": seconds, **fields}
-
-
-def reps(name: str = "Leg swings", count: int = 10, **fields: Any) -> dict[str, Any]:
-    return {"name": name, "targets": ["hip flexors"], "instructions": f"Do the {name}.",
-            "reps": count, **fields}
-
-
-def quick(text: str) -> float:
-    """A voice that says a count in 0.5 s and any other line in 1 s."""
-    return 0.5 if text.isdigit() else 1.0
 
 
 def ms(seconds: float) -> int:

@@ -9,32 +9,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from tests.routines import hold, make_routine, quick, reps
 from voicecoach import content
 from voicecoach.cli import app
 from voicecoach.plan import Event, Plan, PlanOptions, build_plan
-from voicecoach.routine import Routine
-
-
-def quick(text: str) -> float:
-    """A voice that says a count in 0.5 s and any other line in 1 s."""
-    return 0.5 if text.isdigit() else 1.0
-
-
-def make_routine(*stretches: dict[str, Any], **fields: Any) -> Routine:
-    data: dict[str, Any] = {"name": "test", "title": "Test", "style": "mixed"}
-    data.update(fields)
-    data["stretches"] = list(stretches)
-    return Routine.model_validate(data)
-
-
-def hold(name: str = "Hip hold", seconds: float = 30, **fields: Any) -> dict[str, Any]:
-    return {"name": name, "targets": ["glutes"], "instructions": f"Do the {name}.",
-            "hold": seconds, **fields}
-
-
-def reps(name: str = "Swings", count: int = 8, **fields: Any) -> dict[str, Any]:
-    return {"name": name, "targets": ["hips"], "instructions": f"Do the {name}.",
-            "reps": count, **fields}
 
 
 def texts(plan: Plan, role: str) -> list[str]:
@@ -82,7 +60,8 @@ def test_the_pain_rule_names_sharp_pain_tingling_numbness_and_the_red_flags():
     ("equipment", "spoken"),
     [([], "Hips. About 1 minute."),
      (["wall or chair"], "Hips. About 1 minute. You'll need a wall or chair to hold."),
-     (["wall or chair", "chair", "towel"], "Hips. About 1 minute. You'll need a chair and a towel.")],
+     (["wall or chair", "chair", "towel"],
+      "Hips. About 1 minute. You'll need a chair and a towel.")],
 )
 def test_the_introduction_names_each_item_once(equipment: list[str], spoken: str):
     assert content.introduce("Hips", 1, equipment) == spoken
@@ -126,7 +105,7 @@ def test_a_shorter_hold_has_no_seconds_left_cue():
 
 
 def test_alternating_reps_are_counted_per_side():
-    plan = build_plan(make_routine(reps(alternating=True)), PlanOptions(), quick)
+    plan = build_plan(make_routine(reps(count=8, alternating=True)), PlanOptions(), quick)
     assert texts(plan, "start") == ["8 each side, with me."]
 
 
@@ -274,3 +253,10 @@ def test_plan_run_and_export_take_tight_side_and_so_does_the_config(voicecoach_h
     for command in ("run", "export"):
         help_text = runner.invoke(app, [command, "--help"]).stdout
         assert "--tight-side" in help_text
+
+
+def test_run_and_export_hand_the_tight_side_to_the_plan(voicecoach_home):
+    from voicecoach.cli.options import Side, SpeechFlags
+
+    assert SpeechFlags(tight_side=Side.LEFT).settings().options.tight_side == "left"
+    assert SpeechFlags().settings().options.tight_side is None

@@ -109,3 +109,30 @@ def test_a_routine_that_ends_on_the_floor_ends_with_a_cue_to_come_up_slowly(ship
 def test_some_shipped_routines_end_on_the_floor_and_some_do_not():
     ends = {catalog.load(name).stretches[-1].position in FLOOR for name in NAMES}
     assert ends == {True, False}
+
+
+def test_halfway_and_form_cues_in_a_hold_never_crowd_the_cue_before_or_after(shipped):
+    _, events = shipped
+    spoken = says(events)
+    holding = False
+    for before, cue, after in zip(spoken, spoken[1:], spoken[2:]):
+        if before["role"] in ("start", "release"):
+            holding = before["text"].startswith("Hold for")
+        if holding and cue["role"] in ("halfway", "form"):
+            assert cue["at"] - (before["at"] + before["seconds"]) >= 1.5 - 1e-9, (before, cue)
+            assert after["at"] - (cue["at"] + cue["seconds"]) >= 1.5 - 1e-9, (cue, after)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_with_a_tighter_side_every_extra_set_on_the_floor_gets_8_silent_seconds_too(name: str):
+    routine = catalog.load(name)
+    events = plan_json(name, "--tight-side", "left")["events"]
+    for i, event in enumerate(events):
+        if event["role"] != "switch":
+            continue
+        start = next(j for j in range(i, len(events)) if events[j]["role"] == "start")
+        if routine.stretches[event["stretch"]].position in FLOOR:
+            silent = [e for e in events[i + 1:start] if e["role"] == "transition"]
+            assert [e["seconds"] >= 8 for e in silent] == [True]
+    extra = [e for e in says(events) if e["text"].startswith("One more set on your left side")]
+    assert len(extra) == sum(s.sides == "each" for s in routine.stretches)

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from voicecoach import content, paths, sidetext
+from voicecoach import content, paths
 from voicecoach.plan import PlanOptions, build_plan
 from voicecoach.routine import load_routine
+from voicecoach.routine import sides as sidetext
 from voicecoach.routine.library import load_library
 
 MAX_WORDS = 20

@@ -79,10 +79,6 @@ def announce(name: str, side: str | None) -> str:
     return f"{name}, {side} side." if side else f"{name}."
 
 
-def announce_side(side: str) -> str:
-    return f"{side.capitalize()} side."
-
-
 def switch_to(side: str, hint: str) -> str:
     """The second side begins: which side, and the first step of getting into it."""
     return f"{side.capitalize()} side. {hint}"
@@ -99,12 +95,6 @@ def tight_side_plan(side: str) -> str:
         f"Your {side} side is the tighter one. "
         "Each two-sided stretch starts there, and ends with one more set there."
     )
-
-
-def position(side: str | None, first_side: bool) -> str:
-    if side and not first_side:
-        return f"{side.capitalize()} side. {GET_IN_POSITION}"
-    return GET_IN_POSITION
 
 
 def come_up(position: str | None) -> str:

@@ -14,7 +14,7 @@ from voicecoach.files import atomic_write
 _SOURCES = (
     "routine/model.py", "routine/names.py", "routine/safe_yaml.py", "routine/problems.py",
     "routine/loader.py", "routine/library.py", "plan/timeline.py", "plan/build.py",
-    "content.py", "sidetext.py", "listing.py",
+    "routine/sides.py", "content.py", "listing.py",
 )
 
 

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from voicecoach.cli.root import app, echo_json
 from voicecoach.cli.options import Json
+from voicecoach.cli.root import app, echo_json
 
 if TYPE_CHECKING:
     from voicecoach.routine.library import LibraryStretch

@@ -12,22 +12,25 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from voicecoach import content, sidetext
+from voicecoach import content
 from voicecoach.plan.timeline import Cue, Event, Kind, Plan, PlanOptions, Role
 from voicecoach.rates import DEFAULT_RATE
+from voicecoach.routine import sides as sidetext
+from voicecoach.routine.model import FLOOR
 
 if TYPE_CHECKING:
     from voicecoach.routine.model import Routine, Stretch
 
 GAP_MS = 400  # silence after a line of speech before the next one
 CUE_GAP_MS = 250  # the least silence kept between two cues inside a hold
+# Halfway and form cues keep this much silence around them, so no two crowd the ear.
+OPTIONAL_GAP_MS = 1500
 HALFWAY_FROM_S = 20  # holds at least this long get a halfway cue
 REMAINING_FROM_S = 45  # holds at least this long also hear "10 seconds left."
 REMAINING_S = 10
 COUNTDOWN = 3
 # The least time to get down to or up from the floor, or to change sides on it.
 FLOOR_MOVE_MS = 8000
-FLOOR = frozenset({"kneeling", "seated", "lying"})
 START_POSITION = "standing"  # where a routine begins
 
 SpeechSeconds = Callable[[str], float]
@@ -104,10 +107,10 @@ class _Builder:
         for offset, text, r in optional:
             at, size = start + offset, self.length(text)
             for b_start, b_end in busy:
-                if at < b_end + CUE_GAP_MS and at + size + CUE_GAP_MS > b_start:
-                    at = max(at, b_end + CUE_GAP_MS)
-            fits = at + size + CUE_GAP_MS <= end and all(
-                at >= b_end + CUE_GAP_MS or at + size + CUE_GAP_MS <= b_start
+                if at < b_end + OPTIONAL_GAP_MS and at + size + OPTIONAL_GAP_MS > b_start:
+                    at = max(at, b_end + OPTIONAL_GAP_MS)
+            fits = at + size + OPTIONAL_GAP_MS <= end and all(
+                at >= b_end + OPTIONAL_GAP_MS or at + size + OPTIONAL_GAP_MS <= b_start
                 for b_start, b_end in busy
             )
             if fits:

@@ -14,7 +14,7 @@ from pydantic import (
     model_validator,
 )
 
-from voicecoach import sidetext
+from voicecoach.routine import sides as sidetext
 from voicecoach.routine.names import SLUG_PATTERN
 
 MAX_FILE_BYTES = 1024 * 1024
