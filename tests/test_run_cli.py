@@ -180,7 +180,7 @@ def test_menu_lists_routines_and_runs_the_one_picked(fake_clock: FakeClock, tiny
     result = invoke("run", "--text", input="9\n")
 
     assert result.exit_code == 0, result.output
-    menu, _, rest = result.stdout.partition("Number (1-9): ")
+    menu, _, rest = result.stdout.partition("Number (1-10): ")
     lines = menu.splitlines()
     assert lines[0] == "Choose a routine:"
     assert lines[1].startswith("  1. Before-run warm-up             7:")
@@ -188,17 +188,18 @@ def test_menu_lists_routines_and_runs_the_one_picked(fake_clock: FakeClock, tiny
     assert re.search(r" \d+:\d\d  anytime$", lines[2])
     assert re.search(r" \d+:\d\d  after-run$", lines[6])
     assert lines[9] == "  9. Tiny test                      0:53  anytime  (yours)"
-    assert len(lines) == 10
+    assert lines[10] == " 10. Compose one for me (you choose the minutes and focus)"
+    assert len(lines) == 11
     assert rest.splitlines()[0] == "Tiny test: about 1 min, 1 stretch."
     assert "Sit with the soles of your feet together." in rest
 
 
 def test_menu_asks_again_after_a_bad_answer(fake_clock: FakeClock, tiny: Path) -> None:
-    result = invoke("run", "--text", input="seven\n\n0\n10\n9\n")
+    result = invoke("run", "--text", input="seven\n\n0\n11\n9\n")
 
     assert result.exit_code == 0, result.output
-    assert result.stdout.count("Please type a number from 1 to 9.") == 4
-    assert result.stdout.count("Number (1-9): ") == 5
+    assert result.stdout.count("Please type a number from 1 to 10.") == 4
+    assert result.stdout.count("Number (1-10): ") == 5
     assert "Tiny test: about 1 min" in result.stdout
 
 
