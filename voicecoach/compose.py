@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 
 from voicecoach.composition import (
     AREAS,
+    DEFAULT_FOCUS,
     DOSES,
     MIN_MINUTES,
     TOLERANCE,
@@ -49,11 +50,16 @@ class _Composer:
         draws = {stretch_id: rng.random() for stretch_id in library}
         self.pool = [i for i in library if fits(library[i], options)]
         self.ranked: dict[str, list[str]] = {}
-        for area in options.areas:
+        for area in options.focus or AREAS:
             found = [i for i in self.pool if covers(library[i], area)]
             # Stretches aimed at the area (it is their first target) come up more often.
             self.ranked[area] = sorted(found, key=lambda i, a=area: self._weight(i, a, draws))
         self.draws = draws
+        # Asked for nothing in particular: the usual areas, those of them that anything fits.
+        self.areas = options.focus or (
+            tuple(a for a in DEFAULT_FOCUS if self.ranked[a])
+            or tuple(a for a in AREAS if self.ranked[a])
+        )
 
     def _weight(self, stretch_id: str, area: str, draws: Mapping[str, float]) -> float:
         entry = self.library[stretch_id]
@@ -79,24 +85,28 @@ class _Composer:
         return self.measure(self.arranged(picks, scale))
 
     def area_seconds(self, picks: Sequence[Pick]) -> dict[str, float]:
-        return area_seconds(self.arranged(picks, 1.0), self.options.areas, self.library)
+        return area_seconds(self.arranged(picks, 1.0), self.areas, self.library)
 
     def next_pick(self, picks: Sequence[Pick]) -> Pick | None:
         """A stretch for the area with the least time so far that still has one to give."""
         used = {p.id for p in picks}
         seconds = self.area_seconds(picks)
-        counts = {a: sum(1 for p in picks if p.area == a) for a in self.options.areas}
-        for area in sorted(self.options.areas, key=lambda a: (seconds[a], counts[a])):
+        counts = {a: sum(1 for p in picks if p.area == a) for a in self.areas}
+        for area in sorted(self.areas, key=lambda a: (seconds[a], counts[a])):
             for stretch_id in self.ranked[area]:
                 if stretch_id not in used:
                     return Pick(stretch_id, area)
-        return None
+        if self.options.focus:
+            return None
+        # No focus asked for and the usual areas used up: anything else that fits.
+        rest = sorted((i for i in self.pool if i not in used), key=self.draws.__getitem__)
+        return Pick(rest[0], self.library[rest[0]].targets[0]) if rest else None
 
     def first_round(self) -> list[Pick]:
         """Every focus area worked by at least one stretch, with as few stretches as can be."""
         picks: list[Pick] = []
-        for area in self.options.areas:
-            uncovered = [a for a in self.options.areas if a not in self.covered(picks)]
+        for area in self.areas:
+            uncovered = [a for a in self.areas if a not in self.covered(picks)]
             if area not in uncovered:
                 continue
             free = [i for i in self.ranked[area] if i not in {p.id for p in picks}]
@@ -114,7 +124,7 @@ class _Composer:
         return picks
 
     def covered(self, picks: Sequence[Pick]) -> set[str]:
-        return {a for p in picks for a in self.options.areas if covers(self.library[p.id], a)}
+        return {a for p in picks for a in self.areas if covers(self.library[p.id], a)}
 
     def gentle_start(self, picks: list[Pick]) -> list[Pick]:
         """The picks, with a gentle stretch added at the start when the first one is not."""
@@ -131,20 +141,22 @@ class _Composer:
             raise UsageError(self._why_not("no gentle stretch to begin with fits"))
 
         def preference(i: str) -> tuple[bool, float]:
-            return not any(covers(self.library[i], a) for a in self.options.areas), self.draws[i]
+            return not any(covers(self.library[i], a) for a in self.areas), self.draws[i]
 
         chosen = min(options, key=preference)
         area = next(
-            (a for a in self.options.areas if covers(self.library[chosen], a)),
-            self.options.areas[0],
+            (a for a in self.areas if covers(self.library[chosen], a)),
+            self.areas[0],
         )
         return [*picks, Pick(chosen, area)]
 
     # --- filling the time ---------------------------------------------------------------------
 
     def compose(self) -> Composition:
-        for area, found in self.ranked.items():
-            if not found:
+        if not self.areas:
+            raise UsageError(self._why_not("no stretch fits"))
+        for area in self.areas:
+            if not self.ranked[area]:
                 raise UsageError(self._why_not(f"no stretch for {area} fits"))
         picks = self.gentle_start(self.first_round())
         current = self.length(picks, 1.0)
@@ -210,14 +222,15 @@ class _Composer:
     def notes(self, picks: Sequence[Pick]) -> tuple[str, ...]:
         used = {p.id for p in picks}
         notes = []
-        for area in self.options.areas:
-            if all(i in used for i in self.ranked[area]) and len(self.options.areas) > 1:
+        for area in self.options.focus:
+            if all(i in used for i in self.ranked[area]) and len(self.areas) > 1:
                 notes.append(f"every stretch for {area} that fits is in")
         return tuple(notes)
 
     def _request(self) -> str:
         o = self.options
-        parts = [f"--focus {', '.join(o.areas)}", f"--place {o.place}", f"--when {o.when}"]
+        parts = [f"--focus {', '.join(o.focus)}"] if o.focus else []
+        parts += [f"--place {o.place}", f"--when {o.when}"]
         if o.style is not None:
             parts.append(f"--style {o.style}")
         return " ".join(parts)
@@ -233,7 +246,8 @@ class _Composer:
             tries.append("another --style")
         if o.when != "anytime":
             tries.append("--when anytime")
-        tries.append("more focus areas" if o.focus else "other focus areas")
+        if o.focus or not tries:
+            tries.append("more focus areas")
         return f"cannot compose {self._request()}: {reason}. Try: {'; '.join(tries)}"
 
 

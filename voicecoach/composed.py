@@ -28,6 +28,11 @@ WHY = {
     "for afterwards.",
 }
 MOMENT = {"after-run": "after a run", "before-run": "before a run", "anytime": ""}
+UNFOCUSED = {
+    "after-run": "Stretches after a run",
+    "before-run": "A warm-up before a run",
+    "anytime": "Stretches for today",
+}
 
 
 def _areas_text(areas: Sequence[str]) -> str:
@@ -38,7 +43,9 @@ def _areas_text(areas: Sequence[str]) -> str:
 
 def title(options: ComposeOptions) -> str:
     """What the voice announces first, e.g. "Hips and hamstrings, after a run"."""
-    text = _areas_text(options.areas).capitalize()
+    if not options.focus:
+        return UNFOCUSED[options.when]
+    text = _areas_text(options.focus).capitalize()
     moment = MOMENT[options.when]
     return f"{text}, {moment}" if moment else f"{text}, composed for today"
 
@@ -49,7 +56,8 @@ def summary(options: ComposeOptions) -> str:
     side = f", tighter side {options.tight_side}" if options.tight_side else ""
     return (
         f"Composed from the stretch library: {options.minutes} minutes for "
-        f"{_areas_text(options.areas)}, {options.when}, {options.place}{style}, "
+        f"{_areas_text(options.focus) if options.focus else 'no area in particular'}, "
+        f"{options.when}, {options.place}{style}, "
         f"{options.level}{side} (seed {options.seed})."
     )
 
