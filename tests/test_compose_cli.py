@@ -212,7 +212,7 @@ def test_a_history_from_before_compose_is_read_and_kept() -> None:
         store.start("composed", "Hips", 2, composed={"minutes": 5, "focus": ["hips"]})
         assert store.recent()[0].composed == {"minutes": 5, "focus": ["hips"]}
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     conn.close()
 
 

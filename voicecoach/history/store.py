@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args
 
 from voicecoach import paths
-from voicecoach.errors import HistoryError
+from voicecoach.errors import HistoryBusy, HistoryError
 from voicecoach.history.migrations import MIGRATIONS, SCHEMA_VERSION
 from voicecoach.history.overview import Overview
 from voicecoach.history.records import (
@@ -30,10 +30,12 @@ from voicecoach.history.records import (
     from_utc_text,
     offset_minutes,
     session_from_row,
+    stored_seconds,
     streak_of,
     to_utc_text,
 )
 from voicecoach.outcome import Outcome
+from voicecoach.text import printable
 
 if TYPE_CHECKING:
     import sqlite3
@@ -60,6 +62,13 @@ def _check_counts(seconds_done: float, stretches_completed: int) -> None:
         raise ValueError(f"seconds_done must be 0 or more, not {seconds_done!r}")
     if stretches_completed < 0:
         raise ValueError(f"stretches_completed must be 0 or more, not {stretches_completed!r}")
+
+
+# seconds_done where it is a number of seconds, else 0 (a hand-edited file may hold anything).
+_SANE_SECONDS = (
+    "CASE WHEN typeof(seconds_done) IN ('integer', 'real') AND seconds_done >= 0 "
+    "AND seconds_done < 1e300 THEN seconds_done ELSE 0 END"
+)
 
 
 class History:
@@ -89,7 +98,7 @@ class History:
             if retry_locked and isinstance(error, sqlite3.OperationalError) and "locked" in message:
                 raise
             if isinstance(error, sqlite3.OperationalError) and "locked" in message:
-                raise HistoryError(
+                raise HistoryBusy(
                     f"{self.path}: cannot {action}: another voicecoach kept it busy; try again"
                 ) from None
             if "not a database" in message or "malformed" in message:
@@ -312,8 +321,8 @@ class History:
     def totals(self) -> list[RoutineTotal]:
         """Sessions, finished runs and time spent per routine, most used first."""
         rows = self._query(
-            "SELECT routine, count(*), sum(outcome = 'finished'), sum(seconds_done), "
-            "max(started_at) FROM sessions GROUP BY routine"
+            "SELECT routine, count(*), sum(outcome = 'finished'), "
+            f"sum({_SANE_SECONDS}), max(started_at) FROM sessions GROUP BY routine"
         )
         latest = {
             routine: (title, started, offset)
@@ -329,7 +338,7 @@ class History:
             totals.append(
                 RoutineTotal(
                     routine,
-                    title,
+                    printable(str(title)),
                     int(sessions),
                     int(finished or 0),
                     float(seconds or 0),
@@ -346,7 +355,7 @@ class History:
         ):
             day = from_utc_text(started, offset).date()
             before = days.get(day, Day(day, 0, 0.0))
-            days[day] = Day(day, before.sessions + 1, before.seconds + float(seconds))
+            days[day] = Day(day, before.sessions + 1, before.seconds + stored_seconds(seconds))
         return days
 
     def streak(self, today: date | None = None) -> Streak:
