@@ -4,6 +4,7 @@ of library references, and its options kept for `compose --again`."""
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -111,12 +112,19 @@ def routine_text(composition: Composition, library: Library, name: str) -> str:
 
     header = (
         f"# voicecoach routine: {name}\n"
-        f"# Composed with: {command_line(composition.options)}\n"
+        "# Composed with:\n"
+        f"#   {command_line(composition.options)}\n"
         "# Each stretch comes from the stretch library (`voicecoach stretches` lists them);\n"
         "# change a hold or reps here, swap a `use:`, or add stretches of your own.\n\n"
     )
-    fields = _fields(composition, library)
-    body = yaml.safe_dump(fields, sort_keys=False, allow_unicode=True, width=95)
+    body = ""
+    for key, value in _fields(composition, library).items():
+        if key in ("summary", "why"):  # folded, as in the shipped routines
+            body += f"{key}: >-\n" + "".join(f"  {line}\n" for line in textwrap.wrap(value, 94))
+        else:
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            body += yaml.safe_dump({key: value}, allow_unicode=True, width=1000)
     uses = ["stretches:"]
     for p in composition.picks:
         uses.append(f"  - use: {p.id}")
