@@ -42,7 +42,7 @@ def test_save_then_validate_then_plan(voicecoach_home: Path) -> None:
     )
     text = path.read_text()
     assert "\n  - use: " in text and "instructions:" not in text  # library references
-    assert "# Composed with: voicecoach compose --minutes 10 --focus hips" in text
+    assert "# Composed with:\n#   voicecoach compose --minutes 10 --focus hips" in text
 
     validated = invoke("validate", "my-hips")
     assert validated.exit_code == 0, validated.output
