@@ -5,6 +5,7 @@ routine)."""
 from __future__ import annotations
 
 import functools
+import os
 from dataclasses import replace
 
 import pytest
@@ -16,6 +17,7 @@ from voicecoach.composed import build_routine, compose_routine, routine_text
 from voicecoach.composition import (
     AREAS,
     DEFAULT_FOCUS,
+    FAIR_SHARE,
     LEVELS,
     PLACES,
     POSITION_RANK,
@@ -29,6 +31,7 @@ from voicecoach.composition import (
     check_options,
     covers,
     normalise_area,
+    shares,
 )
 from voicecoach.errors import UsageError
 from voicecoach.plan import PlanOptions, build_plan
@@ -150,7 +153,7 @@ def test_after_a_run_the_moving_stretches_come_first(library: Library) -> None:
 
 
 def test_before_a_run_only_moving_stretches(library: Library) -> None:
-    c = composed(library, minutes=10, focus=("hips", "calves"), when="before-run")
+    c = composed(library, minutes=10, focus=("hips", "quads"), when="before-run")
     assert {library.get(i).style for i in c.ids} == {"dynamic"}
     assert all("before-run" in library.get(i).moments for i in c.ids)
 
@@ -226,7 +229,7 @@ requests = st.builds(
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=int(os.environ.get("COMPOSE_EXAMPLES", 60)), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(options=requests)
 def test_every_request_gives_a_sound_routine_or_says_why_not(options: ComposeOptions) -> None:
     library = shipped()
@@ -248,6 +251,9 @@ def test_every_request_gives_a_sound_routine_or_says_why_not(options: ComposeOpt
     assert set(positions(library, c)) <= POSITIONS_AT[options.place]
     for area in c.options.focus:
         assert any(covers(library.get(i), area) for i in c.ids), area
+    # Time in proportion: no focus area gets less than half its part of the whole.
+    assert all(share >= FAIR_SHARE for share in shares(c.picks, c.options.focus,
+                                                        library.stretches).values())
     if not c.options.focus:  # the usual areas, where anything fits them
         assert any(covers(library.get(i), a) for i in c.ids for a in DEFAULT_FOCUS)
     assert len(set(c.ids)) == len(c.ids)

@@ -15,6 +15,7 @@ from voicecoach.composition import (
     AREAS,
     DEFAULT_FOCUS,
     DOSES,
+    FAIR_SHARE,
     MIN_MINUTES,
     TOLERANCE,
     ComposeOptions,
@@ -28,11 +29,13 @@ from voicecoach.composition import (
     dose,
     fits,
     order_key,
+    shares,
 )
 from voicecoach.errors import UsageError
 from voicecoach.timefmt import duration, plural
 
 CLOSE_ENOUGH = 0.015  # the search for doses stops this close to the minutes asked for
+SCALES = (0.2, 6.0)  # the doses searched, relative to the usual ones (clamped to the level's)
 
 
 class _Composer:
@@ -55,6 +58,7 @@ class _Composer:
             # Stretches aimed at the area (it is their first target) come up more often.
             self.ranked[area] = sorted(found, key=lambda i, a=area: self._weight(i, a, draws))
         self.draws = draws
+        self.limited_by: str | None = None  # a focus area that ran out of stretches first
         # Asked for nothing in particular: the usual areas, those of them that anything fits.
         self.areas = options.focus or (
             tuple(a for a in DEFAULT_FOCUS if self.ranked[a])
@@ -95,12 +99,28 @@ class _Composer:
         for area in sorted(self.areas, key=lambda a: (seconds[a], counts[a])):
             for stretch_id in self.ranked[area]:
                 if stretch_id not in used:
-                    return Pick(stretch_id, area)
+                    return self._in_proportion(picks, Pick(stretch_id, area))
         if self.options.focus:
             return None
         # No focus asked for and the usual areas used up: anything else that fits.
         rest = sorted((i for i in self.pool if i not in used), key=self.draws.__getitem__)
         return Pick(rest[0], self.library[rest[0]].targets[0]) if rest else None
+
+    def _in_proportion(self, picks: Sequence[Pick], pick: Pick) -> Pick | None:
+        """`pick`, unless it would leave a focus area (out of stretches) below half its part."""
+        if not self.options.focus:
+            return pick
+        short = [  # at any dose the search may settle on
+            a for scale in (SCALES[0], 1.0, SCALES[1])
+            for a, share in shares(
+                self.arranged([*picks, pick], scale), self.areas, self.library
+            ).items()
+            if share < FAIR_SHARE
+        ]
+        if short:
+            self.limited_by = short[0]
+            return None
+        return pick
 
     def first_round(self) -> list[Pick]:
         """Every focus area worked by at least one stretch, with as few stretches as can be."""
@@ -186,7 +206,7 @@ class _Composer:
 
     def fit_scale(self, picks: Sequence[Pick]) -> float:
         """The dose scale that brings the planned length closest to the time asked for."""
-        low, high = 0.2, 6.0
+        low, high = SCALES
         best, best_error = 1.0, abs(self.length(picks, 1.0) - self.target)
         for _ in range(14):
             if best_error <= CLOSE_ENOUGH * self.target:
@@ -206,12 +226,21 @@ class _Composer:
             return
         if seconds < self.target:
             longest = max(MIN_MINUTES, math.floor(seconds / 60 / (1 - TOLERANCE)))
-            raise UsageError(self._why_not(
-                f"only {plural(len(picks), 'stretch')} {'fits' if len(picks) == 1 else 'fit'}, "
-                f"and with the longest holds and reps the routine lasts about "
-                f"{duration(seconds)}, not {self.options.minutes} min",
-                longest,
-            ))
+            if self.limited_by is not None:
+                few = sum(1 for i in self.ranked[self.limited_by])
+                reason = (
+                    f"only {plural(few, 'stretch')} for {self.limited_by} "
+                    f"{'fits' if few == 1 else 'fit'}, and with the other areas kept in "
+                    f"proportion and the longest holds and reps the routine lasts about "
+                    f"{duration(seconds)}, not {self.options.minutes} min"
+                )
+            else:
+                reason = (
+                    f"only {plural(len(picks), 'stretch')} {'fits' if len(picks) == 1 else 'fit'}"
+                    f", and with the longest holds and reps the routine lasts about "
+                    f"{duration(seconds)}, not {self.options.minutes} min"
+                )
+            raise UsageError(self._why_not(reason, longest))
         shortest = math.ceil(seconds / 60 / (1 + TOLERANCE))
         raise UsageError(
             f"{self.options.minutes} min is too short for {self._request()}: one stretch "

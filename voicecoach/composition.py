@@ -36,6 +36,7 @@ POSITIONS_AT = {
     "floor": frozenset(POSITION_RANK),
 }
 FULL_DOSE_S = 60  # held seconds per muscle group (and side) in mainstream guidance
+FAIR_SHARE = 0.5  # no focus area gets less than half its part of the time
 
 
 @dataclass(frozen=True)
@@ -216,6 +217,15 @@ def area_seconds(
             if covers(library[p.id], area):
                 totals[area] += work_seconds(library[p.id], p)
     return totals
+
+
+def shares(
+    picks: Sequence[Pick], areas: Sequence[str], library: Mapping[str, LibraryEntry]
+) -> dict[str, float]:
+    """Each focus area's time as a share of a fair one (1.0: exactly its part of the whole)."""
+    total = sum(work_seconds(library[p.id], p) for p in picks)
+    seconds = area_seconds(picks, areas, library)
+    return {a: seconds[a] / total * len(areas) if total else 1.0 for a in areas}
 
 
 def work_seconds(entry: LibraryEntry, pick: Pick) -> float:
