@@ -189,6 +189,18 @@ def test_a_tighter_side_is_in_the_length(library: Library) -> None:
     assert abs(planned_seconds(library, even) - 900) <= 90
 
 
+def test_a_tighter_side_brings_stretches_done_one_side_at_a_time(library: Library) -> None:
+    def one_sided(tight_side: str | None) -> float:
+        ids = [
+            i for seed in "12345"
+            for i in composed(library, minutes=20, focus=("lower back", "glutes"),
+                              tight_side=tight_side, seed=seed).ids
+        ]
+        return sum(library.get(i).sides == "each" for i in ids) / len(ids)
+
+    assert one_sided("right") > one_sided(None) + 0.15
+
+
 def test_too_few_stretches_is_refused_with_what_would_work(library: Library) -> None:
     options = ComposeOptions(60, ("quads",), place="chair", style="static")
     with pytest.raises(UsageError) as error:

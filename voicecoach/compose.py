@@ -72,6 +72,8 @@ class _Composer:
             weight += 0.6
         if self.options.level == "gentle" and not entry.gentle:
             weight += 0.5
+        if self.options.tight_side and entry.sides != "each":
+            weight += 0.5  # a tighter side is worked by stretches done one side at a time
         return weight
 
     # --- arranging ----------------------------------------------------------------------------
