@@ -241,7 +241,10 @@ requests = st.builds(
 )
 
 
-@settings(max_examples=int(os.environ.get("COMPOSE_EXAMPLES", 60)), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+EXAMPLES = int(os.environ.get("COMPOSE_EXAMPLES", 60))  # more for a longer search
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(options=requests)
 def test_every_request_gives_a_sound_routine_or_says_why_not(options: ComposeOptions) -> None:
     library = shipped()

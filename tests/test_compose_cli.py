@@ -227,3 +227,20 @@ def test_again_with_a_damaged_state_file_says_so(stored: str) -> None:
     assert result.stderr.startswith("Error: ")
     assert "compose a new routine" in result.stderr or "cannot be read" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_compose_as_a_real_program(voicecoach_home: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    env = dict(os.environ, VOICECOACH_HOME=str(voicecoach_home), PYTHONPATH=str(root))
+    args = [sys.executable, "-m", "voicecoach", "compose", "-m", "6", "--seed", "1"]
+    first = subprocess.run(args, cwd=root, env=env, capture_output=True, text=True, timeout=60)
+    again = subprocess.run(
+        [*args[:4], "--again"], cwd=root, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert first.returncode == again.returncode == 0, first.stderr + again.stderr
+    assert first.stdout.startswith("Stretches for today  (composed)\n")
+    assert again.stdout == first.stdout
