@@ -6,9 +6,9 @@ requests of any kind (minutes 3-60, 0-3 focus areas, every moment, place, style,
 tighter side) from the shipped library. Prints how many were composed and how many refused
 (with the commonest reasons: many requests of any kind ask more of a small pool than it holds,
 e.g. 45 minutes of trunk work standing, and no stretch comes twice), the distribution of the
-planned length's error against the minutes asked for (the target: within 10 %), and the time to compose one. The baseline, timed
-in the same run: building the plan of a shipped routine once (`plan` does this), since
-composing is a search that builds many plans.
+planned length's error against the minutes asked for (the target: within 10 %), and the time
+to compose one. The baseline, timed in the same run: building the plan of a shipped routine
+once (`plan` does this), since composing is a search that builds many plans.
 """
 
 from __future__ import annotations
