@@ -64,6 +64,15 @@ def test_it_prints_the_routine_as_show_does() -> None:
     assert printed == shown.stdout.rstrip("\n").replace("(my-hips)", "(composed)", 1)
 
 
+def test_without_run_export_or_save_it_says_how_to_go_on() -> None:
+    result = invoke(*HIPS)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.endswith(
+        "\nSpeak it: voicecoach compose --again --run   "
+        "Keep it: voicecoach compose --again --save NAME\n"
+    )
+
+
 def test_the_same_seed_gives_the_same_routine_and_the_default_seed_is_today() -> None:
     first, second = invoke(*HIPS), invoke(*HIPS)
     other = invoke(*HIPS[:-1], "2")

@@ -244,3 +244,8 @@ def compose(
         from voicecoach.cli.export import export_to
 
         export_to(routine, export, flags)
+    elif save is None:
+        typer.echo(
+            "Speak it: voicecoach compose --again --run   "
+            "Keep it: voicecoach compose --again --save NAME"
+        )
