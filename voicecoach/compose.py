@@ -229,7 +229,7 @@ class _Composer:
         if seconds < self.target:
             longest = max(MIN_MINUTES, math.floor(seconds / 60 / (1 - TOLERANCE)))
             if self.limited_by is not None:
-                few = sum(1 for i in self.ranked[self.limited_by])
+                few = len(self.ranked[self.limited_by])
                 reason = (
                     f"only {plural(few, 'stretch')} for {self.limited_by} "
                     f"{'fits' if few == 1 else 'fit'}, and with the other areas kept in "
