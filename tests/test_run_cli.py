@@ -308,7 +308,7 @@ def test_speaking_plays_each_rendered_clip_on_a_timeline_made_from_them(
     assert result.exit_code == 0, result.output
     from voicecoach.routine import load_routine
 
-    lengths = FakeEngine(seconds_per_word=0.5).length
+    lengths = FakeEngine(seconds_per_word=0.5).spoken
     plan = build_plan(load_routine(tiny), PlanOptions(), lengths)
     assert [round(clip.seconds, 3) for _, clip in output.played] == [e.seconds for e in plan.says]
     assert [at for at, _ in output.played] == pytest.approx([e.at for e in plan.says], abs=1e-6)

@@ -158,7 +158,7 @@ def plan_measure(
 
     def speech_seconds(text: str) -> float:
         if text not in spoken:
-            spoken[text] = estimate_speech_seconds(text, plan_options.rate)
+            spoken[text] = estimate_speech_seconds(text, plan_options.rate, plan_options.engine)
         return spoken[text]
 
     def measure(picks: Sequence[Pick]) -> float:

@@ -92,14 +92,7 @@ def config_set(
     from voicecoach.errors import ConfigError
 
     parsed = parse_value(key, value)
-    if key == "voice":
-        from voicecoach.errors import EngineError
-        from voicecoach.speech import open_engine
-
-        try:
-            open_engine(voice=parsed)  # an unknown voice is refused here, not at the next run
-        except EngineError:
-            pass  # no engine on this machine: nothing to check the voice against
+    _check_installed(key, parsed)
     config = set_value(key, parsed)
     typer.echo(f"{key} = {_shown(key, getattr(config, key))}  (saved in {config_path()})")
     try:
@@ -107,6 +100,33 @@ def config_set(
     except ConfigError as error:  # other lines are still wrong: say so, the change stands
         for line in str(error).splitlines():
             typer.echo(f"Warning: {line}", err=True)
+
+
+def _check_installed(key: str, value: object) -> None:
+    """Refuse an engine, voice or voice folder this machine does not have, before saving it."""
+    from voicecoach.errors import ConfigError, EngineError
+
+    if key == "engine" and isinstance(value, str):
+        from voicecoach.speech import check_engine
+
+        check_engine(value)
+    elif key == "voice" and isinstance(value, str):
+        from voicecoach.config import load_config
+        from voicecoach.speech import open_engine
+
+        try:
+            engine = load_config().engine
+        except ConfigError:
+            engine = None
+        try:  # an unknown voice is refused here, not at the next run
+            open_engine(engine, voice=value)
+        except EngineError:
+            pass  # the engine cannot start here: nothing to check the voice against
+    elif key == "piper_voices" and isinstance(value, str):
+        from pathlib import Path
+
+        if not Path(value).expanduser().is_dir():
+            raise ConfigError(f"piper_voices: no such folder: {value}")
 
 
 @config_app.command("unset", cls=_WithKeys)

@@ -78,12 +78,23 @@ TightSide = Annotated[
     ),
 ]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+EngineName = Annotated[
+    str | None,
+    typer.Option(
+        "--engine",
+        metavar="NAME",
+        help="Speech engine: natural, espeak or piper (see `voicecoach voices`). "
+        "[default: config, else natural where installed, else espeak]",
+        show_default=False,
+    ),
+]
 VoiceId = Annotated[
     str | None,
     typer.Option(
         "--voice",
         metavar="ID",
-        help="Voice to speak with, e.g. en-us or en-us+f3 (see `voicecoach voices`).",
+        help="Voice to speak with, e.g. heart, en-us+f3 or a Piper voice.onnx "
+        "(see `voicecoach voices`).",
     ),
 ]
 Volume = Annotated[
@@ -112,6 +123,7 @@ class SpeechFlags:
 
     insoles: Insoles = None
     hold: Hold = None
+    engine: EngineName = None
     voice: VoiceId = None
     rate: Rate = None
     volume: Volume = None
@@ -123,9 +135,19 @@ class SpeechFlags:
         from voicecoach.session import load_settings
 
         return load_settings(
-            insoles=self.insoles, hold=self.hold, voice=self.voice, rate=self.rate,
-            volume=self.volume, tight_side=self.tight_side.value if self.tight_side else None,
+            insoles=self.insoles, hold=self.hold, engine=checked_engine(self.engine),
+            voice=self.voice, rate=self.rate, volume=self.volume,
+            tight_side=self.tight_side.value if self.tight_side else None,
         )
+
+
+def checked_engine(name: str | None) -> str | None:
+    """`--engine NAME` checked against the engines installed here (UsageError if not)."""
+    if name is None:
+        return None
+    from voicecoach.speech import check_engine
+
+    return check_engine(name)
 
 
 def speech_options(command: F) -> F:

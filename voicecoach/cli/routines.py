@@ -6,7 +6,16 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from voicecoach.cli.options import Hold, Insoles, Json, Name, Rate, TightSide
+from voicecoach.cli.options import (
+    EngineName,
+    Hold,
+    Insoles,
+    Json,
+    Name,
+    Rate,
+    TightSide,
+    checked_engine,
+)
 from voicecoach.cli.root import app, echo_json
 from voicecoach.text import printable
 from voicecoach.timefmt import duration, precise
@@ -89,15 +98,20 @@ def plan(
     insoles: Insoles = None,
     hold: Hold = None,
     rate: Rate = None,
+    engine: EngineName = None,
     tight_side: TightSide = None,
 ) -> None:
-    """Print the exact timed script the voice will follow (your config file's defaults apply)."""
+    """Print the exact timed script the voice will follow (your config file's defaults apply).
+
+    Line lengths are estimated for the engine that will speak; `run` and `export` time the
+    script from the rendered lines."""
     from voicecoach import catalog
     from voicecoach.plan import build_plan
     from voicecoach.session import load_settings
 
     settings = load_settings(
-        insoles=insoles, hold=hold, rate=rate, tight_side=tight_side.value if tight_side else None
+        insoles=insoles, hold=hold, rate=rate, tight_side=tight_side.value if tight_side else None,
+        engine=checked_engine(engine),
     )
     routine = catalog.load(name)
     script = build_plan(routine, settings.options)

@@ -141,14 +141,14 @@ def play_routine(load: Callable[[], Chosen], *, text: bool, flags: SpeechFlags) 
     from voicecoach.keys import terminal_keys
     from voicecoach.session import RunSession
 
-    if not text:
-        from voicecoach.speech import warm_up
-
-        warm_up()  # the engine starts while the routine and config load
     report = None
     try:
-        routine, composed = load()
         settings = flags.settings()
+        if not text:
+            from voicecoach.session import warm_voice
+
+            warm_voice(settings, cache=not flags.no_cache)  # loads while the routine does
+        routine, composed = load()
         clock = clocks.MonotonicClock()
         session = RunSession(
             routine, settings, clock=clock, speech=not text, cache=not flags.no_cache,
