@@ -90,8 +90,8 @@ def test_clips_are_cached_and_reused_unless_no_cache(tiny: Path, tmp_path: Path)
     ("args", "message"),
     [
         (["--voice", "xx-nowhere"], "Error: unknown voice 'xx-nowhere'; `voicecoach voices` lists"),
-        (["--rate", "20"], "Invalid value for '--rate'"),
-        (["--volume", "2"], "Invalid value for '--volume'"),
+        (["--rate", "20"], "Error: --rate takes a whole number from 80 to 300, not 20"),
+        (["--volume", "2"], "Error: --volume takes a number from 0 to 1, not 2"),
     ],
 )
 def test_bad_options_exit_2(tiny: Path, tmp_path: Path, args: list[str], message: str) -> None:

@@ -192,8 +192,8 @@ def test_export_writes_the_composed_routine(tmp_path: Path) -> None:
 def test_help_has_examples() -> None:
     result = invoke("compose", "--help")
     assert result.exit_code == 0
-    _, examples = result.stdout.split("\n  Examples:\n")
-    lines = [line.strip() for line in examples.split("\nOptions:")[0].splitlines()]
+    _, examples = result.stdout.split("\nExamples:\n")
+    lines = [line.strip() for line in examples.splitlines()]
     assert "voicecoach compose --minutes 10 --focus hips --when after-run" in lines
     assert "voicecoach compose --again --export today.wav" in lines
 

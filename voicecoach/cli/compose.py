@@ -56,15 +56,10 @@ printed as `show` prints a routine; --run, --export or --save do the rest. The l
 for includes the speech, within 10 %, or the command says why it cannot be done.
 
 Examples:
-
   voicecoach compose --minutes 10 --focus hips --when after-run
-
   voicecoach compose --minutes 15 --focus hamstrings --focus lower-back --place chair
-
   voicecoach compose --minutes 8 --when before-run --run
-
   voicecoach compose --minutes 20 --focus hips,glutes --level gentle --save my-hips
-
   voicecoach compose --again --export today.wav
 """
 

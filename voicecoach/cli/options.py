@@ -14,6 +14,7 @@ import typer
 from voicecoach.rates import DEFAULT_RATE, MAX_RATE, MIN_RATE
 
 if TYPE_CHECKING:
+    from voicecoach.routine import Routine
     from voicecoach.session import Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -139,6 +140,27 @@ class SpeechFlags:
             voice=self.voice, rate=self.rate, volume=self.volume,
             tight_side=self.tight_side.value if self.tight_side else None,
         )
+
+
+def idle_hold(routine: Routine, hold: float | None) -> list[str]:
+    """A note when --hold is given for a routine with no held stretch (it changes nothing)."""
+    if hold is None or any(s.hold is not None for s in routine.stretches):
+        return []
+    return [f"Warning: --hold does nothing here: {routine.name} has no held stretches, only reps"]
+
+
+def idle_options(flags: SpeechFlags, routine: Routine, *, speech: bool) -> list[str]:
+    """One line per option given that cannot change this run or export."""
+    notes = idle_hold(routine, flags.hold)
+    unheard = [name for name, value in (("--voice", flags.voice), ("--volume", flags.volume),
+                                        ("--no-cache", flags.no_cache)) if value]
+    if not speech and unheard:
+        checked = f"; {flags.voice!r} was not checked" if flags.voice else ""
+        notes.append(
+            f"Warning: {' and '.join(unheard)} {'does' if len(unheard) == 1 else 'do'} "
+            f"nothing with --text: nothing is spoken{checked}"
+        )
+    return notes
 
 
 def checked_engine(name: str | None) -> str | None:

@@ -17,7 +17,7 @@ HOW_TO_PICK = (
 )
 
 
-@app.command(epilog="Examples: voicecoach voices -l en; voicecoach voices --engine espeak --json")
+@app.command()
 def voices(
     json_output: Json = False,
     language: str | None = typer.Option(
@@ -25,7 +25,13 @@ def voices(
     ),
     engine: EngineName = None,
 ) -> None:
-    """List the voices of each installed speech engine, English first, the default marked."""
+    """List the voices of each installed speech engine, English first, the default marked.
+
+    Examples:
+      voicecoach voices -l en
+      voicecoach voices --engine espeak --json
+      voicecoach run busy-day --engine espeak --voice en-gb
+    """
     from voicecoach.config import load_config
     from voicecoach.errors import EngineError
     from voicecoach.speech import default_engine, engine_voices, installed_engines
