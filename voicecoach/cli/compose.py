@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from voicecoach.cli.options import (
+    EngineName,
     Insoles,
     NoCache,
     Rate,
@@ -197,6 +198,7 @@ def compose(
                      "NAME.yaml, a routine file you can edit and run by name."),
     ] = None,
     insoles: Insoles = None,
+    engine: EngineName = None,
     voice: VoiceId = None,
     rate: Rate = None,
     volume: Volume = None,
@@ -218,7 +220,7 @@ def compose(
         level=level, tight_side=tight_side, seed=seed,
     )
     flags = SpeechFlags(
-        insoles=insoles, voice=voice, rate=rate, volume=volume, no_cache=no_cache,
+        insoles=insoles, engine=engine, voice=voice, rate=rate, volume=volume, no_cache=no_cache,
         tight_side=Side(options.tight_side) if options.tight_side else None,
     )
     plan_options = flags.settings().options  # the config's rate and timings are in the length
