@@ -314,7 +314,8 @@ def _write_av(
     except av.FFmpegError as error:
         if isinstance(error, OSError) and error.errno:  # ENOSPC and friends: a disk problem
             raise OSError(error.errno, os.strerror(error.errno)) from None
-        raise EncoderError(f"the {spec.name.upper()} encoder failed: {error}") from None
+        reason = getattr(error, "strerror", None) or error
+        raise EncoderError(f"the {spec.name.upper()} encoder failed ({reason})") from None
     if tag:  # now the length is known: the last chapter's end, same size, in place
         end = file.seek(0, os.SEEK_END)
         file.seek(0)
