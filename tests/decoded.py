@@ -57,15 +57,13 @@ def onsets(audio: np.ndarray, rate: int, after_silence: float = 0.2, level: floa
 
 
 def lag_ms(decoded: np.ndarray, reference: np.ndarray, at: int, rate: int) -> float:
-    """How far (ms) the decoded audio around sample `at` is shifted against the reference."""
+    """How far (ms) the decoded audio around sample `at` is shifted against the reference:
+    the best normalised cross-correlation of 0.3 s from `at`, within 50 ms either way."""
     span, reach = int(0.3 * rate), int(0.05 * rate)
     ref = reference[at : at + span]
-    best, best_lag = -np.inf, 0
-    for lag in range(-reach, reach + 1, max(1, rate // 4000)):
-        start = at + lag
-        if start < 0 or start + len(ref) > len(decoded):
-            continue
-        score = float(np.dot(decoded[start : start + len(ref)], ref))
-        if score > best:
-            best, best_lag = score, lag
-    return best_lag * 1000 / rate
+    lo = max(0, at - reach)
+    window = decoded[lo : at + reach + len(ref)]
+    scores = np.correlate(window, ref, mode="valid")
+    energy = np.convolve(window**2, np.ones(len(ref)), mode="valid")
+    best = int(np.argmax(scores / np.sqrt(np.maximum(energy, 1e-12))))
+    return (lo + best - at) * 1000 / rate
