@@ -96,7 +96,7 @@ def test_busy_day_decodes_with_every_line_where_export_json_says(
             for c in report["cues"]]
     assert len(lags) > 80
     assert max(abs(lag) for lag in lags) <= 1000 / got.rate, lags  # within a sample
-    # And sound found from energy alone starts at a line's reported onset.
-    for onset in onsets(got.audio, got.rate, after_silence=0.4, level=0.02):
-        assert any(-0.002 <= onset - c["at"] < 0.1 for c in report["cues"]), onset
-    assert np.abs(got.audio[: round(report["cues"][1]["at"] * got.rate) - 200]).max() > 0.02
+    # And every line is heard from its onset: sound within its first 0.3 s.
+    for cue in report["cues"]:
+        at = round(cue["at"] * got.rate)
+        assert np.abs(got.audio[at : at + int(0.3 * got.rate)]).max() > 0.02, cue["text"]
