@@ -216,6 +216,12 @@ def test_a_full_disk_leaves_no_partial_file(tmp_path: Path, name: str) -> None:
     assert list(tmp_path.iterdir()) == [target]
 
 
-def test_a_folder_that_vanishes_is_an_error_not_a_traceback(tmp_path: Path) -> None:
-    with pytest.raises(VoicecoachError, match="cannot write there"):
+def test_a_missing_folder_is_an_error_not_a_traceback(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="the folder .*gone does not exist"):
         write(tmp_path / "gone" / "out.mp3")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_that_refuses_the_file_is_an_error_not_a_traceback() -> None:
+    with pytest.raises(VoicecoachError, match="cannot write there"):
+        write(Path("/proc/out.mp3"))

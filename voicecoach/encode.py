@@ -9,9 +9,7 @@ PyAV (FFmpeg) is imported only when a compressed format is asked for.
 from __future__ import annotations
 
 import os
-import stat
 import struct
-import tempfile
 import wave
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -20,6 +18,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from voicecoach.errors import UsageError, VoicecoachError
+from voicecoach.files import AtomicFile
 
 SAMPLE_WIDTH = 2
 Chapter = tuple[float, str]  # (start in seconds, title)
@@ -122,6 +121,7 @@ def encode(
     samples written."""
     spec = fmt if isinstance(fmt, AudioFormat) else choose_format(Path(path), fmt)
     check_bitrate(bitrate)
+    check_target(Path(path))
     starts = [(int(round(start * 1000)), title) for start, title in chapters]
     with atomic_file(Path(path)) as (file, temp):
         if spec.container is None:
@@ -135,38 +135,18 @@ def encode(
 @contextmanager
 def atomic_file(target: Path) -> Iterator[tuple[IO[bytes], Path]]:
     """A temporary file beside `target` (open, and its path), moved over `target` only if the
-    block completes; removed otherwise."""
+    block completes; removed otherwise (Ctrl-C, a signal, an encoder failure too)."""
     try:
-        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+        output = AtomicFile(target, suffix=".part")
     except OSError as error:
         raise VoicecoachError(f"{target}: cannot write there ({error.strerror or error})") from None
-    temp = Path(name)
     try:
-        with os.fdopen(fd, "w+b") as file:
-            yield file, temp
-            file.flush()
-            os.fsync(file.fileno())
-        _set_mode(temp, target)
-        os.replace(temp, target)
+        with output as file:
+            yield file, output.temp
     except OSError as error:  # a full disk, a vanished folder: nothing half-written is left
-        temp.unlink(missing_ok=True)
         raise VoicecoachError(
             f"{target}: could not be written ({error.strerror or error})"
         ) from None
-    except BaseException:  # Ctrl-C, a signal, an encoder failure
-        temp.unlink(missing_ok=True)
-        raise
-
-
-def _set_mode(temp: Path, target: Path) -> None:
-    """Give the new file the old one's permissions, or the usual ones for a new file."""
-    try:
-        mode = stat.S_IMODE(target.stat().st_mode)
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    os.chmod(temp, mode)
 
 
 # RIFF INFO chunk ids for the tags a WAV file can carry.
