@@ -47,7 +47,9 @@ def decode(path: Path) -> Decoded:
     return Decoded(audio.astype(np.float64), rate, chapters, tags)
 
 
-def onsets(audio: np.ndarray, rate: int, after_silence: float = 0.2, level: float = 0.05) -> list[float]:
+def onsets(
+    audio: np.ndarray, rate: int, after_silence: float = 0.2, level: float = 0.05
+) -> list[float]:
     """Where sound first passes `level` (of full scale) after `after_silence` s below it."""
     loud = np.flatnonzero(np.abs(audio) > level)
     if len(loud) == 0:
