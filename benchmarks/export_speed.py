@@ -38,7 +38,8 @@ from voicecoach import catalog  # noqa: E402
 from voicecoach.export import export_audio, export_wav, render_pcm  # noqa: E402
 from voicecoach.plan import Event, Plan, PlanOptions, build_plan  # noqa: E402
 from voicecoach.routine import Routine  # noqa: E402
-from voicecoach.speech import ClipCache, Synthesizer  # noqa: E402
+from voicecoach.session import timed_plan  # noqa: E402
+from voicecoach.speech import ClipCache, Engine, open_engine  # noqa: E402
 
 COLD_TARGET, WARM_TARGET = 100.0, 1000.0  # times real time
 MEMORY_TARGET = 1.5
@@ -107,7 +108,7 @@ def child(fmt: str, rounds: int, clips: str, target: str) -> int:
     """One export in this process (warm cache). Prints the resident size before it and the
     peak during it (KiB): the peak is reset just before, so loading and planning do not count."""
     routine = routine_for(rounds)
-    cache = ClipCache(Synthesizer(), folder=Path(clips))
+    cache = ClipCache(open_engine(), folder=Path(clips))
     plan = build_plan(routine, PlanOptions(), speech_seconds=cache.seconds)
     if fmt != "wav":
         import av  # noqa: F401 (loaded before the measurement, as the library is not the export)
@@ -143,14 +144,14 @@ def timed(fn: Callable[[], object]) -> tuple[float, float]:
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
-def formats_table(synth: Synthesizer, folder: Path) -> dict[str, tuple[float, dict[str, Row]]]:
+def formats_table(synth: Engine, folder: Path) -> dict[str, tuple[float, dict[str, Row]]]:
     """For each routine: its audio seconds, and per format (and the bare render) a Row."""
     table: dict[str, tuple[float, dict[str, Row]]] = {}
     for rounds in (1, ROUNDS):
         routine = routine_for(rounds)
         clips = folder / f"clips-{routine.name}"
         cache = ClipCache(synth, folder=clips)
-        plan = cache.timed_plan(routine, PlanOptions())  # renders what is missing
+        plan = timed_plan(routine, PlanOptions(), cache)  # renders what is missing
         rows: dict[str, Row] = {}
         rows["none"] = Row(*timed(lambda: sum(1 for _ in render_pcm(plan, cache))))
         for fmt in FORMATS:
@@ -209,12 +210,12 @@ def main() -> int:
         return child(fmt, int(rounds), clips, target)
     if sys.argv[1:2] == ["--formats"]:  # only the formats table
         with tempfile.TemporaryDirectory() as work:
-            print_formats(formats_table(Synthesizer(), Path(work)))
+            print_formats(formats_table(open_engine(), Path(work)))
         return 0
     with tempfile.TemporaryDirectory() as work:
         folder = Path(work)
         start = time.perf_counter()
-        synth = Synthesizer()
+        synth = open_engine()
         engine_start = time.perf_counter() - start
         one = longest_routine()
         rows, peaks = [], {}
@@ -240,7 +241,7 @@ def main() -> int:
             target.unlink()
         formats = formats_table(synth, folder)
 
-    print(f"export speed ({sys.platform}, {os.cpu_count()} cores, {synth.engine_id})")
+    print(f"export speed ({sys.platform}, {os.cpu_count()} cores, {synth.identity})")
     print(f"engine start: {engine_start:.2f} s (once per process)")
     print(
         f"{'routine':<24} {'audio':>8}  {'cold cache':>17}  {'warm cache':>17}  "

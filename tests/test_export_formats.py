@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.decoded import FRAME_SAMPLES, decode, lag_ms, onsets
-from tests.speech_fakes import FakeSynthesizer
+from tests.speech_fakes import FakeEngine
 from voicecoach import catalog, content
 from voicecoach.cli import app
 from voicecoach.export import INTRODUCTION, THE_END, export_audio, plan_chapters
@@ -20,7 +20,7 @@ from voicecoach.speech import ClipCache
 
 @pytest.fixture(scope="module")
 def busy_day() -> tuple[Plan, ClipCache]:
-    cache = ClipCache(FakeSynthesizer(), enabled=False)
+    cache = ClipCache(FakeEngine(), enabled=False)
     return build_plan(catalog.load("busy-day"), speech_seconds=cache.seconds), cache
 
 

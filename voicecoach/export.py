@@ -10,16 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from voicecoach import content
 from voicecoach.encode import AudioFormat, Chapter, choose_format, encode
 from voicecoach.encode import check_target as encode_check_target
 from voicecoach.errors import EngineError
-from voicecoach.speech.clip import SAMPLE_WIDTH, Clip, fade_out
+from voicecoach.speech import SAMPLE_WIDTH, fade_out
 
 if TYPE_CHECKING:
     from voicecoach.plan import Event, Plan
+    from voicecoach.speech import ClipCache
 
 SILENCE_CHUNK_SECONDS = 1
 FADE_SECONDS = 0.01  # a line cut short where the next begins is faded out, not clicked off
@@ -27,15 +28,6 @@ INTRODUCTION, THE_END = "Introduction", "The end"
 ARTIST, ALBUM = "voicecoach", "voicecoach stretching routines"
 
 Progress = Callable[[int, int], None]  # (milliseconds of the timeline written, total)
-
-
-class ClipSource(Protocol):
-    """Where the exporter gets each line's audio (a ClipCache)."""
-
-    @property
-    def sample_rate(self) -> int: ...
-
-    def clip(self, text: str) -> Clip: ...
 
 
 @dataclass(frozen=True)
@@ -129,7 +121,7 @@ def plan_tags(plan: Plan, note: str = "") -> dict[str, str]:
 
 
 def export_wav(
-    plan: Plan, clips: ClipSource, path: str | Path, progress: Progress | None = None
+    plan: Plan, clips: ClipCache, path: str | Path, progress: Progress | None = None
 ) -> ExportResult:
     """Write `plan` as one audio file at `path` in the format its name says (WAV for .wav)."""
     return export_audio(plan, clips, path, progress=progress)
@@ -137,7 +129,7 @@ def export_wav(
 
 def export_audio(
     plan: Plan,
-    clips: ClipSource,
+    clips: ClipCache,
     path: str | Path,
     *,
     fmt: str | None = None,
@@ -165,7 +157,7 @@ def export_audio(
 
 def render_pcm(
     plan: Plan,
-    clips: ClipSource,
+    clips: ClipCache,
     cues: list[PlacedCue] | None = None,
     progress: Progress | None = None,
 ) -> Iterator[bytes]:
@@ -202,7 +194,7 @@ def render_pcm(
 
 
 def _place(
-    event: Event, clips: ClipSource, rate: int, start: int, end: int
+    event: Event, clips: ClipCache, rate: int, start: int, end: int
 ) -> tuple[PlacedCue, bytes]:
     clip = clips.clip(event.text)
     if clip.sample_rate != rate:

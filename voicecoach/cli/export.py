@@ -3,31 +3,75 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from voicecoach.cli import app, echo_json
-from voicecoach.cli.options import Hold, Insoles, Name, NoCache, Rate, VoiceId, Volume
-from voicecoach.errors import ExitCode
+from voicecoach.cli.options import SpeechFlags, speech_options
+from voicecoach.cli.root import app, echo_json
+from voicecoach.errors import ExitCode, UsageError
 from voicecoach.timefmt import duration
 
+if TYPE_CHECKING:
+    from voicecoach.session import Step, Steps
+
+ExportName = Annotated[
+    str | None,
+    typer.Argument(
+        metavar="[NAME]",
+        help="A routine's name (see `voicecoach list`) or a path to a YAML file.",
+        show_default=False,
+    ),
+]
 Output = Annotated[
-    Path,
+    Path | None,
     typer.Option(
-        "--output", "-o", metavar="FILE.wav", dir_okay=False,
-        help="The WAV file to write (replaced only once the new one is complete).",
+        "--output", "-o", metavar="FILE", dir_okay=False, show_default=False,
+        help="The file to write: .wav, .mp3, .m4a, .opus or .ogg (replaced only once the new "
+        "one is complete).",
+    ),
+]
+Format = Annotated[
+    str | None,
+    typer.Option(
+        "--format", "-f", metavar="FORMAT", show_default=False,
+        help="wav, mp3, m4a or opus (ogg); overrides the file name's extension. "
+        "[default: from the name; mp3 with --all]",
+    ),
+]
+Bitrate = Annotated[
+    int | None,
+    typer.Option(
+        "--bitrate", metavar="KBPS", show_default=False,
+        help="Bit rate in kbit/s for mp3, m4a and opus. [default: 64, 48 and 32]",
+    ),
+]
+AllInto = Annotated[
+    Path | None,
+    typer.Option(
+        "--all", metavar="DIR", file_okay=False, show_default=False,
+        help="Write every routine (built-in and yours) into DIR, with a playlist; files "
+        "already up to date are kept.",
     ),
 ]
 
-Step = Callable[[int, int], None]
+EXAMPLES = """
+
+\b
+Examples:
+  voicecoach export post-run-hips -o post-run-hips.mp3
+  voicecoach export busy-day -o busy-day.m4a --rate 150
+  voicecoach export busy-day -o busy-day.audio --format opus --bitrate 24
+  voicecoach export --all ~/Music/stretching
+  voicecoach export busy-day -o busy-day.wav --json
+"""
 
 
 @contextmanager
-def _progress(enabled: bool) -> Iterator[Callable[[str], Step]]:
+def _progress(enabled: bool) -> Iterator[Steps]:
     """Progress bars on stderr when it is a terminal; otherwise nothing."""
     if not enabled:
         yield lambda label: (lambda done, total: None)
@@ -54,41 +98,72 @@ def _progress(enabled: bool) -> Iterator[Callable[[str], Step]]:
         yield task
 
 
-@app.command()
+@contextmanager
+def _signals_and_interrupts() -> Iterator[None]:
+    """Ctrl-C, SIGTERM and SIGHUP end the export with nothing half-written and the usual exit
+    code (130, 143, 129)."""
+    from voicecoach.signals import Terminated, stop_signals_interrupt
+
+    try:
+        with stop_signals_interrupt():
+            yield
+    except Terminated as stop:
+        typer.echo(f"Stopped ({stop}): nothing was written.", err=True)
+        raise typer.Exit(stop.exit_code) from None
+    except KeyboardInterrupt:
+        typer.echo("Interrupted: nothing was written.", err=True)
+        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+
+
+@app.command(epilog=EXAMPLES)
+@speech_options
 def export(
-    name: Name,
-    output: Output,
-    insoles: Insoles = None,
-    hold: Hold = None,
-    voice: VoiceId = None,
-    rate: Rate = None,
-    volume: Volume = None,
-    no_cache: NoCache = False,
+    name: ExportName = None,
+    output: Output = None,
+    fmt: Format = None,
+    bitrate: Bitrate = None,
+    all_into: AllInto = None,
+    flags: SpeechFlags = SpeechFlags(),
     json_output: Annotated[
         bool, typer.Option("--json", help="Print JSON: the file, its length and each line's onset.")
     ] = False,
 ) -> None:
-    """Write a routine as one WAV file (lines at their exact times, pauses as silence)."""
-    from voicecoach import catalog
-    from voicecoach.config import load_config, resolve_options
-    from voicecoach.export import check_target, export_wav
-    from voicecoach.speech import ClipCache, Synthesizer
+    """Write a routine as one audio file to play from a phone: lines at their exact times,
+    pauses as silence; MP3, M4A and Ogg Opus with a chapter per stretch."""
+    from voicecoach.encode import check_bitrate, choose_format
 
-    check_target(output)  # before any rendering: a wrong name fails at once
+    check_bitrate(bitrate)
+    if all_into is not None:
+        if name is not None or output is not None:
+            raise UsageError("give either NAME with -o FILE, or --all DIR, not both")
+        choose_format(Path("x"), fmt or "mp3")
+        with _signals_and_interrupts():
+            _export_all(all_into, fmt or "mp3", bitrate, flags, json_output)
+        return
+    if name is None or output is None:
+        raise UsageError(
+            "give a routine NAME and -o FILE (or --all DIR); see `voicecoach export --help`"
+        )
+    with _signals_and_interrupts():
+        _export_one(name, output, fmt, bitrate, flags, json_output)
+
+
+def _export_one(
+    name: str, output: Path, fmt: str | None, bitrate: int | None, flags: SpeechFlags,
+    json_output: bool,
+) -> None:
+    from voicecoach import catalog
+    from voicecoach.export import check_target
+    from voicecoach.session import export_routine
+
+    audio_format = check_target(output, fmt)  # before any rendering: a wrong name fails at once
     routine = catalog.load(name)
-    settings = resolve_options(
-        load_config(), insoles=insoles, hold=hold, rate=rate, voice=voice, volume=volume
-    )
-    options = settings.options
-    try:
-        synthesizer = Synthesizer(voice=settings.voice, rate=options.rate, volume=settings.volume)
-        cache = ClipCache(synthesizer, enabled=not no_cache)
-        with _progress(sys.stderr.isatty()) as task:
-            script = cache.timed_plan(routine, options, progress=task("Rendering speech"))
-            result = export_wav(script, cache, output, task("Writing audio"))
-    except KeyboardInterrupt:
-        typer.echo("Interrupted: nothing was written.", err=True)
-        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+    settings = flags.settings()
+    with _progress(sys.stderr.isatty()) as steps:
+        script, result = export_routine(
+            routine, settings, output, cache=not flags.no_cache, steps=steps,
+            fmt=audio_format.name, bitrate=bitrate,
+        )
     if json_output:
         echo_json(result.to_json(script))
         return
@@ -96,3 +171,39 @@ def export(
         f"Wrote {output}: {duration(result.seconds)} of audio, {len(result.cues)} lines "
         f"({script.title})."
     )
+
+
+def _export_all(
+    folder: Path, fmt: str, bitrate: int | None, flags: SpeechFlags, json_output: bool
+) -> None:
+    from voicecoach.encode import choose_format
+    from voicecoach.export_all import FAILED, PLAYLIST, Exported, export_all
+    from voicecoach.session import open_clips
+
+    settings = flags.settings()
+    clips = open_clips(
+        voice=settings.voice, rate=settings.options.rate, volume=settings.volume,
+        cache=not flags.no_cache, engine_name=settings.engine,
+    )
+
+    def report(item: Exported) -> None:
+        if json_output:
+            return
+        if item.status == FAILED:
+            typer.echo(f"Error: {item.name}: {item.error}", err=True)
+        else:
+            typer.echo(f"{item.path.name}: {item.status} ({duration(item.seconds)})")
+
+    with _progress(sys.stderr.isatty()) as steps:
+        done = export_all(
+            folder, settings, clips, fmt=choose_format(Path("x"), fmt).name, bitrate=bitrate,
+            steps=lambda routine: (lambda label: steps(f"{routine}: {label.split()[0]}")),
+            report=report,
+        )
+    if json_output:
+        echo_json({"folder": str(folder), "playlist": PLAYLIST,
+                   "routines": [d.to_json() for d in done]})
+    else:
+        typer.echo(f"Playlist: {folder / PLAYLIST}")
+    if any(d.status == FAILED for d in done):
+        raise typer.Exit(int(ExitCode.FAILURE))
