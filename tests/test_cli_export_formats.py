@@ -201,7 +201,7 @@ main()
 
 @pytest.fixture(scope="module")
 def long_routine(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Over an hour and a half of holds: long enough to be caught while its file is being written."""
+    """Over an hour and a half of holds: long enough to catch while its file is written."""
     path = tmp_path_factory.mktemp("long") / "long.yaml"
     stretch = "  - name: Hold {n}\n    targets: [hips]\n    hold: 600\n    instructions: Hold.\n"
     path.write_text(TINY.split("stretches:")[0] + "stretches:\n" + "".join(

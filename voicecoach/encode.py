@@ -34,29 +34,21 @@ class AudioFormat:
     """One file format we write: its container, codec and default bit rate."""
 
     name: str
-    describe: str
     container: str | None = None  # FFmpeg muxer; None: our own WAV writer
     codec: str | None = None
     kbps: int | None = None  # default bit rate
     rate: int | None = None  # the codec's own sample rate, if it cannot take ours
-    chapters: bool = True
     options: tuple[tuple[str, str], ...] = ()  # codec options (speed against size)
 
 
 FORMATS: dict[str, AudioFormat] = {
-    "wav": AudioFormat("wav", "uncompressed 16-bit PCM", chapters=False),
+    "wav": AudioFormat("wav"),  # no chapters: WAV has no form that players read
     # LAME's quality 7 and FFmpeg's fast AAC coder: two to four times quicker than their
     # defaults, and speech at these rates sounds the same (see benchmarks/export_speed.py).
-    "mp3": AudioFormat(
-        "mp3", "MP3, ID3 chapters", "mp3", "libmp3lame", 64,
-        options=(("compression_level", "7"),),
-    ),
-    "m4a": AudioFormat(
-        "m4a", "AAC in MPEG-4, chapters", "ipod", "aac", 48, options=(("aac_coder", "fast"),)
-    ),
+    "mp3": AudioFormat("mp3", "mp3", "libmp3lame", 64, options=(("compression_level", "7"),)),
+    "m4a": AudioFormat("m4a", "ipod", "aac", 48, options=(("aac_coder", "fast"),)),
     "opus": AudioFormat(
-        "opus", "Opus in Ogg, chapter comments", "ogg", "libopus", 32, 48_000,
-        options=(("compression_level", "5"),),
+        "opus", "ogg", "libopus", 32, 48_000, options=(("compression_level", "5"),)
     ),
 }
 EXTENSIONS = {".wav": "wav", ".mp3": "mp3", ".m4a": "m4a", ".opus": "opus", ".ogg": "opus"}

@@ -1,8 +1,8 @@
 """An ID3v2.3 tag for an MP3: title, artist, album, a comment, and chapters (CHAP and CTOC).
 
-Written here rather than by the encoder library because its tag writer stores a comment as a
-user-defined text frame (which players do not show as the comment) and rounds nothing we need.
-Version 2.3 with UTF-16 text is the one phones, car stereos and desktop players all read.
+Written here rather than by the encoder library, whose tag writer stores a comment as a
+user-defined text frame that players do not show as the comment. Version 2.3 with UTF-16 text
+is the version phones, car stereos and desktop players all read.
 """
 
 from __future__ import annotations
