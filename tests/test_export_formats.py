@@ -100,3 +100,20 @@ def test_busy_day_decodes_with_every_line_where_export_json_says(
     for cue in report["cues"]:
         at = round(cue["at"] * got.rate)
         assert np.abs(got.audio[at : at + int(0.3 * got.rate)]).max() > 0.02, cue["text"]
+
+
+@pytest.mark.parametrize("name", ["t.wav", "t.mp3", "t.m4a", "t.opus"])
+def test_the_export_key_is_read_back_from_every_format(
+    tmp_path: Path, busy_day: tuple[Plan, ClipCache], name: str
+) -> None:
+    from voicecoach.export_all import key_note, stored_key
+
+    _, cache = busy_day
+    short = build_plan(catalog.load("post-run-hips"), speech_seconds=cache.seconds)
+    path = tmp_path / name
+    assert stored_key(path) is None  # no file yet
+    export_audio(short, cache, path, note=key_note("0123456789abcdef"))
+    assert stored_key(path) == "0123456789abcdef"
+    assert decode(path).tags["comment"].startswith(content.DISCLAIMER)
+    path.write_bytes(b"not audio")
+    assert stored_key(path) is None
