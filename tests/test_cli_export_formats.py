@@ -242,3 +242,25 @@ def test_a_signal_while_writing_leaves_no_file_and_the_old_one_intact(
     assert "Traceback" not in err
     assert target.read_bytes() == b"the good file from yesterday"
     assert list(tmp_path.iterdir()) == [target]
+
+
+def test_ctrl_c_during_all_keeps_the_finished_files_only(
+    fake_engine: None, small_library: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from voicecoach import session
+
+    real = session.export_routine
+    calls: list[Path] = []
+
+    def second_is_interrupted(*args: object, **kwargs: object):  # noqa: ANN202
+        calls.append(args[2])  # type: ignore[arg-type]
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(session, "export_routine", second_is_interrupted)
+    code, output = invoke("--all", str(tmp_path))
+    assert code == 130
+    assert "Interrupted: the files already finished are kept, the one being written was left " \
+        "out, the playlist was not updated." in output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["alpha.mp3"]

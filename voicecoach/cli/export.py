@@ -99,19 +99,19 @@ def _progress(enabled: bool) -> Iterator[Steps]:
 
 
 @contextmanager
-def _signals_and_interrupts() -> Iterator[None]:
+def _signals_and_interrupts(outcome: str = "nothing was written") -> Iterator[None]:
     """Ctrl-C, SIGTERM and SIGHUP end the export with nothing half-written and the usual exit
-    code (130, 143, 129)."""
+    code (130, 143, 129); `outcome` says what is left."""
     from voicecoach.signals import Terminated, stop_signals_interrupt
 
     try:
         with stop_signals_interrupt():
             yield
     except Terminated as stop:
-        typer.echo(f"Stopped ({stop}): nothing was written.", err=True)
+        typer.echo(f"Stopped ({stop}): {outcome}.", err=True)
         raise typer.Exit(stop.exit_code) from None
     except KeyboardInterrupt:
-        typer.echo("Interrupted: nothing was written.", err=True)
+        typer.echo(f"Interrupted: {outcome}.", err=True)
         raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
 
 
@@ -137,7 +137,8 @@ def export(
         if name is not None or output is not None:
             raise UsageError("give either NAME with -o FILE, or --all DIR, not both")
         choose_format(Path("x"), fmt or "mp3")
-        with _signals_and_interrupts():
+        with _signals_and_interrupts("the files already finished are kept, the one being "
+                                     "written was left out, the playlist was not updated"):
             _export_all(all_into, fmt or "mp3", bitrate, flags, json_output)
         return
     if name is None or output is None:
