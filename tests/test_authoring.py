@@ -56,14 +56,16 @@ def test_new_then_validate_then_plan(voicecoach_home: Path) -> None:
 
     checked = invoke("validate", str(path))
     assert checked.exit_code == 0, checked.output
-    assert checked.stdout == f"{path}: ok (2 stretches, about 2:34)\n"
+    assert checked.stdout == f"{path}: ok (3 stretches, about 5:39)\n"
 
     planned = invoke("plan", "my-hips", "--json")
     assert planned.exit_code == 0, planned.output
     script = json.loads(planned.stdout)
     assert script["routine"] == "my-hips"
     said = [e["text"] for e in script["events"] if e["kind"] == "say"]
-    assert "Leg swings, left side." in said and "Butterfly stretch." in said
+    assert "Front to back leg swings, left side." in said and "Butterfly stretch." in said
+    assert "Kneel on your left knee, on a cushion." in " ".join(said)
+    assert "Right side. Kneel on your right knee, on a cushion." in said
 
 
 def test_new_writes_a_commented_starter_that_loads_and_plans(voicecoach_home: Path) -> None:
@@ -71,7 +73,9 @@ def test_new_writes_a_commented_starter_that_loads_and_plans(voicecoach_home: Pa
     assert text.startswith(f"# yaml-language-server: $schema=./{FILENAME}\n")
     routine = parse_routine(text, "after-run-2.yaml")
     assert routine.title == "After run 2"
-    assert [s.name for s in routine.stretches] == ["Leg swings", "Butterfly stretch"]
+    assert [s.name for s in routine.stretches] == [
+        "Front to back leg swings", "Kneeling hip flexor stretch", "Butterfly stretch"
+    ]
     assert build_plan(routine).estimated_seconds > 60
 
 
@@ -143,7 +147,7 @@ def test_validate_checks_every_file_and_sums_up(tmp_path: Path) -> None:
     result = invoke("validate", str(good), str(bad), str(tmp_path), str(tmp_path / "gone.yaml"))
     assert result.exit_code == 2
     assert result.stdout.splitlines() == [
-        f"{good}: ok (1 stretch, about 1:10)",
+        f"{good}: ok (1 stretch, about 1:25)",
         f"{bad}:5:5: stretches[0].instructions: required field is missing",
         f"{bad}:8:5: stretches[0].instruction: unknown field (did you mean `instructions`?)",
         f"{tmp_path}: is a folder, not a routine file",

@@ -66,10 +66,11 @@ def test_no_config_file_means_every_key_unset(voicecoach_home: Path) -> None:
 def test_a_config_file_sets_its_keys() -> None:
     write_config(
         "# my defaults\nvoice: en-gb\nrate: 150\nvolume: 0.8\ninsoles: no\nhold_scale: 1.5\n"
-        "transition: 8\nrest: 15.5\n"
+        "transition: 8\nrest: 15.5\ntight_side: right\n"
     )
     assert load_config() == Config(
-        voice="en-gb", rate=150, volume=0.8, insoles=False, hold_scale=1.5, transition=8, rest=15.5
+        voice="en-gb", rate=150, volume=0.8, insoles=False, hold_scale=1.5, transition=8,
+        rest=15.5, tight_side="right",
     )
 
 
@@ -244,6 +245,7 @@ def test_config_beats_defaults_and_flags_beat_config() -> None:
         "hold_scale": "config",
         "transition": "default",
         "rest": "config",
+        "tight_side": "default",
         "hold": "default",
     }
 
@@ -348,6 +350,7 @@ def test_config_path_show_set_unset_commands(voicecoach_home: Path) -> None:
         "  hold_scale  1                     default",
         "  transition  the routine's         default",
         "  rest        the routine's         default",
+        "  tight_side  none                  default",
         "Command-line options override these for one run.",
     ]
 

@@ -56,7 +56,7 @@ def test_every_problem_is_reported_in_file_order() -> None:
         "r.yaml:3:8: style: should be 'dynamic', 'static', 'yoga' or 'mixed', "
         "not the text 'pilates'",
         "r.yaml:4:1: colour: unknown field; the fields are: "
-        "name, title, summary, when, style, transition, rest, stretches",
+        "name, title, summary, why, when, style, transition, rest, stretches",
         "r.yaml:8:11: stretches[0].hold: must be at most 600 seconds (10 minutes), not 601",
         "r.yaml:11:14: stretches[1].targets: not valid routine YAML: "
         "aliases (*name) are not allowed",

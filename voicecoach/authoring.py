@@ -27,34 +27,51 @@ STARTER = """\
 
 title: {title}          # what the voice announces first
 summary: >-             # optional: shown by `voicecoach show`
-  Loosen the hips with leg swings, then hold a stretch for the inner thighs.
+  Loosen the hips with leg swings, then hold stretches for the hip flexors and inner thighs.
+why: >-                 # optional: spoken after the introduction
+  Hips that move freely may ease your lower back over time.
 when: anytime           # after-run, before-run or anytime
 style: mixed            # dynamic, static, yoga or mixed
 transition: 5           # seconds to get into position before each hold or set
 rest: 10                # seconds of rest between stretches
 
 stretches:
-  # A dynamic stretch: `reps` counted aloud, one every `tempo` seconds.
-  - name: Leg swings
-    targets: [hip flexors, hamstrings, glutes]
-    sides: each         # each: left side, "switch sides", right side; none: once
+  # A stretch from the library (`voicecoach stretches` lists them), used as it is
+  # or with some fields overridden, here its number of reps.
+  - use: leg-swings-forward
     reps: 10
-    tempo: 2
-    instructions: >-
-      Stand side on to a wall and rest one hand on it.
-      Swing the outside leg forward and back like a pendulum.
-    safety: Let the swing grow bit by bit; never force it.
 
-  # A static stretch: held for `hold` seconds. Give `hold` or `reps`, not both.
+  # Your own stretch, written out. Speak it for the ear: one action per sentence,
+  # then where it should be felt. In a two-sided stretch, {{side}} and {{other side}}
+  # become "left" and "right" for each side.
+  - name: Kneeling hip flexor stretch
+    targets: [hip flexors, quads]
+    sides: each         # each: left side, "switch sides", right side; none: once
+    position: kneeling  # standing, chair, kneeling, seated or lying
+    equipment: [mat, cushion]   # named once in the introduction
+    hold: 30            # seconds; or `reps` (and `tempo`) for a moving stretch
+    instructions: >-
+      Kneel on your {{side}} knee, on a cushion.
+      Put your {{other side}} foot flat on the floor in front of you.
+      Tuck your hips under, and shift your weight forward.
+      You should feel this at the front of your {{side}} hip.
+    easier: If kneeling hurts, do it standing, with your {{side}} foot a stride back.
+    safety: Ease off if the front of the hip pinches.
+    cues:               # optional: short form cues spoken during the hold
+      - Squeeze your {{side}} glute.
+
+  # A stretch done once, held for `hold` seconds. Give `hold` or `reps`, not both.
   - name: Butterfly stretch
     targets: [adductors]
+    position: seated
+    equipment: [mat]
     hold: 30
     instructions: >-
-      Sit with the soles of your feet together and let your knees fall out to the sides.
-      Sit tall and lean forward a little from the hips.
+      Sit with the soles of your feet together.
+      Let your knees fall out to the sides.
+      Sit tall, then lean forward a little from your hips.
+      You should feel this along your inner thighs.
     safety: Don't push or bounce your knees down.
-    cues:               # optional: short form cues spoken during the hold
-      - Let your knees grow heavy.
 """
 
 

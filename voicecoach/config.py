@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -61,6 +61,11 @@ class Config(BaseModel):
     rest: Annotated[float, _number("rest")] | None = Field(
         default=None, description="Seconds of rest between stretches."
     )
+    tight_side: Literal["left", "right"] | None = Field(
+        default=None,
+        description="Your tighter side: two-sided stretches start there and end with one "
+        "more set there.",
+    )
 
 
 KEYS: tuple[str, ...] = tuple(Config.model_fields)
@@ -72,11 +77,13 @@ DEFAULTS: dict[str, Any] = {
     "hold_scale": 1.0,
     "transition": None,  # each routine's own
     "rest": None,  # each routine's own
+    "tight_side": None,  # both sides equal
 }
 DEFAULT_NOTES = {
     "voice": "the engine's default",
     "transition": "the routine's",
     "rest": "the routine's",
+    "tight_side": "none",
 }
 
 
@@ -93,6 +100,8 @@ def describe(key: str) -> str:
         text += f" {low:g} to {high:g}."
     elif key == "insoles":
         text += " true or false."
+    elif key == "tight_side":
+        text += " left or right."
     return text
 
 
@@ -120,6 +129,9 @@ def _message(key: str, error: dict[str, Any]) -> str:
         return f"must be true or false, not {error['input']!r}"
     if kind == "string_type":
         return f"must be text, not {error['input']!r}"
+    if kind == "literal_error":
+        expected = error["ctx"]["expected"].replace("'", "")
+        return f"must be {expected}, not {error['input']!r}"
     return error["msg"]
 
 

@@ -13,13 +13,17 @@ from voicecoach.files import atomic_write
 # The code behind a summary: a change to any of it makes the cached summaries stale.
 _SOURCES = (
     "routine/model.py", "routine/names.py", "routine/safe_yaml.py", "routine/problems.py",
-    "routine/loader.py", "plan/timeline.py", "plan/build.py", "content.py", "listing.py",
+    "routine/loader.py", "routine/library.py", "plan/timeline.py", "plan/build.py",
+    "routine/sides.py", "content.py", "listing.py",
 )
 
 
 def _code_stamp() -> str:
     here = Path(__file__).parent
     stamps = [str((here / name).stat().st_mtime_ns) for name in _SOURCES]
+    # Routines that use the stretch library change when it does.
+    library = paths.builtin_routines_dir() / "library" / "stretches.yaml"
+    stamps.append(_file_stamp(library) if library.is_file() else "-")
     return "/".join([__version__, *stamps])
 
 

@@ -56,6 +56,7 @@ def resolve_options(
     hold_scale: float | None = None,
     transition: float | None = None,
     rest: float | None = None,
+    tight_side: str | None = None,
 ) -> Settings:
     """Merge built-in defaults < config file < command-line flags (None means "not given")."""
     from voicecoach.config import effective
@@ -69,6 +70,7 @@ def resolve_options(
         "hold_scale": hold_scale,
         "transition": transition,
         "rest": rest,
+        "tight_side": tight_side,
     }
     values: dict[str, Any] = {}
     sources: dict[str, str] = {}
@@ -85,6 +87,7 @@ def resolve_options(
         rate=values["rate"],
         transition=values["transition"],
         rest=values["rest"],
+        tight_side=values["tight_side"],
     )
     return Settings(
         options=options, voice=values["voice"], volume=values["volume"], sources=sources

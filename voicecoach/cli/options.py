@@ -6,6 +6,7 @@ import functools
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, fields
+from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar, get_type_hints
 
 import typer
@@ -16,6 +17,14 @@ if TYPE_CHECKING:
     from voicecoach.session import Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Side(str, Enum):
+    """A side of the body, as `--tight-side` takes it."""
+
+    LEFT = "left"
+    RIGHT = "right"
+
 
 Name = Annotated[
     str,
@@ -46,6 +55,15 @@ Rate = Annotated[
         max=MAX_RATE,
         metavar="WPM",
         help=f"Speaking rate, words per minute. [default: config, else {DEFAULT_RATE}]",
+        show_default=False,
+    ),
+]
+TightSide = Annotated[
+    Side | None,
+    typer.Option(
+        "--tight-side",
+        help="Your tighter side: each two-sided stretch starts there and ends with one more "
+        "set there. [default: config, else both sides equal]",
         show_default=False,
     ),
 ]
@@ -86,6 +104,7 @@ class SpeechFlags:
     voice: VoiceId = None
     rate: Rate = None
     volume: Volume = None
+    tight_side: TightSide = None
     no_cache: NoCache = False
 
     def settings(self) -> Settings:
@@ -94,7 +113,7 @@ class SpeechFlags:
 
         return load_settings(
             insoles=self.insoles, hold=self.hold, voice=self.voice, rate=self.rate,
-            volume=self.volume,
+            volume=self.volume, tight_side=self.tight_side.value if self.tight_side else None,
         )
 
 

@@ -42,6 +42,10 @@ def parse_routine(text: str, source: str, default_name: str | None = None) -> Ro
         raise RoutineError(
             source, [located(root.start_mark, "", f"{expected}, not {describe(data)}")]
         )
+    if _uses_library(data):
+        from voicecoach.routine.library import resolve_references
+
+        problems += resolve_references(data, root)
     try:
         routine = Routine.model_validate(data)
     except ValidationError as error:
@@ -61,6 +65,13 @@ def parse_routine(text: str, source: str, default_name: str | None = None) -> Ro
     if routine.name is None:
         routine = routine.model_copy(update={"name": default_name or "routine"})
     return routine
+
+
+def _uses_library(data: dict[str, object]) -> bool:
+    stretches = data.get("stretches")
+    return isinstance(stretches, list) and any(
+        isinstance(item, dict) and "use" in item for item in stretches
+    )
 
 
 def read_routine_text(path: Path) -> str:
