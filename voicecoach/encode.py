@@ -9,6 +9,7 @@ PyAV (FFmpeg) is imported only when a compressed format is asked for.
 from __future__ import annotations
 
 import os
+import signal
 import struct
 import wave
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -128,17 +129,40 @@ def encode(
 def atomic_file(target: Path) -> Iterator[tuple[IO[bytes], Path]]:
     """A temporary file beside `target` (open, and its path), moved over `target` only if the
     block completes; removed otherwise (Ctrl-C, a signal, an encoder failure too)."""
+    held = _hold_stop_signals()  # until the file is in hand, so an interrupt cannot orphan it
     try:
-        output = AtomicFile(target, suffix=".part")
-    except OSError as error:
-        raise VoicecoachError(f"{target}: cannot write there ({error.strerror or error})") from None
-    try:
+        try:
+            output = AtomicFile(target, suffix=".part")
+        except OSError as error:
+            raise VoicecoachError(
+                f"{target}: cannot write there ({error.strerror or error})"
+            ) from None
         with output as file:
+            _release(held)  # a signal that came meanwhile is raised here, and cleaned up
+            held = None
             yield file, output.temp
     except OSError as error:  # a full disk, a vanished folder: nothing half-written is left
         raise VoicecoachError(
             f"{target}: could not be written ({error.strerror or error})"
         ) from None
+    finally:
+        _release(held)
+
+
+STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
+
+
+def _hold_stop_signals() -> set[int] | None:
+    """Block Ctrl-C and the stop signals (POSIX); returns the mask to restore."""
+    if not hasattr(signal, "pthread_sigmask"):
+        return None
+    wanted = {getattr(signal, name) for name in STOP_SIGNALS if hasattr(signal, name)}
+    return set(signal.pthread_sigmask(signal.SIG_BLOCK, wanted))
+
+
+def _release(previous: set[int] | None) -> None:
+    if previous is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 # RIFF INFO chunk ids for the tags a WAV file can carry.
