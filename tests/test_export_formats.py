@@ -94,7 +94,7 @@ def test_busy_day_decodes_with_every_line_where_export_json_says(
     # Each line, matched against the exact PCM around its onset, sits at the same sample.
     lags = [lag_ms(got.audio, reference.audio, round(c["at"] * got.rate), got.rate)
             for c in report["cues"]]
-    assert len(lags) > 80
+    assert len(lags) > 50
     assert max(abs(lag) for lag in lags) <= 1000 / got.rate, lags  # within a sample
     # And every line is heard from its onset: sound within its first 0.3 s.
     for cue in report["cues"]:
