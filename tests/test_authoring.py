@@ -120,8 +120,8 @@ def test_new_refuses_a_name_that_is_not_a_slug(
     result = invoke("new", name)
     assert result.exit_code == 2
     assert result.stderr == (
-        f"Error: {name!r} cannot name a routine: use lower-case letters, digits and dashes "
-        f"(at most 60), e.g. {suggestion}\n"
+        f"Error: {name!r} cannot name a routine: use words of lower-case letters and digits "
+        f"joined by single dashes (at most 60 characters), e.g. {suggestion}\n"
     )
     assert not (voicecoach_home / "routines").exists()
 
@@ -257,3 +257,37 @@ def test_the_cli_starts_without_the_heavy_modules() -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert result.stdout == "[]\n", result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "instead"),
+    [("x--y", "x-y"), ("x-", "x"), ("hips--", "hips"), ("a-b--c-", "a-b-c"), ("a" * 61, "a" * 60)],
+)
+def test_new_refuses_a_name_the_catalog_would_change_and_names_the_one_it_would_use(
+    voicecoach_home: Path, name: str, instead: str
+) -> None:
+    result = CliRunner().invoke(app, ["new", name])
+    assert result.exit_code == 2, result.output
+    assert f"e.g. {instead}" in result.output
+    assert not (voicecoach_home / "routines").exists()
+    made = CliRunner().invoke(app, ["new", instead])  # the name offered is one that works
+    assert made.exit_code == 0, made.output
+    assert CliRunner().invoke(app, ["validate", instead]).exit_code == 0
+
+
+def test_every_name_new_accepts_is_found_again_by_that_name() -> None:
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from voicecoach.errors import UsageError
+    from voicecoach.routine import slug
+
+    @given(st.text(alphabet="ab0-", min_size=1, max_size=64))
+    def check(name: str) -> None:
+        try:
+            authoring.check_new_name(name)
+        except UsageError:
+            return
+        assert slug(name) == name
+
+    check()

@@ -349,3 +349,22 @@ def test_python_m_voicecoach_reports_a_bad_file_without_a_traceback(voicecoach_h
         f"Error: {BAD}:7:11: stretches[0].hold: must be at least 5 seconds, not -30"
     )
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("command", ["plan", "run", "export"])
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [("--hold", "nan", "must be a finite number"), ("--hold", "NaN", "must be a finite number"),
+     ("--volume", "nan", "must be a finite number"),
+     ("--hold", "inf", "is not in the range"), ("--hold", "-inf", "is not in the range")],
+)
+def test_a_number_that_is_not_finite_is_refused_as_bad_input(
+    tmp_path: Path, command: str, option: str, value: str, message: str
+) -> None:
+    extra = ["-o", str(tmp_path / "x.wav")] if command == "export" else []
+    if command == "plan" and option == "--volume":
+        pytest.skip("plan has no --volume")
+    result = CliRunner().invoke(app, [command, "busy-day", option, value, *extra])
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

@@ -213,8 +213,8 @@ def long_routine(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize(
     ("signum", "code", "message"),
     [
-        (signal.SIGTERM, 143, "Stopped (SIGTERM): nothing was written."),
-        (signal.SIGHUP, 129, "Stopped (SIGHUP): nothing was written."),
+        (signal.SIGTERM, 143, "Interrupted: nothing was written."),
+        (signal.SIGHUP, 129, "Interrupted: nothing was written."),
         (signal.SIGINT, 130, "Interrupted: nothing was written."),
     ],
 )

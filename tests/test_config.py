@@ -428,3 +428,18 @@ def test_a_broken_config_file_can_be_mended_one_key_at_a_time(voicecoach_home: P
     assert removed.exit_code == 0 and removed.output.startswith("colour removed from")
     assert runner.invoke(app, ["config", "show"]).exit_code == 0
     assert config_path().read_text() == "rate: 150\n"
+
+
+def test_a_voice_with_control_characters_is_refused_and_never_printed(
+    voicecoach_home: Path,
+) -> None:
+    from typer.testing import CliRunner
+
+    from voicecoach.cli import app
+
+    (voicecoach_home / "config.yaml").write_text('voice: "en\\e]0;PWNED\\a"\n')
+    for args in (["config", "show"], ["plan", "busy-day"]):
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 2, result.output
+        assert "\x1b" not in result.output and "\x07" not in result.output
+        assert "voice: has a control character (U+001B" in result.output

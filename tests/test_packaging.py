@@ -45,7 +45,7 @@ def test_the_wheel_installs_the_voicecoach_command(wheel: Path):
     with zipfile.ZipFile(wheel) as archive:
         entry_points = next(n for n in archive.namelist() if n.endswith("entry_points.txt"))
         text = archive.read(entry_points).decode()
-    assert "[console_scripts]\nvoicecoach = voicecoach.cli:main" in text
+    assert "[console_scripts]\nvoicecoach = voicecoach.launch:main" in text
 
 
 def test_an_unpacked_wheel_lists_the_routines_from_outside_the_checkout(

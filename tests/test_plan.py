@@ -702,3 +702,29 @@ stretches:
     assert right[1] in ("Right side.", "Right side. Get into position.")
     assert right[2] == "Hold for 20 seconds."
     assert transition_ms(plan, 0) == ([transition * 1000] * 2 if transition else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Hold for 30 seconds.", "Hold for thirty seconds"),
+        ("2024", "two thousand and twenty four"),
+        ("1,000,000", "one million"),
+        ("90% on 1.5 feet", "ninety percent on one point five feet"),
+        ("3 + 3 = 6", "three plus three equals six"),
+        ("Left/right, 10x", "Left slash right ten x"),
+        ("It's #1 @ home", "It's hash one at home"),
+        ("1234567890123456", "one two three four five six seven eight nine zero one two three "
+         "four five six"),
+    ],
+)
+def test_numbers_and_symbols_count_as_the_words_said_for_them(text: str, words: str) -> None:
+    from voicecoach.plan.spoken import spoken_words
+
+    assert spoken_words(text) == words.split()
+
+
+def test_a_long_number_is_estimated_as_long_as_it_is_said() -> None:
+    digits = "1234567890" * 4
+    assert estimate_speech_seconds(digits, 160) > estimate_speech_seconds(
+        " ".join(["one"] * 40), 160) * 0.99

@@ -187,7 +187,7 @@ def test_menu_lists_routines_and_runs_the_one_picked(fake_clock: FakeClock, tiny
     assert re.search(r" \d+:\d\d  before-run$", lines[1])
     assert re.search(r" \d+:\d\d  anytime$", lines[2])
     assert re.search(r" \d+:\d\d  after-run$", lines[6])
-    assert lines[9] == "  9. Tiny test                      0:53  anytime  (yours)"
+    assert lines[9] == "  9. Tiny test                      0:54  anytime  (yours)"
     assert len(lines) == 10
     assert rest.splitlines()[0] == "Tiny test: about 1 min, 1 stretch."
     assert "Sit with the soles of your feet together." in rest

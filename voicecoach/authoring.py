@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from voicecoach import catalog, paths
 from voicecoach.errors import Problem, RoutineError, UsageError, VoicecoachError
+from voicecoach.text import printable
 from voicecoach.timefmt import duration, plural
 
 STARTER = """\
@@ -91,13 +91,10 @@ def starter_text(name: str) -> str:
 
 def check_new_name(name: str) -> None:
     """Refuse a NAME that is not a slug or that a built-in routine already uses."""
-    from voicecoach.routine import SLUG_PATTERN, slug
+    from voicecoach.routine.names import SLUG_RULE, is_slug, slug
 
-    if not re.match(SLUG_PATTERN, name):
-        raise UsageError(
-            f"{name!r} cannot name a routine: use lower-case letters, digits and dashes "
-            f"(at most 60), e.g. {slug(name)}"
-        )
+    if not is_slug(name):
+        raise UsageError(f"{name!r} cannot name a routine: {SLUG_RULE}, e.g. {slug(name)}")
     for entry in catalog.entries():
         if entry.name == name and entry.builtin:
             raise UsageError(
@@ -147,7 +144,8 @@ class Report:
         """`file:line:column: field: message` for each problem, or one `ok` line."""
         if self.valid:
             stretches = plural(self.stretches, "stretch")
-            return [f"{self.source}: ok ({stretches}, about {duration(self.seconds)})"]
+            ok = f"{self.source}: ok ({stretches}, about {duration(self.seconds)})"
+            return [printable(ok)]
         return [problem.format(self.source) for problem in self.problems]
 
     def to_json(self) -> dict[str, Any]:
@@ -164,7 +162,7 @@ class Report:
 def _path_for(argument: str) -> Path:
     """A file path as given; or, for a bare name that is no file, the routine of that name."""
     path = Path(argument)
-    if path.exists() or catalog.looks_like_path(argument):
+    if catalog.looks_like_path(argument) or catalog.exists(path):
         return path
     if any(entry.name == argument for entry in catalog.entries()):
         return catalog.resolve(argument)

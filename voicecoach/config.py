@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from voicecoach import paths
 from voicecoach.errors import ConfigError, Problem
-from voicecoach.files import atomic_write
+from voicecoach.files import NotRegularFileError, atomic_write, read_capped
 from voicecoach.rates import DEFAULT_RATE, MAX_RATE, MIN_RATE
+from voicecoach.text import CONTROL
 
 FILE_NAME = "config.yaml"
 MAX_FILE_BYTES = 64 * 1024
@@ -30,6 +31,14 @@ LIMITS: dict[str, tuple[float, float]] = {
 }
 
 
+def _no_control(value: str) -> str:
+    found = CONTROL.search(value)
+    if found is not None:
+        code = f"U+{ord(found.group()):04X}"
+        raise ValueError(f"has a control character ({code}); write the voice's id")
+    return value
+
+
 def _number(key: str) -> Any:
     low, high = LIMITS[key]
     return Field(strict=True, ge=low, le=high, allow_inf_nan=False)
@@ -40,7 +49,9 @@ class Config(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    voice: Annotated[str, Field(strict=True, min_length=1, max_length=200)] | None = Field(
+    voice: Annotated[
+        str, Field(strict=True, min_length=1, max_length=200), AfterValidator(_no_control)
+    ] | None = Field(
         default=None, description="Voice id or name (see `voicecoach voices`)."
     )
     rate: Annotated[int, _number("rate")] | None = Field(
@@ -132,7 +143,7 @@ def _message(key: str, error: dict[str, Any]) -> str:
     if kind == "literal_error":
         expected = error["ctx"]["expected"].replace("'", "")
         return f"must be {expected}, not {error['input']!r}"
-    return error["msg"]
+    return str(error["msg"]).removeprefix("Value error, ")
 
 
 def _value_node(root: Any, key: str) -> tuple[Any, Any] | None:
@@ -148,10 +159,11 @@ def _read_text(path: Path) -> str | None:
     if path.is_dir():
         raise ConfigError(f"{source}: is a folder, not a config file")
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
+        raw = read_capped(path, MAX_FILE_BYTES)
     except FileNotFoundError:
         return None
+    except NotRegularFileError:
+        raise ConfigError(f"{source}: is not a regular file (a pipe or a device?)") from None
     except OSError as error:
         raise ConfigError(f"{source}: cannot be read: {error.strerror or error}") from None
     if len(raw) > MAX_FILE_BYTES:

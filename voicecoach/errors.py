@@ -31,6 +31,11 @@ class Problem:
     message: str
 
     def format(self, source: str) -> str:
+        from voicecoach.text import printable
+
+        return printable(self._format(source))
+
+    def _format(self, source: str) -> str:
         where = source
         if self.line is not None:
             where += f":{self.line}"
@@ -86,3 +91,7 @@ class HistoryError(VoicecoachError):
     """The session history file cannot be opened, read or written."""
 
     exit_code = ExitCode.FAILURE
+
+
+class HistoryBusy(HistoryError):
+    """Another program holds the history file locked; writing again later may succeed."""

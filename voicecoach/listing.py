@@ -8,7 +8,9 @@ from typing import Any
 
 from voicecoach import __version__, catalog, paths
 from voicecoach.errors import RoutineError
-from voicecoach.files import atomic_write
+from voicecoach.files import atomic_write, read_capped
+
+MAX_CACHE_BYTES = 16 * 1024 * 1024  # the summaries of thousands of routines
 
 # The code behind a summary: a change to any of it makes the cached summaries stale.
 _SOURCES = (
@@ -62,7 +64,7 @@ def summaries(cache_file: Path | None = None) -> list[dict[str, Any]]:
     """
     cache_file = cache_file or paths.cache_dir() / "listing.json"
     try:
-        cache = json.loads(cache_file.read_text(encoding="utf-8"))
+        cache = json.loads(read_capped(cache_file, MAX_CACHE_BYTES).decode("utf-8"))
         if cache.get("code") != _code_stamp():
             cache = {}
     except (OSError, ValueError, AttributeError):

@@ -216,6 +216,7 @@ class RunSession:
         self.output = output
         self.voice: SpokenOutput | None = None
         self.report: PlayReport | None = None
+        self._reached: tuple[float, int] = (0.0, 0)  # seconds and stretches done, as last shown
         self._stack = ExitStack()
 
     def __enter__(self) -> RunSession:
@@ -247,15 +248,16 @@ class RunSession:
 
     def play(self, view: View, controls: Controls | None = None) -> PlayReport:
         """Play the routine through `view` (keys from `controls`) and record how it went.
-        Ctrl-C before playing begins is recorded as interrupted and raised again."""
+        Ctrl-C (or any error) before playing ends is recorded as interrupted, as far as the run
+        had got, and raised again."""
         from voicecoach.plan import build_plan
 
         draft = build_plan(self.routine, self.settings.options)
         recorder = self.record(draft)
         try:
             report = self._perform(draft, view, controls, recorder)
-        except KeyboardInterrupt:
-            recorder.finish(INTERRUPTED, 0.0, 0)
+        except BaseException:  # Ctrl-C, a closed output: recorded as far as it got
+            recorder.finish(INTERRUPTED, *self._reached)
             raise
         recorder.finish(report.outcome, report.seconds_done, report.stretches_completed)
         self.report = report
@@ -272,8 +274,9 @@ class RunSession:
         captions = view.begin(draft)
 
         def show(progress: Progress) -> None:
+            self._reached = (progress.position_ms / 1000, progress.stretches_completed)
+            recorder.progress(*self._reached)
             view.update(progress)
-            recorder.progress(progress.position_ms / 1000, progress.stretches_completed)
 
         clock = self.clock
         if self.voice is None:

@@ -99,20 +99,16 @@ def _progress(enabled: bool) -> Iterator[Steps]:
 
 
 @contextmanager
-def _signals_and_interrupts(outcome: str = "nothing was written") -> Iterator[None]:
-    """Ctrl-C, SIGTERM and SIGHUP end the export with nothing half-written and the usual exit
-    code (130, 143, 129); `outcome` says what is left."""
-    from voicecoach.signals import Terminated, stop_signals_interrupt
+def _interrupts(outcome: str = "nothing was written") -> Iterator[None]:
+    """Ctrl-C, SIGTERM and SIGHUP (raised as interrupts from the start) end the export with
+    nothing half-written, `outcome` said, and the signal's exit code (130, 143, 129)."""
+    from voicecoach.interrupts import interrupt_exit_code
 
     try:
-        with stop_signals_interrupt():
-            yield
-    except Terminated as stop:
-        typer.echo(f"Stopped ({stop}): {outcome}.", err=True)
-        raise typer.Exit(stop.exit_code) from None
-    except KeyboardInterrupt:
+        yield
+    except KeyboardInterrupt as interrupt:
         typer.echo(f"Interrupted: {outcome}.", err=True)
-        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        raise typer.Exit(interrupt_exit_code(interrupt)) from None
 
 
 @app.command(epilog=EXAMPLES)
@@ -137,15 +133,15 @@ def export(
         if name is not None or output is not None:
             raise UsageError("give either NAME with -o FILE, or --all DIR, not both")
         choose_format(Path("x"), fmt or "mp3")
-        with _signals_and_interrupts("the files already finished are kept, the one being "
-                                     "written was left out, the playlist was not updated"):
+        with _interrupts("the files already finished are kept, the one being "
+                         "written was left out, the playlist was not updated"):
             _export_all(all_into, fmt or "mp3", bitrate, flags, json_output)
         return
     if name is None or output is None:
         raise UsageError(
             "give a routine NAME and -o FILE (or --all DIR); see `voicecoach export --help`"
         )
-    with _signals_and_interrupts():
+    with _interrupts():
         _export_one(name, output, fmt, bitrate, flags, json_output)
 
 

@@ -19,6 +19,15 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def _finite(value: float | None) -> float | None:
+    """A range check lets "nan" through (it compares false with everything): refuse it here."""
+    import math
+
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"must be a finite number, not {value}")
+    return value
+
+
 class Side(str, Enum):
     """A side of the body, as `--tight-side` takes it."""
 
@@ -44,7 +53,8 @@ Insoles = Annotated[
 Hold = Annotated[
     float | None,
     typer.Option(
-        "--hold", min=5, max=600, metavar="SECONDS", help="Hold every static stretch this long."
+        "--hold", min=5, max=600, metavar="SECONDS", callback=_finite,
+        help="Hold every static stretch this long.",
     ),
 ]
 Rate = Annotated[
@@ -80,6 +90,7 @@ Volume = Annotated[
     float | None,
     typer.Option(
         "--volume",
+        callback=_finite,
         min=0.0,
         max=1.0,
         metavar="0..1",

@@ -6,6 +6,7 @@ import typer
 
 from voicecoach.cli.options import Hold, Insoles, Json, Name, Rate, TightSide
 from voicecoach.cli.root import app, echo_json
+from voicecoach.text import printable
 from voicecoach.timefmt import duration, precise
 
 
@@ -16,7 +17,7 @@ def list_routines(json_output: Json = False) -> None:
 
     rows = listing.summaries()
     for warning in listing.clash_warnings():
-        typer.echo(warning, err=True)
+        typer.echo(printable(warning), err=True)
     if json_output:
         echo_json(rows)
         return

@@ -11,6 +11,7 @@ import typer
 from voicecoach.cli.options import SpeechFlags, speech_options
 from voicecoach.cli.root import app
 from voicecoach.errors import ExitCode
+from voicecoach.interrupts import interrupt_exit_code
 from voicecoach.outcome import INTERRUPTED
 from voicecoach.timefmt import duration, plural, whole_minutes
 
@@ -114,10 +115,10 @@ def run(name: OptionalName = None, text: Text = False, flags: SpeechFlags = Spee
             controls = stack.enter_context(terminal_keys())
             view = TerminalView(stack, clock, keys=controls is not None)
             report = session.play(view, controls)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interrupt:  # also SIGTERM and SIGHUP
         if report is None:
             _stderr("\nStopped before the routine began.")
-            raise typer.Exit(ExitCode.INTERRUPTED) from None
+            raise typer.Exit(interrupt_exit_code(interrupt)) from None
 
     plan = report.plan
     if report.finished:
@@ -128,5 +129,5 @@ def run(name: OptionalName = None, text: Text = False, flags: SpeechFlags = Spee
         return
     _stderr(report.stop_line())
     if report.outcome == INTERRUPTED:
-        raise typer.Exit(ExitCode.INTERRUPTED)
+        raise typer.Exit(interrupt_exit_code())
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from voicecoach import content
+from voicecoach.plan.spoken import spoken_words
 from voicecoach.plan.timeline import Cue, Event, Kind, Plan, PlanOptions, Role
 from voicecoach.rates import DEFAULT_RATE
 from voicecoach.routine import sides as sidetext
@@ -40,9 +41,11 @@ def estimate_speech_seconds(text: str, rate: int = DEFAULT_RATE) -> float:
     """How long the engine takes to say `text` at `rate` words per minute (an estimate).
 
     Fitted to eSpeak NG's trimmed clips of every shipped line at 80 to 300 words a minute:
-    within 3 % over a routine. `run` and `export` time the plan from the real clips instead."""
-    words = len(re.findall(r"[\w']+", text))
-    pauses = len(re.findall(r"[.,;:!?](\s|$)", text))
+    within 3 % over a routine. Numbers and symbols count as the words the engine says for them
+    (`2024` is four words, `%` is one). `run` and `export` time the plan from the real clips
+    instead."""
+    words = len(spoken_words(text))
+    pauses = len(re.findall(r"([.,;:!?]|\u2026)(\s|$)", text))
     beat = 60.0 / rate
     return max(0.2, words * (0.6 * beat + 0.014) + pauses * (1.27 * beat + 0.014) - 0.09)
 
@@ -99,21 +102,32 @@ class _Builder:
         """A stretch of time of exactly `length_ms` with cues at offsets inside it.
 
         `fixed` cues are always placed; `optional` ones only where they fit between the others
-        (moved later if needed, dropped if there is no room), so cues never lengthen the window.
+        (moved later if needed, or just before the line in the way when that is nearer; dropped
+        if there is no room), so cues never lengthen the window.
         """
         start, end = self.t, self.t + length_ms
         placed = [self._event(start + offset, text, r) for offset, text, r in fixed]
         busy = sorted((e.start_ms, e.end_ms) for e in placed)
-        for offset, text, r in optional:
-            at, size = start + offset, self.length(text)
-            for b_start, b_end in busy:
-                if at < b_end + OPTIONAL_GAP_MS and at + size + OPTIONAL_GAP_MS > b_start:
-                    at = max(at, b_end + OPTIONAL_GAP_MS)
-            fits = at + size + OPTIONAL_GAP_MS <= end and all(
+
+        def fits(at: int, size: int) -> bool:
+            return start <= at and at + size + OPTIONAL_GAP_MS <= end and all(
                 at >= b_end + OPTIONAL_GAP_MS or at + size + OPTIONAL_GAP_MS <= b_start
                 for b_start, b_end in busy
             )
-            if fits:
+
+        for offset, text, r in optional:
+            wanted, size = start + offset, self.length(text)
+            at = wanted
+            for b_start, b_end in busy:
+                if at < b_end + OPTIONAL_GAP_MS and at + size + OPTIONAL_GAP_MS > b_start:
+                    earlier = b_start - OPTIONAL_GAP_MS - size
+                    if at == wanted and wanted - earlier < b_end + OPTIONAL_GAP_MS - wanted and (
+                        fits(earlier, size)
+                    ):
+                        at = earlier
+                        break
+                    at = max(at, b_end + OPTIONAL_GAP_MS)
+            if fits(at, size):
                 placed.append(self._event(at, text, r))
                 busy = sorted(busy + [(at, at + size)])
         self.says.extend(placed)

@@ -77,9 +77,9 @@ def _uses_library(data: dict[str, object]) -> bool:
 def read_routine_text(path: Path) -> str:
     """A routine file's text, refusing folders, huge files and bytes that are not UTF-8."""
     source = str(path)
-    if path.is_dir():
-        raise RoutineError.single(source, "is a folder, not a routine file")
     try:
+        if path.is_dir():
+            raise IsADirectoryError(path)
         raw = read_capped(path, MAX_FILE_BYTES)
     except FileNotFoundError:
         raise RoutineError.single(source, "no such file") from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -15,7 +16,8 @@ from pydantic import (
 )
 
 from voicecoach.routine import sides as sidetext
-from voicecoach.routine.names import SLUG_PATTERN
+from voicecoach.routine.names import MAX_SLUG_CHARS, SLUG_PATTERN
+from voicecoach.text import CONTROL, MARKUP, VISIBLE
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_STRETCHES = 50
@@ -45,12 +47,41 @@ def _whole_number(value: Any) -> Any:
     return value
 
 
-Slug = Annotated[str, Field(strict=True, pattern=SLUG_PATTERN)]
+def _no_control(value: str) -> str:
+    """Text a terminal would act on (escape sequences, bells, clears) is never loaded."""
+    found = CONTROL.search(value)
+    if found is not None:
+        raise ValueError(
+            f"has a control character (U+{ord(found.group()):04X}, character "
+            f"{found.start() + 1}); terminal escapes and control codes are not allowed in text"
+        )
+    tag = MARKUP.search(value)
+    if tag is not None:
+        raise ValueError(
+            f"looks like markup ({tag.group()}); the voice reads plain text, so write plain words"
+        )
+    return value
+
+
+# What the text may not hold, and what it must hold, said once for the loader and the schema.
+_NO_CONTROL = {"not": {"anyOf": [{"pattern": CONTROL.pattern}, {"pattern": MARKUP.pattern}]}}
+Slug = Annotated[str, Field(strict=True, max_length=MAX_SLUG_CHARS, pattern=SLUG_PATTERN)]
 Line = Annotated[
-    str, Field(strict=True, min_length=1, max_length=MAX_LINE_CHARS, pattern=r"\S")
+    str,
+    Field(strict=True, min_length=1, max_length=MAX_LINE_CHARS, pattern=VISIBLE,
+          json_schema_extra=_NO_CONTROL),
+    AfterValidator(_no_control),
 ]
 Text = Annotated[
-    str, Field(strict=True, min_length=1, max_length=MAX_TEXT_CHARS, pattern=r"\S")
+    str,
+    Field(strict=True, min_length=1, max_length=MAX_TEXT_CHARS, pattern=VISIBLE,
+          json_schema_extra=_NO_CONTROL),
+    AfterValidator(_no_control),
+]
+Summary = Annotated[
+    str,
+    Field(strict=True, max_length=MAX_SUMMARY_CHARS, json_schema_extra=_NO_CONTROL),
+    AfterValidator(_no_control),
 ]
 Seconds = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 
@@ -207,7 +238,7 @@ class Routine(_Strict):
         "(default: the file name without .yaml).",
     )
     title: Line = Field(description="What the voice announces at the start.")
-    summary: Annotated[str, Field(strict=True, max_length=MAX_SUMMARY_CHARS)] = Field(
+    summary: Summary = Field(
         default="", description="One or two sentences shown by `voicecoach show`."
     )
     why: Text | None = Field(
