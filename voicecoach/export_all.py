@@ -60,6 +60,8 @@ def export_key(
         "routine": routine.model_dump(mode="json"),
         "options": asdict(settings.options),
         "engine": [engine.name, engine.identity, engine.voice, engine.rate, engine.volume],
+        "volume": settings.volume,
+        "chime": getattr(settings, "chime", None),  # hold chimes, where the mix has them
         "format": [fmt, bitrate],
         "version": __version__,
     }

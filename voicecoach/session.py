@@ -295,6 +295,16 @@ def _no_steps(label: str) -> Step:
     return lambda done, total: None
 
 
+def export_clips(
+    settings: Settings, *, cache: bool = True, engine: Engine | None = None
+) -> ClipCache:
+    """The clips an export is made from (one set serves many routines)."""
+    return open_clips(
+        voice=settings.voice, rate=settings.options.rate, volume=settings.volume, cache=cache,
+        engine=engine, engine_name=settings.engine,
+    )
+
+
 def export_routine(
     routine: Routine, settings: Settings, target: Path, *, cache: bool = True,
     engine: Engine | None = None, steps: Steps = _no_steps, fmt: str | None = None,
@@ -307,10 +317,7 @@ def export_routine(
     from voicecoach.export import export_audio
 
     if clips is None:
-        clips = open_clips(
-            voice=settings.voice, rate=settings.options.rate, volume=settings.volume,
-            cache=cache, engine=engine, engine_name=settings.engine,
-        )
+        clips = export_clips(settings, cache=cache, engine=engine)
     plan = timed_plan(routine, settings.options, clips, progress=steps("Rendering speech"))
     result = export_audio(
         plan, clips, target, fmt=fmt, bitrate=bitrate, progress=steps("Writing audio"), note=note

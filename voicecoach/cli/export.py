@@ -175,13 +175,10 @@ def _export_all(
 ) -> None:
     from voicecoach.encode import choose_format
     from voicecoach.export_all import FAILED, PLAYLIST, Exported, export_all
-    from voicecoach.session import open_clips
+    from voicecoach.session import export_clips
 
     settings = flags.settings()
-    clips = open_clips(
-        voice=settings.voice, rate=settings.options.rate, volume=settings.volume,
-        cache=not flags.no_cache, engine_name=settings.engine,
-    )
+    clips = export_clips(settings, cache=not flags.no_cache)
 
     def report(item: Exported) -> None:
         if json_output:
