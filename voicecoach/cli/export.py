@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from voicecoach.cli.options import SpeechFlags, speech_options
+from voicecoach.cli.options import SpeechFlags, idle_options, speech_options
 from voicecoach.cli.root import app, echo_json
 from voicecoach.errors import ExitCode, UsageError
 from voicecoach.timefmt import duration
@@ -58,18 +58,6 @@ AllInto = Annotated[
     ),
 ]
 
-EXAMPLES = """
-
-\b
-Examples:
-  voicecoach export post-run-hips -o post-run-hips.mp3
-  voicecoach export busy-day -o busy-day.m4a --rate 150
-  voicecoach export busy-day -o busy-day.audio --format opus --bitrate 24
-  voicecoach export --all ~/Music/stretching
-  voicecoach export busy-day -o busy-day.wav --json
-"""
-
-
 @contextmanager
 def _progress(enabled: bool) -> Iterator[Steps]:
     """Progress bars on stderr when it is a terminal; otherwise nothing."""
@@ -111,7 +99,7 @@ def _interrupts(outcome: str = "nothing was written") -> Iterator[None]:
         raise typer.Exit(interrupt_exit_code(interrupt)) from None
 
 
-@app.command(epilog=EXAMPLES)
+@app.command()
 @speech_options
 def export(
     name: ExportName = None,
@@ -124,8 +112,18 @@ def export(
         bool, typer.Option("--json", help="Print JSON: the file, its length and each line's onset.")
     ] = False,
 ) -> None:
-    """Write a routine as one audio file to play from a phone: lines at their exact times,
-    pauses as silence; MP3, M4A and Ogg Opus with a chapter per stretch."""
+    """Write a routine as one audio file (WAV, MP3, M4A or Ogg Opus) to play from a phone.
+
+    Lines sit at their exact times and pauses are silence; MP3, M4A and Ogg Opus files have a
+    chapter per stretch. With --all, every routine goes into one folder with a playlist.
+
+    Examples:
+      voicecoach export post-run-hips -o post-run-hips.mp3
+      voicecoach export busy-day -o busy-day.m4a --rate 150
+      voicecoach export busy-day -o busy-day.audio --format opus --bitrate 24
+      voicecoach export --all ~/Music/stretching
+      voicecoach export post-run-hips -o hips.wav --hold 45 --voice en-gb
+    """
     from voicecoach.encode import check_bitrate, choose_format
 
     check_bitrate(bitrate)
@@ -155,6 +153,8 @@ def _export_one(
 
     audio_format = check_target(output, fmt)  # before any rendering: a wrong name fails at once
     routine = catalog.load(name)
+    for note in idle_options(flags, routine, speech=True):
+        typer.echo(note, err=True)
     settings = flags.settings()
     with _progress(sys.stderr.isatty()) as steps:
         script, result = export_routine(

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from contextlib import ExitStack
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from voicecoach.cli.options import SpeechFlags, speech_options
+from voicecoach.cli.options import SpeechFlags, idle_options, speech_options
 from voicecoach.cli.root import app
 from voicecoach.errors import ExitCode
 from voicecoach.interrupts import interrupt_exit_code
 from voicecoach.outcome import INTERRUPTED
-from voicecoach.timefmt import duration, plural, whole_minutes
+from voicecoach.timefmt import duration, plural
 
 if TYPE_CHECKING:
     from voicecoach.clock import Clock
@@ -62,14 +63,22 @@ class TerminalView:
     def begin(self, plan: Plan) -> Speaker:
         from voicecoach.speakers import TextSpeaker
 
-        if sys.stdout.isatty():
+        if sys.stdout.isatty() and os.environ.get("TERM") != "dumb":
             from voicecoach.display import LiveDisplay
 
             self.display = self.stack.enter_context(LiveDisplay(plan, keys=self.keys))
             return TextSpeaker(self.clock, self.display.write)
         stretches = plural(len(plan.stretch_names), "stretch")
-        typer.echo(f"{plan.title}: about {whole_minutes(plan.estimated_seconds)} min, {stretches}.")
+        typer.echo(f"{plan.title}: {duration(plan.estimated_seconds)}, {stretches}.")
+        if self.keys:  # no live view to show them in: once, here
+            from voicecoach.keys import HELP
+
+            _stderr(f"Keys: {HELP}   (Ctrl-C stops)")
         return TextSpeaker(self.clock)
+
+    def redraw(self) -> None:
+        if self.display is not None:
+            self.display.redraw()
 
     def update(self, progress: Progress) -> None:
         if self.display is not None:
@@ -84,6 +93,12 @@ def run(name: OptionalName = None, text: Text = False, flags: SpeechFlags = Spee
     With no NAME, pick one from a numbered menu. Where there is no audio output the cues are
     printed instead. Keys in a terminal (none are needed): space pauses and resumes, n skips to
     the next stretch, b goes back, q quits; Ctrl-C stops. Every run is kept in your history.
+
+    Examples:
+      voicecoach run
+      voicecoach run busy-day
+      voicecoach run post-run-hips --hold 45 --rate 140
+      voicecoach run busy-day --text
     """
     from voicecoach import catalog
     from voicecoach import clock as clocks
@@ -91,14 +106,16 @@ def run(name: OptionalName = None, text: Text = False, flags: SpeechFlags = Spee
     from voicecoach.keys import terminal_keys
     from voicecoach.session import RunSession
 
-    if not text:
-        from voicecoach.speech import warm_up
-
-        warm_up()  # the engine starts while the routine and config load
     report = None
     try:
-        routine = catalog.load(name if name is not None else _choose())
         settings = flags.settings()
+        if not text:
+            from voicecoach.session import warm_voice
+
+            warm_voice(settings, cache=not flags.no_cache)  # loads while the routine does
+        routine = catalog.load(name if name is not None else _choose())
+        for note in idle_options(flags, routine, speech=not text):
+            _stderr(note)
         clock = clocks.MonotonicClock()
         session = RunSession(
             routine, settings, clock=clock, speech=not text, cache=not flags.no_cache,
@@ -114,6 +131,8 @@ def run(name: OptionalName = None, text: Text = False, flags: SpeechFlags = Spee
                 raise typer.Exit(ExitCode.FAILURE) from None
             controls = stack.enter_context(terminal_keys())
             view = TerminalView(stack, clock, keys=controls is not None)
+            if controls is not None:
+                controls.on_resume = view.redraw
             report = session.play(view, controls)
     except KeyboardInterrupt as interrupt:  # also SIGTERM and SIGHUP
         if report is None:
