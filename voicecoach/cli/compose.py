@@ -189,8 +189,9 @@ def compose(
     ] = False,
     export: Annotated[
         Path | None,
-        typer.Option("--export", metavar="FILE.wav", dir_okay=False,
-                     help="Then write it as one audio file (as `export` does)."),
+        typer.Option("--export", metavar="FILE", dir_okay=False,
+                     help="Then write it as one audio file, as `export` does: .wav, .mp3, "
+                     ".m4a or .opus."),
     ] = None,
     save: Annotated[
         str | None,
@@ -214,7 +215,7 @@ def compose(
     if export is not None:
         from voicecoach.export import check_target
 
-        check_target(export)  # before any work: a wrong name fails at once
+        export_format = check_target(export).name  # before any work: a wrong name fails
     options = _options(
         again=again, minutes=minutes, focus=focus, when=when, place=place, style=style,
         level=level, tight_side=tight_side, seed=seed,
@@ -240,7 +241,7 @@ def compose(
     elif export is not None:
         from voicecoach.cli.export import export_to
 
-        export_to(routine, export, flags)
+        export_to(routine, export, flags, fmt=export_format)
     elif save is None:
         typer.echo(
             "Speak it: voicecoach compose --again --run   "
