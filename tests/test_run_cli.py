@@ -181,7 +181,7 @@ def test_menu_lists_routines_and_runs_the_one_picked(fake_clock: FakeClock, tiny
     result = invoke("run", "--text", input="9\n")
 
     assert result.exit_code == 0, result.output
-    menu, _, rest = result.stdout.partition("Number or name (1-9): ")
+    menu, _, rest = result.stdout.partition("Number or name (1-10): ")
     lines = menu.splitlines()
     assert lines[0] == "Choose a routine:"
     # the name to type next time, then the title
@@ -192,17 +192,18 @@ def test_menu_lists_routines_and_runs_the_one_picked(fake_clock: FakeClock, tiny
     assert lines[9] == (
         "  9. tiny                 Tiny test                      0:54  anytime  (yours)"
     )
-    assert len(lines) == 10
+    assert lines[10] == " 10. Compose one for me (you choose the minutes and focus)"
+    assert len(lines) == 11
     assert rest.splitlines()[0] == "Tiny test: 0:54, 1 stretch."
     assert "Sit with the soles of your feet together." in rest
 
 
 def test_menu_asks_again_after_a_bad_answer(fake_clock: FakeClock, tiny: Path) -> None:
-    result = invoke("run", "--text", input="seven\n\n0\n10\n9\n")
+    result = invoke("run", "--text", input="seven\n\n0\n11\n9\n")
 
     assert result.exit_code == 0, result.output
-    assert result.stdout.count("Please type a number from 1 to 9 or a name.") == 4
-    assert result.stdout.count("Number or name (1-9): ") == 5
+    assert result.stdout.count("Please type a number from 1 to 10 or a name.") == 4
+    assert result.stdout.count("Number or name (1-10): ") == 5
     assert "Tiny test: 0:54, 1 stretch." in result.stdout
 
 
@@ -219,7 +220,7 @@ def test_menu_suggests_a_name_close_to_the_answer(fake_clock: FakeClock, tiny: P
     result = invoke("run", "--text", input="busyday\nbusy-day\n")
 
     assert result.exit_code == 0, result.output
-    assert "Please type a number from 1 to 9 or a name (did you mean busy-day?)." in result.stdout
+    assert "Please type a number from 1 to 10 or a name (did you mean busy-day?)." in result.stdout
     assert "Busy day hip reset: " in result.stdout
 
 

@@ -16,6 +16,7 @@ from voicecoach.errors import ExitCode, UsageError
 from voicecoach.timefmt import duration
 
 if TYPE_CHECKING:
+    from voicecoach.routine.model import Routine
     from voicecoach.session import Step, Steps
 
 ExportName = Annotated[
@@ -149,17 +150,29 @@ def _export_one(
 ) -> None:
     from voicecoach import catalog
     from voicecoach.export import check_target
-    from voicecoach.session import export_routine
 
     audio_format = check_target(output, fmt)  # before any rendering: a wrong name fails at once
     routine = catalog.load(name)
     for note in idle_options(flags, routine, speech=True):
         typer.echo(note, err=True)
+    export_to(
+        routine, output, flags, fmt=audio_format.name, bitrate=bitrate, json_output=json_output
+    )
+
+
+def export_to(
+    routine: Routine, output: Path, flags: SpeechFlags, *, fmt: str,
+    bitrate: int | None = None, json_output: bool = False,
+) -> None:
+    """Write `routine` to `output` in format `fmt` with a progress display, and say what was
+    written; an interrupt leaves nothing half-written."""
+    from voicecoach.session import export_routine
+
     settings = flags.settings()
-    with _progress(sys.stderr.isatty()) as steps:
+    with _interrupts(), _progress(sys.stderr.isatty()) as steps:
         script, result = export_routine(
             routine, settings, output, cache=not flags.no_cache, steps=steps,
-            fmt=audio_format.name, bitrate=bitrate,
+            fmt=fmt, bitrate=bitrate,
         )
     if json_output:
         echo_json(result.to_json(script))

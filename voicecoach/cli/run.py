@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import sys
 from contextlib import ExitStack
-from typing import TYPE_CHECKING, Annotated
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -19,9 +20,14 @@ from voicecoach.timefmt import duration, plural
 if TYPE_CHECKING:
     from voicecoach.clock import Clock
     from voicecoach.display import LiveDisplay
+    from voicecoach.history import Recorder
     from voicecoach.plan import Plan
     from voicecoach.player import Progress
+    from voicecoach.routine.model import Routine
     from voicecoach.speakers import Speaker
+
+    Chosen = tuple[Routine, dict[str, Any] | None]  # a routine, and the options that composed it
+
 
 Text = Annotated[
     bool, typer.Option("--text", help="Print the cues in real time instead of speaking them.")
@@ -41,14 +47,29 @@ def _stderr(line: str) -> None:
     typer.echo(line, err=True)
 
 
-def _choose() -> str:
+def _write(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def _choose() -> str | None:
+    """The path of the routine chosen at the menu; None for "compose one for me"."""
     from voicecoach import listing, menu
 
-    def write(text: str) -> None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+    row = menu.choose_routine(listing.summaries(), sys.stdin.readline, _write, compose=True)
+    return None if row.get("compose") else row["path"]
 
-    return menu.choose_routine(listing.summaries(), sys.stdin.readline, write)["path"]
+
+def _recorder(composed: dict[str, Any]) -> Callable[[Plan], Recorder]:
+    """Records a composed routine's run with the options that built it."""
+    from voicecoach.history import record_session
+
+    def record(plan: Plan) -> Recorder:
+        return record_session(
+            plan.routine, plan.title, len(plan.stretch_names), warn=_stderr, composed=composed
+        )
+
+    return record
 
 
 class TerminalView:
@@ -90,9 +111,10 @@ class TerminalView:
 def run(name: OptionalName = None, text: Text = False, flags: SpeechFlags = SpeechFlags()) -> None:
     """Speak a routine, every cue on time, hands-free.
 
-    With no NAME, pick one from a numbered menu. Where there is no audio output the cues are
-    printed instead. Keys in a terminal (none are needed): space pauses and resumes, n skips to
-    the next stretch, b goes back, q quits; Ctrl-C stops. Every run is kept in your history.
+    With no NAME, pick one from a numbered menu, or have one composed for you. Where there is
+    no audio output the cues are printed instead. Keys in a terminal (none are needed): space
+    pauses and resumes, n skips to the next stretch, b goes back, q quits; Ctrl-C stops. Every
+    run is kept in your history.
 
     Examples:
       voicecoach run
@@ -101,6 +123,35 @@ def run(name: OptionalName = None, text: Text = False, flags: SpeechFlags = Spee
       voicecoach run busy-day --text
     """
     from voicecoach import catalog
+
+    def load() -> Chosen:
+        if name is not None:
+            return catalog.load(name), None
+        return _chosen(flags)
+
+    play_routine(load, text=text, flags=flags)
+
+
+def _chosen(flags: SpeechFlags) -> Chosen:
+    """The routine picked at the menu, or composed there from the minutes and focus asked."""
+    from voicecoach import catalog
+
+    choice = _choose()
+    if choice is not None:
+        return catalog.load(choice), None
+    from voicecoach.composition import ComposeOptions, check_options
+    from voicecoach.composed import compose_routine, remember, today_seed
+    from voicecoach.menu import ask_composition
+
+    minutes, focus = ask_composition(sys.stdin.readline, _write)
+    options = check_options(ComposeOptions(minutes=minutes, focus=focus, seed=today_seed()))
+    _, routine = compose_routine(options, flags.settings().options)
+    remember(options)
+    return routine, options.to_json()
+
+
+def play_routine(load: Callable[[], Chosen], *, text: bool, flags: SpeechFlags) -> None:
+    """Speak the routine `load` gives (loaded once the engine is warming up) and report."""
     from voicecoach import clock as clocks
     from voicecoach.errors import EngineError
     from voicecoach.keys import terminal_keys
@@ -113,13 +164,13 @@ def run(name: OptionalName = None, text: Text = False, flags: SpeechFlags = Spee
             from voicecoach.session import warm_voice
 
             warm_voice(settings, cache=not flags.no_cache)  # loads while the routine does
-        routine = catalog.load(name if name is not None else _choose())
+        routine, composed = load()
         for note in idle_options(flags, routine, speech=not text):
             _stderr(note)
         clock = clocks.MonotonicClock()
         session = RunSession(
             routine, settings, clock=clock, speech=not text, cache=not flags.no_cache,
-            warn=_stderr,
+            warn=_stderr, record=_recorder(composed) if composed is not None else None,
         )
         with ExitStack() as stack:
             try:
