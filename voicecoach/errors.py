@@ -86,3 +86,9 @@ class HistoryError(VoicecoachError):
     """The session history file cannot be opened, read or written."""
 
     exit_code = ExitCode.FAILURE
+
+
+class AudioError(VoicecoachError):
+    """Sound cannot be played here (no device, or the device stopped)."""
+
+    exit_code = ExitCode.FAILURE

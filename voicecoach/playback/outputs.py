@@ -1,0 +1,100 @@
+"""Finding a way to be heard: the in-process stream first, then a player program, then text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from voicecoach.errors import AudioError
+
+if TYPE_CHECKING:
+    from voicecoach.playback.device import MiniaudioDevice
+    from voicecoach.playback.stream import Device, Stream
+    from voicecoach.speech.output import AudioOutput
+
+NO_DEVICE = "No audio device found; printing the cues instead."
+
+
+@dataclass
+class Found:
+    """What will carry the voice: a stream, else a player program, else nothing (text)."""
+
+    stream: Stream | None = None
+    process: AudioOutput | None = None
+    reasons: list[str] = field(default_factory=list)  # why the better ones were passed over
+
+    @property
+    def kind(self) -> str:
+        return "stream" if self.stream else "process" if self.process else "text"
+
+    def messages(self, *, verbose: bool = False) -> list[str]:
+        """What to tell the person: one line when falling back to text, reasons when verbose."""
+        lines = []
+        if self.kind == "text":
+            lines.append(NO_DEVICE)
+        if verbose:
+            if self.stream is not None:
+                lines.append(f"Playing through {self.stream.device.name}.")
+            elif self.process is not None:
+                lines.append(f"Playing each line with {self.process.name}.")
+            lines.extend(f"  {reason}" for reason in self.reasons)
+        return lines
+
+    def close(self) -> None:
+        if self.stream is not None:
+            self.stream.close()
+        if self.process is not None:
+            self.process.close()
+
+
+def _default_device(sample_rate: int) -> MiniaudioDevice:
+    from voicecoach.playback.device import open_device
+
+    return open_device(sample_rate)
+
+
+def _default_process() -> AudioOutput:
+    from voicecoach.speech.output import open_audio_output
+
+    return open_audio_output()
+
+
+def find_output(
+    sample_rate: int, *,
+    open_device: Callable[[int], Device] = _default_device,
+    open_process: Callable[[], AudioOutput] | None = _default_process,
+    wait: float | None = None,
+) -> Found:
+    """The best output that works here. The stream is started (silent) and must be heard from
+    within `wait` seconds; a player program is probed by playing a short silence."""
+    from voicecoach.playback.stream import FIRST_PULL_SECONDS, Stream
+    from voicecoach.speech.output import NoAudioOutput
+
+    wait = FIRST_PULL_SECONDS if wait is None else wait
+    found = Found()
+    try:
+        device = open_device(sample_rate)
+    except AudioError as error:
+        found.reasons.append(f"stream: {error}")
+    else:
+        stream = Stream(device)
+        try:
+            stream.start()
+            started = stream.wait_for_device(wait)
+        except Exception as error:  # noqa: BLE001 - any device failure means: try the next way
+            started, problem = False, f"failed to start ({error})"
+        else:
+            problem = f"asked for no sound within {wait:g} s"
+        if started:
+            found.stream = stream
+            return found
+        stream.close()
+        found.reasons.append(f"stream: the audio device ({device.name}) {problem}")
+    if open_process is None:
+        return found
+    try:
+        found.process = open_process()
+    except NoAudioOutput as error:
+        found.reasons.append(f"player programs: {error}")
+    return found

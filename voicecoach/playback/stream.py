@@ -1,0 +1,215 @@
+"""One continuous stream: an audio device pulls the timeline's frames, and time is what it pulled.
+
+The device asks for frames on its own thread; the stream answers with the timeline from wherever
+playback is. Nothing is scheduled by a timer, so a line can only start late if the device plays
+late. The stream is also the player's clock: `now()` counts the frames the device has taken, so
+the live view, the keys and the captions follow the sound rather than the other way round.
+
+Playback follows a schedule set by `follow(origin)`: timeline frame 0 plays at clock time
+`origin`, so frame `f` goes out as device frame `origin * rate + f`. `hold()` silences the
+stream from the next frame the device takes (pause, skip, quit, Ctrl-C), which bounds the sound
+left to what the device has already buffered.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable, Generator
+from typing import TYPE_CHECKING, Protocol
+
+from voicecoach.errors import AudioError
+
+if TYPE_CHECKING:
+    from voicecoach.playback.timeline import Timeline
+
+WAIT_SLICE = 0.1  # seconds: the longest sleep_until waits before letting its caller look again
+STALL_SECONDS = 2.0  # a device that takes no frames for this long has stopped working
+FIRST_PULL_SECONDS = 0.5  # a device that has not asked for sound by then is not playing
+
+Source = Generator[bytes, int, None]
+
+
+class Device(Protocol):
+    """Something that pulls frames: a miniaudio playback device, or a fake one in tests."""
+
+    name: str
+    sample_rate: int
+    self_driven: bool  # True: pulls on its own thread; False: pulls only inside `pump`
+
+    def start(self, source: Source) -> None:
+        """Begin pulling from `source` (already primed): it is sent a frame count, yields PCM."""
+        ...
+
+    def pump(self, frames: int) -> None:
+        """Pull at least `frames` frames now (devices that do not pull by themselves)."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class Stream:
+    """Plays a timeline through a device; a clock (`now`, `sleep_until`) in device time."""
+
+    def __init__(
+        self, device: Device, timeline: Timeline | None = None, *,
+        wall: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if timeline is not None and timeline.sample_rate != device.sample_rate:
+            raise ValueError("the timeline and the device must share a sample rate")
+        self.device = device
+        self.sample_rate = device.sample_rate
+        self._timeline = timeline
+        self._wall = wall
+        self._changed = threading.Condition()
+        self._pulled = 0  # frames the device has taken: the clock
+        self._origin: int | None = None  # device frame where timeline frame 0 plays; None: held
+        self._held_at = 0  # timeline frame where playback was held
+        self._error: BaseException | None = None
+        self._started = False
+        self._closed = False
+        self._last_pull = wall()
+        self._silence = b""
+
+    # --- the device's side ------------------------------------------------------------------
+
+    def _source(self) -> Source:
+        frames = yield b""
+        while True:
+            frames = yield self._pull(frames)
+
+    def _pull(self, frames: int) -> bytes:
+        with self._changed:
+            first = self._pulled
+            origin, timeline = self._origin, self._timeline
+            self._pulled += frames
+            self._last_pull = self._wall()
+            self._changed.notify_all()
+        if origin is None or timeline is None or self._error is not None:
+            return self._quiet(frames)
+        try:
+            return timeline.render(first - origin, frames)
+        except BaseException as error:  # surfaces on the player's thread, not the device's
+            self._error = error
+            return self._quiet(frames)
+
+    def _quiet(self, frames: int) -> bytes:
+        if len(self._silence) != 2 * frames:
+            self._silence = bytes(2 * frames)
+        return self._silence
+
+    # --- control ----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Let the device start pulling (silence until `follow`)."""
+        if self._started:
+            return
+        self._started = True
+        self._last_pull = self._wall()
+        source = self._source()
+        next(source)
+        self.device.start(source)
+
+    def wait_for_device(self, seconds: float = FIRST_PULL_SECONDS) -> bool:
+        """True once the device has asked for sound; False if it has not within `seconds`."""
+        if not self.device.self_driven:
+            return True
+        with self._changed:
+            return self._changed.wait_for(lambda: self._pulled > 0, timeout=seconds)
+
+    def follow(self, origin: float, timeline: Timeline | None = None) -> None:
+        """Play the timeline so that its frame 0 falls at clock time `origin` (seconds)."""
+        with self._changed:
+            if timeline is not None:
+                self._timeline = timeline
+            self._origin = round(origin * self.sample_rate)
+
+    def play_from(self, ms: int) -> float:
+        """Play from millisecond `ms` of the timeline with the next frame the device takes;
+        returns the clock time of timeline 0 on the new schedule."""
+        with self._changed:
+            frame = self._frame(ms)
+            self._origin = self._pulled - frame
+            return self._origin / self.sample_rate
+
+    def hold(self) -> None:
+        """Silence from the next frame the device takes; the position stays where it was."""
+        with self._changed:
+            if self._origin is not None:
+                self._held_at = self._pulled - self._origin
+            self._origin = None
+
+    def replace(self, timeline: Timeline) -> None:
+        """Play `timeline` from here on (the same schedule), e.g. once the plan is timed."""
+        if timeline.sample_rate != self.sample_rate:
+            raise ValueError("the timeline and the device must share a sample rate")
+        with self._changed:
+            self._timeline = timeline
+
+    @property
+    def playing(self) -> bool:
+        return self._origin is not None
+
+    @property
+    def timeline(self) -> Timeline | None:
+        return self._timeline
+
+    def position_frame(self) -> int:
+        """The timeline frame the device takes next (where it was held, while held)."""
+        with self._changed:
+            return self._held_at if self._origin is None else self._pulled - self._origin
+
+    def close(self) -> None:
+        """Silence and release the device."""
+        self.hold()
+        with self._changed:
+            self._closed = True
+            self._changed.notify_all()
+        if self._started:
+            self.device.close()
+
+    def __enter__(self) -> Stream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- the clock --------------------------------------------------------------------------
+
+    @property
+    def pulled(self) -> int:
+        return self._pulled
+
+    def now(self) -> float:
+        """Seconds of sound the device has taken since it started."""
+        return self._pulled / self.sample_rate
+
+    def sleep_until(self, t: float) -> None:
+        """Wait until the device has taken the frames up to clock time `t`.
+
+        Returns after at most WAIT_SLICE even if it has not, so the caller can look at the keys;
+        raises AudioError if the device stopped taking frames or rendering failed."""
+        target = math.ceil(t * self.sample_rate - 1e-6)
+        if not self.device.self_driven:
+            if target > self._pulled:
+                self.device.pump(target - self._pulled)
+        else:
+            with self._changed:
+                self._changed.wait_for(
+                    lambda: self._pulled >= target or self._closed, timeout=WAIT_SLICE
+                )
+        self.check()
+
+    def check(self) -> None:
+        """Raise what went wrong on the device's side, if anything did."""
+        if self._error is not None:
+            error, self._error = self._error, None
+            self.hold()
+            raise error
+        if self.device.self_driven and self._started and not self._closed:
+            if self._wall() - self._last_pull > STALL_SECONDS:
+                raise AudioError(f"the audio device ({self.device.name}) stopped playing")
+
+    def _frame(self, ms: int) -> int:
+        return (ms * self.sample_rate + 500) // 1000
