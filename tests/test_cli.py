@@ -46,7 +46,7 @@ def test_list_shows_the_four_routines_with_minutes_when_and_targets():
     assert len(lines) == 2 * len(SHIPPED)
     for name, (summary, targets) in zip(SHIPPED, zip(lines[::2], lines[1::2])):
         assert re.fullmatch(
-            rf"{name} +\d+\.\d min  (after-run|before-run|anytime) +\S.*", summary
+            rf"{name} +\d+:\d\d  (after-run|before-run|anytime) +\S.*", summary
         ), summary
         assert re.fullmatch(r" +targets: [a-z ]+(, [a-z ]+)*", targets), targets
     assert " after-run " in next(line for line in lines if line.startswith("post-run-hips"))
@@ -79,7 +79,7 @@ def test_list_includes_the_users_routines_and_reports_broken_ones(voicecoach_hom
     result = invoke("list")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert re.fullmatch(r"mine +\d+\.\d min  after-run +Tiny test routine  \(yours\)", lines[-2])
+    assert re.fullmatch(r"mine +\d+:\d\d  after-run +Tiny test routine  \(yours\)", lines[-2])
     broken = next(line for line in lines if line.startswith("broken"))
     assert broken.startswith("broken               cannot be loaded: ")
     assert f"{mine / 'broken.yml'}:2:1: not valid routine YAML" in broken
@@ -120,9 +120,8 @@ def test_show_lists_stretches_targets_sides_timings_and_total():
         lines[9],
     ]
     seconds = plan_json(TINY)["estimated_seconds"]
-    minutes, rest = divmod(round(seconds * 10), 600)
-    whole_minutes = max(1, round(seconds / 60))
-    assert lines[9] == f"Total: about {minutes}:{rest / 10:04.1f} ({whole_minutes} min)"
+    minutes, rest = divmod(round(seconds), 60)
+    assert lines[9] == f"Total: about {minutes}:{rest:02d}"
     assert len(lines) == 10
 
 
@@ -213,7 +212,8 @@ def test_plan_text_prints_every_event_with_its_time_then_the_end():
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     says = [e for e in data["events"] if e["kind"] == "say"]
-    total = clock(data["estimated_seconds"])
+    minutes, rest = divmod(round(data["estimated_seconds"]), 60)
+    total = f"{minutes}:{rest:02d}"
     assert lines[0] == f"Tiny test routine: {len(says)} cues, about {total}"
     assert len(lines) == len(data["events"]) + 2
     for line, event in zip(lines[1:-1], data["events"]):

@@ -17,9 +17,9 @@ import pytest
 
 from voicecoach import history
 from voicecoach.errors import ExitCode, HistoryError, VoicecoachError
+from voicecoach.cli.calendar import calendar_lines
 from voicecoach.history import (
     Day,
-    calendar_lines,
     calendar_weeks,
     history_path,
     open_history,

@@ -86,8 +86,10 @@ def test_editing_the_listing_code_invalidates_the_cache(
     copy = tmp_path / "voicecoach"
     copy.mkdir()
     # The code a summary's figures come from: the loader, the plan, the texts, the summary.
-    sources = ("routine.py", "plan.py", "content.py", "listing.py")
+    sources = listing._SOURCES
+    assert {"routine/model.py", "plan.py", "content.py", "listing.py"} <= set(sources)
     for name in sources:
+        (copy / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(package / name, copy / name)
     monkeypatch.setattr(listing, "__file__", str(copy / "listing.py"))
     for name in sources:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from voicecoach import routine as routine_module
+from voicecoach.routine import safe_yaml as routine_module
 from voicecoach.errors import Problem, RoutineError
 from voicecoach.routine import (
     MAX_FILE_BYTES,

@@ -190,10 +190,10 @@ def test_menu_lists_routines_and_runs_the_one_picked(fake_clock: FakeClock, tiny
     menu, _, rest = result.stdout.partition("Number (1-5): ")
     lines = menu.splitlines()
     assert lines[0] == "Choose a routine:"
-    assert lines[1].startswith("  1. Busy day hip reset      5.")
-    assert lines[1].endswith(" min  anytime")
-    assert lines[3].endswith(" min  after-run")
-    assert lines[5] == "  5. Tiny test               0.6 min  anytime  (yours)"
+    assert lines[1].startswith("  1. Busy day hip reset      5:")
+    assert re.search(r" \d+:\d\d  anytime$", lines[1])
+    assert re.search(r" \d+:\d\d  after-run$", lines[3])
+    assert lines[5] == "  5. Tiny test               0:39  anytime  (yours)"
     assert len(lines) == 6
     assert rest.splitlines()[0] == "Tiny test: about 1 min, 1 stretch."
     assert "Sit with the soles of your feet together." in rest

@@ -10,6 +10,7 @@ from typing import Any
 
 from voicecoach import catalog, paths
 from voicecoach.errors import Problem, RoutineError, UsageError, VoicecoachError
+from voicecoach.timefmt import duration, plural
 
 STARTER = """\
 # yaml-language-server: $schema=./{schema_file}
@@ -128,9 +129,8 @@ class Report:
     def lines(self) -> list[str]:
         """`file:line:column: field: message` for each problem, or one `ok` line."""
         if self.valid:
-            minutes = max(1, round(self.seconds / 60))
-            stretches = f"{self.stretches} stretch" + "es" * (self.stretches != 1)
-            return [f"{self.source}: ok ({stretches}, about {minutes} min)"]
+            stretches = plural(self.stretches, "stretch")
+            return [f"{self.source}: ok ({stretches}, about {duration(self.seconds)})"]
         return [problem.format(self.source) for problem in self.problems]
 
     def to_json(self) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -10,8 +9,10 @@ from typing import TYPE_CHECKING
 from voicecoach import paths
 from voicecoach.errors import RoutineError
 
+from voicecoach.routine.names import slug
+
 if TYPE_CHECKING:
-    from voicecoach.routine import Routine
+    from voicecoach.routine.model import Routine
 
 SUFFIXES = (".yaml", ".yml")
 
@@ -33,12 +34,6 @@ def _scan(folder: Path, builtin: bool) -> list[Entry]:
         if p.suffix in SUFFIXES and not p.name.startswith(".") and p.is_file()
     )
     return [Entry(slug(p.stem), p, builtin) for p in files]
-
-
-def slug(stem: str) -> str:
-    """A file stem made into a routine name: lower-case-with-dashes."""
-    name = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
-    return name[:60].rstrip("-") or "routine"
 
 
 def entries() -> list[Entry]:
@@ -86,6 +81,6 @@ def resolve(name: str) -> Path:
 
 def load(name: str) -> Routine:
     """Load the routine NAME refers to (see `resolve`)."""
-    from voicecoach.routine import load_routine
+    from voicecoach.routine.loader import load_routine
 
     return load_routine(resolve(name))

@@ -6,8 +6,6 @@ Precedence, lowest first: built-in default < config file < command-line flag.
 from __future__ import annotations
 
 import difflib
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from voicecoach import paths
 from voicecoach.errors import ConfigError, Problem
+from voicecoach.files import atomic_write
 from voicecoach.plan import PlanOptions
 from voicecoach.rates import DEFAULT_RATE, MAX_RATE, MIN_RATE
 
@@ -156,7 +155,8 @@ def _read_text(path: Path) -> str | None:
 
 def _parse(text: str, source: str) -> tuple[dict[str, Any], Any]:
     """The file's mapping and its YAML node tree (for locating problems)."""
-    from voicecoach.routine import read_yaml  # the project's safe loader: no tags, no aliases
+    # The project's safe loader: no tags, no aliases.
+    from voicecoach.routine.safe_yaml import read_yaml
 
     document = read_yaml(text)
     if document.problems:
@@ -252,19 +252,7 @@ def _edited(text: str, root: Any, key: str, value: Any, remove: bool) -> str:
 def _write_atomic(path: Path, text: str) -> None:
     """Replace the file in one step: a reader sees the old file or the new one, never half."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(temp, mode)
-            os.replace(temp, path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        atomic_write(path, text)
     except OSError as error:
         raise ConfigError(f"{path}: cannot be written: {error.strerror or error}") from None
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from voicecoach.timefmt import plural
+
 DISCLAIMER = (
     "First, a note: this routine is general information, not medical advice, "
     "and no substitute for your own doctor's advice. "
@@ -24,7 +26,7 @@ COMPLETE = "Routine complete. Well done."
 
 
 def introduce(title: str, minutes: int) -> str:
-    return f"{title}. About {_count(minutes, 'minute')}. Let's start."
+    return f"{title}. About {plural(minutes, 'minute')}. Let's start."
 
 
 def announce(name: str, side: str | None) -> str:
@@ -46,15 +48,11 @@ def start_hold(seconds: float) -> str:
 
 
 def start_reps(reps: int) -> str:
-    return f"{_count(reps, 'rep')}, with me."
+    return f"{plural(reps, 'rep')}, with me."
 
 
 def preview(name: str) -> str:
     return f"Rest. Next up: {name}."
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _number(seconds: float) -> str:

@@ -9,8 +9,6 @@ good one.
 from __future__ import annotations
 
 import os
-import stat
-import tempfile
 import wave
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +16,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from voicecoach.errors import EngineError, UsageError, VoicecoachError
+from voicecoach.files import AtomicFile
 from voicecoach.speech.clip import SAMPLE_WIDTH, Clip, fade_out
 
 if TYPE_CHECKING:
@@ -119,27 +118,16 @@ def export_wav(
     rate = clips.sample_rate
     total = sample_at(plan.total_ms, rate)
     try:
-        fd, temp_name = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name}.", suffix=".part"
-        )
+        output = AtomicFile(target, suffix=".part")
     except OSError as error:
         raise VoicecoachError(f"{target}: cannot write there ({error.strerror or error})") from None
-    temp = Path(temp_name)
-    try:
-        with os.fdopen(fd, "wb") as file:
+    try:  # Ctrl-C too: the partial file is removed, and an old file stays as it was
+        with output as file:
             cues = _write(plan, clips, file, rate, total, progress)
-            file.flush()
-            os.fsync(file.fileno())
-        _set_mode(temp, target)
-        os.replace(temp, target)
     except OSError as error:  # a full disk, a vanished folder: nothing half-written is left
-        temp.unlink(missing_ok=True)
         raise VoicecoachError(
             f"{target}: could not be written ({error.strerror or error})"
         ) from None
-    except BaseException:  # Ctrl-C too: never leave a partial file behind
-        temp.unlink(missing_ok=True)
-        raise
     return ExportResult(target, rate, total, tuple(cues))
 
 
@@ -206,13 +194,3 @@ def _place(
     write(frames)
     return PlacedCue(event, start, len(frames) // SAMPLE_WIDTH, rate)
 
-
-def _set_mode(temp: Path, target: Path) -> None:
-    """Give the new file the old one's permissions, or the usual ones for a new file."""
-    try:
-        mode = stat.S_IMODE(target.stat().st_mode)
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    os.chmod(temp, mode)

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from voicecoach import __version__, catalog, paths
 from voicecoach.errors import RoutineError
+from voicecoach.files import atomic_write
 
-_SOURCES = ("routine.py", "plan.py", "content.py", "listing.py")  # the code behind a summary
+# The code behind a summary: a change to any of it makes the cached summaries stale.
+_SOURCES = (
+    "routine/model.py", "routine/names.py", "routine/safe_yaml.py", "routine/problems.py",
+    "routine/loader.py", "plan.py", "content.py", "listing.py",
+)
 
 
 def _code_stamp() -> str:
@@ -77,10 +81,7 @@ def summaries(cache_file: Path | None = None) -> list[dict[str, Any]]:
 
 def _write_atomically(path: Path, data: dict[str, Any]) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temp.write_text(json.dumps(data), encoding="utf-8")
-        os.replace(temp, path)
+        atomic_write(path, json.dumps(data), sync=False)
     except OSError:
         pass  # a cache that cannot be written only costs speed
 

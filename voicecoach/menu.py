@@ -6,16 +6,17 @@ from collections.abc import Callable
 from typing import Any
 
 from voicecoach.errors import UsageError
+from voicecoach.timefmt import duration
 
 
 def menu_lines(rows: list[dict[str, Any]]) -> list[str]:
-    """One numbered line per routine that can be run: title, minutes, when."""
+    """One numbered line per routine that can be run: title, length, when."""
     width = max(len(r["title"]) for r in rows)
     lines = []
     for number, r in enumerate(rows, 1):
         mark = "  (yours)" if not r.get("builtin", True) else ""
         title = f"{r['title']:<{width}}"
-        lines.append(f"{number:>3}. {title}  {r['minutes']:>4} min  {r['when']}{mark}")
+        lines.append(f"{number:>3}. {title}  {duration(r['seconds']):>5}  {r['when']}{mark}")
     return lines
 
 

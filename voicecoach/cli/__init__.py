@@ -67,6 +67,7 @@ def main() -> None:
 from voicecoach.cli import authoring as _authoring  # noqa: E402,F401
 from voicecoach.cli import export as _export  # noqa: E402,F401
 from voicecoach.cli import history as _history  # noqa: E402,F401
+from voicecoach.cli import config as _config  # noqa: E402,F401
 from voicecoach.cli import routines as _routines  # noqa: E402,F401
 from voicecoach.cli import run as _run  # noqa: E402,F401
 from voicecoach.cli import speech as _speech  # noqa: E402,F401

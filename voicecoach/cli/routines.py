@@ -6,16 +6,12 @@ import typer
 
 from voicecoach.cli import app, echo_json
 from voicecoach.cli.options import Hold, Insoles, Json, Name, Rate
-from voicecoach.timefmt import precise
-
-
-def _minutes(seconds: float) -> int:
-    return max(1, round(seconds / 60))
+from voicecoach.timefmt import duration, precise
 
 
 @app.command("list")
 def list_routines(json_output: Json = False) -> None:
-    """List every routine: name, title, minutes, when to do it, targets."""
+    """List every routine: name, title, length, when to do it, targets."""
     from voicecoach import listing
 
     rows = listing.summaries()
@@ -34,7 +30,8 @@ def list_routines(json_output: Json = False) -> None:
             typer.echo(f"{r['name']:<{width}}  cannot be loaded: {r['error']}{mark}")
             continue
         typer.echo(
-            f"{r['name']:<{width}}  {r['minutes']:>4.1f} min  {r['when']:<10}  {r['title']}{mark}"
+            f"{r['name']:<{width}}  {duration(r['seconds']):>5}  {r['when']:<10}  "
+            f"{r['title']}{mark}"
         )
         typer.echo(f"{'':<{width}}  targets: {', '.join(r['targets'])}")
 
@@ -67,9 +64,7 @@ def show(name: Name) -> None:
         typer.echo(f"{i:>2}. {s.name} — {work}, {sides}{own}")
         typer.echo(f"    targets: {', '.join(s.targets)}")
     typer.echo("")
-    typer.echo(
-        f"Total: about {precise(plan.estimated_seconds)} ({_minutes(plan.estimated_seconds)} min)"
-    )
+    typer.echo(f"Total: about {duration(plan.estimated_seconds)}")
 
 
 @app.command()
@@ -91,7 +86,7 @@ def plan(
     if json_output:
         echo_json(script.to_json())
         return
-    about = precise(script.estimated_seconds)
+    about = duration(script.estimated_seconds)
     typer.echo(f"{script.title}: {len(script.says)} cues, about {about}")
     for event in script.events:
         if event.kind == "say":

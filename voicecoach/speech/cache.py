@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from voicecoach import paths
+from voicecoach.files import AtomicFile
 from voicecoach.speech.clip import Clip, read_wav, write_wav
 
 if TYPE_CHECKING:
@@ -121,18 +120,8 @@ class ClipCache:
         """Store `clip` atomically; False if the cache folder cannot be written."""
         path = self.path(text)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
-        except OSError:
-            return False
-        try:
-            with os.fdopen(fd, "wb") as file:
+            with AtomicFile(path, suffix=".part", sync=False) as file:
                 write_wav(file, clip)
-            os.replace(temp, path)
         except OSError:
-            Path(temp).unlink(missing_ok=True)
             return False
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
         return True
