@@ -111,6 +111,7 @@ class Timeline:
         self._starts = [start for _, start, _ in self._slots]
         self._keep_all = keep_clips
         self._bodies: OrderedDict[int, bytes] = OrderedDict()
+        self._lengths: dict[int, int] = {}  # frames of each line rendered so far
         self.chimes: tuple[tuple[int, bool], ...] = ()  # (first frame, is the end chime)
         if chime:
             self.chimes = tuple(sorted(
@@ -134,13 +135,17 @@ class Timeline:
         return [(i, start) for i, start, _ in self._slots]
 
     def lines(self) -> tuple[PlacedLine, ...]:
-        """Every spoken line with its first frame and length (reads each clip once)."""
+        """Every spoken line with its first frame and length (reads the clips not rendered yet)."""
         events = self.plan.events
         return tuple(
-            PlacedLine(i, events[i], start, len(self._body(i, start, end)) // SAMPLE_WIDTH,
-                       self.sample_rate)
+            PlacedLine(i, events[i], start, self._length(i, start, end), self.sample_rate)
             for i, start, end in self._slots
         )
+
+    def _length(self, index: int, start: int, end: int) -> int:
+        if index not in self._lengths:
+            self._body(index, start, end)
+        return self._lengths[index]
 
     def preload(self) -> None:
         """Read every clip now (and keep them when `keep_clips`), so rendering reads none."""
@@ -198,6 +203,7 @@ class Timeline:
         if self.volume < 1.0:
             body = _scaled(body, self.volume)
         self._bodies[index] = body
+        self._lengths[index] = len(body) // SAMPLE_WIDTH
         if not self._keep_all and len(self._bodies) > CLIPS_KEPT:
             self._bodies.popitem(last=False)
         return body
