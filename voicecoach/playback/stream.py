@@ -125,10 +125,14 @@ class Stream:
                 self._timeline = timeline
             self._origin = round(origin * self.sample_rate)
 
-    def play_from(self, ms: int) -> float:
-        """Play from millisecond `ms` of the timeline with the next frame the device takes;
-        returns the clock time of timeline 0 on the new schedule."""
+    def play_from(self, ms: int, timeline: Timeline | None = None) -> float:
+        """Play from millisecond `ms` of the timeline (or of a new `timeline`) with the next
+        frame the device takes; returns the clock time of timeline 0 on the new schedule."""
+        if timeline is not None:
+            self._check_rate(timeline)
         with self._changed:
+            if timeline is not None:
+                self._timeline = timeline
             frame = self._frame(ms)
             self._origin = self._pulled - frame
             return self._origin / self.sample_rate
@@ -140,12 +144,23 @@ class Stream:
                 self._held_at = self._pulled - self._origin
             self._origin = None
 
-    def replace(self, timeline: Timeline) -> None:
-        """Play `timeline` from here on (the same schedule), e.g. once the plan is timed."""
-        if timeline.sample_rate != self.sample_rate:
-            raise ValueError("the timeline and the device must share a sample rate")
+    def replace(self, timeline: Timeline, *, not_past_ms: int | None = None) -> float:
+        """Play `timeline` from here on, on the same schedule (e.g. once the plan is timed);
+        returns the clock time of timeline 0. If playback has already passed `not_past_ms`,
+        the schedule moves so that that point plays next instead of being skipped."""
+        self._check_rate(timeline)
         with self._changed:
             self._timeline = timeline
+            if self._origin is not None and not_past_ms is not None:
+                frame = self._frame(not_past_ms)
+                if self._pulled - self._origin > frame:
+                    self._origin = self._pulled - frame
+            origin = self._origin if self._origin is not None else self._pulled - self._held_at
+            return origin / self.sample_rate
+
+    def _check_rate(self, timeline: Timeline) -> None:
+        if timeline.sample_rate != self.sample_rate:
+            raise ValueError("the timeline and the device must share a sample rate")
 
     @property
     def playing(self) -> bool:
