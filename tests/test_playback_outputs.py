@@ -80,3 +80,26 @@ def test_the_default_chain_reaches_miniaudio_and_the_player_probe(monkeypatch) -
     found = find_output(SAMPLE_RATE)
     assert seen == [SAMPLE_RATE] and found.kind == "text"
     assert outputs.Found().kind == "text"
+
+
+def test_the_stream_can_be_left_out_for_the_player_programs(monkeypatch) -> None:
+    monkeypatch.setenv("VOICECOACH_OUTPUT", "players")
+    opened = []
+    found = find_output(SAMPLE_RATE, open_device=lambda rate: opened.append(rate) or FakeDevice(),
+                        open_process=Player)
+    assert found.kind == "process" and opened == []
+    assert "VOICECOACH_OUTPUT=players" in found.reasons[0]
+
+
+def test_scaled_clips_carry_the_volume_for_outputs_that_cannot_mix() -> None:
+    from tests.speech_fakes import FakeSynthesizer
+    from voicecoach.playback.outputs import ScaledClips
+    from voicecoach.speech import ClipCache
+    from voicecoach.speech.clip import samples
+
+    cache = ClipCache(FakeSynthesizer(), enabled=False)
+    quiet = ScaledClips(cache, 0.25)
+    loud, soft = cache.clip("Breathe out."), quiet.clip("Breathe out.")
+    assert list(samples(soft.frames)) == [int(v * 0.25) for v in samples(loud.frames)]
+    assert quiet.sample_rate == cache.sample_rate and quiet.seconds("Breathe out.") == loud.seconds
+    assert ScaledClips(cache, 1.0).clip("Breathe out.") == loud

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -11,9 +12,14 @@ from voicecoach.errors import AudioError
 if TYPE_CHECKING:
     from voicecoach.playback.device import MiniaudioDevice
     from voicecoach.playback.stream import Device, Stream
+    from voicecoach.playback.timeline import ClipSource
+    from voicecoach.speech.clip import Clip
     from voicecoach.speech.output import AudioOutput
 
 NO_DEVICE = "No audio device found; printing the cues instead."
+# Set to "players" to skip the stream and play each line with a player program (a way round a
+# device that misbehaves, and the baseline of the timing benchmark).
+OUTPUT_VARIABLE = "VOICECOACH_OUTPUT"
 
 
 @dataclass
@@ -74,6 +80,8 @@ def find_output(
     wait = FIRST_PULL_SECONDS if wait is None else wait
     found = Found()
     try:
+        if os.environ.get(OUTPUT_VARIABLE, "").strip().lower() == "players":
+            raise AudioError(f"left out ({OUTPUT_VARIABLE}=players)")
         device = open_device(sample_rate)
     except AudioError as error:
         found.reasons.append(f"stream: {error}")
@@ -98,3 +106,24 @@ def find_output(
     except NoAudioOutput as error:
         found.reasons.append(f"player programs: {error}")
     return found
+
+
+class ScaledClips:
+    """Clips with the volume applied, for outputs that cannot mix (the player programs)."""
+
+    def __init__(self, clips: ClipSource, volume: float) -> None:
+        self.clips = clips
+        self.volume = volume
+
+    @property
+    def sample_rate(self) -> int:
+        return self.clips.sample_rate
+
+    def clip(self, text: str) -> Clip:
+        from voicecoach.speech.clip import Clip, scale
+
+        clip = self.clips.clip(text)
+        return Clip(scale(clip.frames, self.volume), clip.sample_rate) if self.volume < 1 else clip
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.clips, name)  # prepare, seconds, ...: as the clips underneath
