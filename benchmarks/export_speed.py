@@ -27,7 +27,7 @@ from voicecoach import catalog  # noqa: E402
 from voicecoach.export import export_wav  # noqa: E402
 from voicecoach.plan import Event, Plan, PlanOptions, build_plan  # noqa: E402
 from voicecoach.routine import Routine  # noqa: E402
-from voicecoach.speech import ClipCache, Synthesizer  # noqa: E402
+from voicecoach.speech import ClipCache, open_engine  # noqa: E402
 
 COLD_TARGET, WARM_TARGET = 100.0, 1000.0  # times real time
 MEMORY_TARGET = 1.5
@@ -81,7 +81,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as work:
         folder = Path(work)
         start = time.perf_counter()
-        synth = Synthesizer()
+        synth = open_engine()
         engine_start = time.perf_counter() - start
         one = longest_routine()
         rows, peaks = [], {}
@@ -106,7 +106,7 @@ def main() -> int:
             )
             target.unlink()
 
-    print(f"export speed ({sys.platform}, {os.cpu_count()} cores, {synth.engine_id})")
+    print(f"export speed ({sys.platform}, {os.cpu_count()} cores, {synth.identity})")
     print(f"engine start: {engine_start:.2f} s (once per process)")
     print(
         f"{'routine':<24} {'audio':>8}  {'cold cache':>17}  {'warm cache':>17}  "

@@ -49,10 +49,10 @@ class StallingDevice(FakeDevice):
 
 def timed(name: str = "busy-day") -> tuple[object, object]:
     """A shipped routine's plan timed from fake clips, and the clip cache (in memory)."""
-    from tests.speech_fakes import FakeSynthesizer
+    from tests.speech_fakes import FakeEngine
     from voicecoach import catalog
     from voicecoach.plan import build_plan
     from voicecoach.speech import ClipCache
 
-    cache = ClipCache(FakeSynthesizer(), enabled=False)
+    cache = ClipCache(FakeEngine(), enabled=False)
     return build_plan(catalog.load(name), speech_seconds=cache.seconds), cache

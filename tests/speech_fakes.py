@@ -6,14 +6,17 @@ import re
 
 from tests.audio_check import tone
 from voicecoach.errors import EngineError
-from voicecoach.speech.clip import SAMPLE_RATE, Clip
+from voicecoach.speech import SAMPLE_RATE, Clip, Voice
+
+VOICES = [Voice("fake/en", "Fake English", ["en"]), Voice("fake/fr", "Fake French", ["fr"])]
 
 
-class FakeSynthesizer:
+class FakeEngine:
     """Renders each line as a tone whose length is known: `seconds_per_word` per word."""
 
+    name = "fake"
     sample_rate = SAMPLE_RATE
-    engine_id = "fake 1.0"
+    identity = "fake 1.0"
 
     def __init__(
         self, voice: str = "fake/en", rate: int = 160, volume: float = 1.0,
@@ -32,3 +35,19 @@ class FakeSynthesizer:
             raise EngineError(f"could not render {text!r}")
         self.rendered.append(text)
         return Clip(tone(self.length(text), amplitude=int(8000 * self.volume)), self.sample_rate)
+
+    def voices(self) -> list[Voice]:
+        return list(VOICES)
+
+    def check_voice(self, requested: str) -> str:
+        from voicecoach.speech.engine import resolve_voice
+
+        return resolve_voice(requested, VOICES)
+
+
+def open_engine(*, voice: str | None = None, rate: int = 160, volume: float = 1.0) -> FakeEngine:
+    """The registry's way in, so that this module can stand as an engine module in tests."""
+    engine = FakeEngine(rate=rate, volume=volume)
+    if voice:
+        engine.voice = engine.check_voice(voice)
+    return engine

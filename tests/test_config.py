@@ -17,12 +17,12 @@ from voicecoach.config import (
     config_path,
     load_config,
     parse_value,
-    resolve_options,
     set_value,
     unset_value,
 )
 from voicecoach.errors import ConfigError, ExitCode
 from voicecoach.plan import DEFAULT_RATE, PlanOptions
+from voicecoach.session import resolve_options
 
 ROUTINE = """\
 title: Test Hips

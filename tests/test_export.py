@@ -10,12 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.audio_check import FRAME_SECONDS, loud_frames, read_pcm
-from tests.speech_fakes import FakeSynthesizer
+from tests.speech_fakes import FakeEngine
 from voicecoach import catalog
 from voicecoach.errors import EngineError, UsageError
 from voicecoach.export import export_wav, sample_at
 from voicecoach.plan import Event, Plan, build_plan
-from voicecoach.speech import SAMPLE_RATE, Clip, ClipCache, Synthesizer
+from voicecoach.speech import SAMPLE_RATE, Clip, ClipCache, open_engine
 from voicecoach.speech.clip import samples
 
 
@@ -53,7 +53,7 @@ def busy_day() -> object:
 def test_a_shipped_routine_exports_with_every_line_and_pause_in_place(
     tmp_path: Path, busy_day: object
 ) -> None:
-    cache = ClipCache(FakeSynthesizer())
+    cache = ClipCache(FakeEngine())
     plan = build_plan(busy_day, speech_seconds=cache.seconds)
     result = export_wav(plan, cache, tmp_path / "busy-day.wav")
     _check_against_plan(tmp_path / "busy-day.wav", plan, cue_sound_from=0.9)
@@ -65,7 +65,7 @@ def test_a_shipped_routine_exports_with_every_line_and_pause_in_place(
 
 
 def test_the_real_engine_exports_a_shipped_routine(tmp_path: Path, busy_day: object) -> None:
-    cache = ClipCache(Synthesizer(rate=180))
+    cache = ClipCache(open_engine(rate=180))
     plan = build_plan(busy_day, speech_seconds=cache.seconds)
     export_wav(plan, cache, tmp_path / "busy-day.wav")
     loud = _check_against_plan(tmp_path / "busy-day.wav", plan)
@@ -80,7 +80,7 @@ def test_the_real_engine_exports_a_shipped_routine(tmp_path: Path, busy_day: obj
 def test_progress_runs_from_the_start_to_the_end_of_the_timeline(
     tmp_path: Path, busy_day: object
 ) -> None:
-    cache = ClipCache(FakeSynthesizer())
+    cache = ClipCache(FakeEngine())
     plan = build_plan(busy_day, speech_seconds=cache.seconds)
     seen: list[tuple[int, int]] = []
     export_wav(plan, cache, tmp_path / "out.wav", lambda done, total: seen.append((done, total)))
@@ -94,7 +94,7 @@ class InterruptingClips:
     sample_rate = SAMPLE_RATE
 
     def __init__(self, after: int) -> None:
-        self.cache = ClipCache(FakeSynthesizer())
+        self.cache = ClipCache(FakeEngine())
         self.left = after
 
     def clip(self, text: str) -> Clip:
@@ -116,7 +116,7 @@ def test_a_failed_export_leaves_the_existing_file_untouched(
 ) -> None:
     target = tmp_path / "out.wav"
     target.write_bytes(b"the good file from yesterday")
-    cache = ClipCache(FakeSynthesizer(fail_on="Switch sides"), enabled=False)
+    cache = ClipCache(FakeEngine(fail_on="Switch sides"), enabled=False)
     plan = build_plan(busy_day)
     with pytest.raises(EngineError):
         export_wav(plan, cache, target)
@@ -130,14 +130,14 @@ def test_a_finished_export_replaces_the_old_file_and_keeps_its_permissions(
     target = tmp_path / "out.wav"
     target.write_bytes(b"old")
     target.chmod(0o640)
-    cache = ClipCache(FakeSynthesizer())
+    cache = ClipCache(FakeEngine())
     export_wav(build_plan(busy_day, speech_seconds=cache.seconds), cache, target)
     assert target.read_bytes()[:4] == b"RIFF"
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
 
 
 def test_a_new_file_gets_ordinary_permissions(tmp_path: Path, busy_day: object) -> None:
-    cache = ClipCache(FakeSynthesizer())
+    cache = ClipCache(FakeEngine())
     export_wav(build_plan(busy_day, speech_seconds=cache.seconds), cache, tmp_path / "new.wav")
     assert stat.S_IMODE((tmp_path / "new.wav").stat().st_mode) & 0o044  # readable by others
 
@@ -147,7 +147,7 @@ def _plan(events: list[Event]) -> Plan:
 
 
 def test_a_line_longer_than_its_slot_is_cut_and_faded(tmp_path: Path) -> None:
-    cache = ClipCache(FakeSynthesizer(seconds_per_word=1.0))  # "one two" lasts 2 s
+    cache = ClipCache(FakeEngine(seconds_per_word=1.0))  # "one two" lasts 2 s
     plan = _plan(
         [Event("say", 0, 500, "count", "one two"), Event("say", 500, 300, "count", "three")]
     )
@@ -169,7 +169,7 @@ def test_every_line_starts_at_the_exact_sample_of_its_time(
     for i, (kind, ms) in enumerate(steps):
         events.append(Event(kind, t, ms, "test", f"line {i}" if kind == "say" else ""))
         t += ms
-    cache = ClipCache(FakeSynthesizer(seconds_per_word=0.37), enabled=False)
+    cache = ClipCache(FakeEngine(seconds_per_word=0.37), enabled=False)
     target = tmp_path_factory.mktemp("out") / "out.wav"
     result = export_wav(_plan(events), cache, target)
     assert result.frames == sample_at(t, SAMPLE_RATE)
@@ -193,5 +193,5 @@ def test_a_bad_target_is_refused_before_anything_is_written(
     (tmp_path / "folder.wav").mkdir()
     with pytest.raises(UsageError, match=message):
         export_wav(
-            _plan([Event("pause", 0, 10, "gap")]), ClipCache(FakeSynthesizer()), tmp_path / name
+            _plan([Event("pause", 0, 10, "gap")]), ClipCache(FakeEngine()), tmp_path / name
         )

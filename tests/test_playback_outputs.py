@@ -76,7 +76,7 @@ def test_the_default_chain_reaches_miniaudio_and_the_player_probe(monkeypatch) -
     seen = []
     monkeypatch.setattr("voicecoach.playback.device.open_device",
                         lambda rate: seen.append(rate) or _no_device(rate))
-    monkeypatch.setattr("voicecoach.speech.output.open_audio_output", _no_player)
+    monkeypatch.setattr("voicecoach.speech.open_audio_output", _no_player)
     found = find_output(SAMPLE_RATE)
     assert seen == [SAMPLE_RATE] and found.kind == "text"
     assert outputs.Found().kind == "text"
@@ -92,12 +92,12 @@ def test_the_stream_can_be_left_out_for_the_player_programs(monkeypatch) -> None
 
 
 def test_scaled_clips_carry_the_volume_for_outputs_that_cannot_mix() -> None:
-    from tests.speech_fakes import FakeSynthesizer
+    from tests.speech_fakes import FakeEngine
     from voicecoach.playback.outputs import ScaledClips
     from voicecoach.speech import ClipCache
     from voicecoach.speech.clip import samples
 
-    cache = ClipCache(FakeSynthesizer(), enabled=False)
+    cache = ClipCache(FakeEngine(), enabled=False)
     quiet = ScaledClips(cache, 0.25)
     loud, soft = cache.clip("Breathe out."), quiet.clip("Breathe out.")
     assert list(samples(soft.frames)) == [int(v * 0.25) for v in samples(loud.frames)]

@@ -15,11 +15,12 @@ from voicecoach.player import (
     QUITTED,
     CueTiming,
     Progress,
-    event_at,
     play,
     where,
 )
 from voicecoach.routine import Routine, parse_routine
+
+event_at = Plan.event_at
 
 SHIPPED = sorted(p.stem for p in paths.builtin_routines_dir().glob("*.yaml"))
 EXACT = 1e-6  # seconds: well under a millisecond

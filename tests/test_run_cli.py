@@ -3,13 +3,7 @@
 from __future__ import annotations
 
 import itertools
-import os
 import re
-import select
-import signal
-import subprocess
-import sys
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -18,13 +12,12 @@ from typer.testing import CliRunner
 
 from tests.fakes import FakeClock, RecordingOutput, RecordingSpeaker
 from voicecoach import clock as clocks
-from voicecoach import speakers
+from voicecoach import session
 from voicecoach.cli import app
 from voicecoach.errors import EngineError
 from voicecoach.plan import PlanOptions, build_plan
 from voicecoach.speech import NoAudioOutput
 
-ROOT = Path(__file__).resolve().parent.parent
 STAMPED = re.compile(r"^\[\d+:\d\d\] ")
 
 TINY = """\
@@ -254,7 +247,7 @@ def test_voice_speaks_every_line_on_the_plan_timed_from_it(
         yield FakeVoice()
         asked["closed"] = True
 
-    monkeypatch.setattr(speakers, "voiced", voiced)
+    monkeypatch.setattr(session, "voiced", voiced)
 
     result = invoke(
         "run", "tiny", "--voice", "en-us", "--volume", "0.5", "--rate", "180", "--no-cache"
@@ -273,10 +266,10 @@ def test_voice_speaks_every_line_on_the_plan_timed_from_it(
 def test_the_first_line_plays_before_the_rest_of_the_voice_is_rendered(
     monkeypatch: pytest.MonkeyPatch, fake_clock: FakeClock, tiny: Path
 ) -> None:
-    from tests.speech_fakes import FakeSynthesizer
+    from tests.speech_fakes import FakeEngine
     from voicecoach import speech
 
-    synthesizer = FakeSynthesizer(seconds_per_word=0.5)
+    synthesizer = FakeEngine(seconds_per_word=0.5)
     output = RecordingOutput(fake_clock)
     rendered_before: list[int] = []
     plays = output.play
@@ -286,7 +279,7 @@ def test_the_first_line_plays_before_the_rest_of_the_voice_is_rendered(
         plays(clip)
 
     output.play = play  # type: ignore[method-assign]
-    monkeypatch.setattr(speech, "Synthesizer", lambda **kw: synthesizer)
+    monkeypatch.setattr(speech, "open_engine", lambda name=None, **kw: synthesizer)
     monkeypatch.setattr(speech, "open_audio_output", lambda: output)
 
     result = invoke("run", "tiny", "--no-cache")
@@ -299,12 +292,12 @@ def test_the_first_line_plays_before_the_rest_of_the_voice_is_rendered(
 def test_speaking_plays_each_rendered_clip_on_a_timeline_made_from_them(
     monkeypatch: pytest.MonkeyPatch, fake_clock: FakeClock, tiny: Path
 ) -> None:
-    from tests.speech_fakes import FakeSynthesizer
+    from tests.speech_fakes import FakeEngine
     from voicecoach import speech
 
     output = RecordingOutput(fake_clock)
     monkeypatch.setattr(
-        speech, "Synthesizer", lambda **kw: FakeSynthesizer(seconds_per_word=0.5, **kw)
+        speech, "open_engine", lambda name=None, **kw: FakeEngine(seconds_per_word=0.5, **kw)
     )
     monkeypatch.setattr(speech, "open_audio_output", lambda: output)
 
@@ -313,7 +306,7 @@ def test_speaking_plays_each_rendered_clip_on_a_timeline_made_from_them(
     assert result.exit_code == 0, result.output
     from voicecoach.routine import load_routine
 
-    lengths = FakeSynthesizer(seconds_per_word=0.5).length
+    lengths = FakeEngine(seconds_per_word=0.5).length
     plan = build_plan(load_routine(tiny), PlanOptions(), lengths)
     assert [round(clip.seconds, 3) for _, clip in output.played] == [e.seconds for e in plan.says]
     assert [at for at, _ in output.played] == pytest.approx([e.at for e in plan.says], abs=1e-6)
@@ -327,7 +320,7 @@ def test_no_audio_output_falls_back_to_text_with_one_notice(
     def voiced(*args: object, **kwargs: object) -> None:
         raise NoAudioOutput("no audio device (aplay: cannot open audio device)")
 
-    monkeypatch.setattr(speakers, "voiced", voiced)
+    monkeypatch.setattr(session, "voiced", voiced)
 
     result = invoke("run", "tiny")
 
@@ -367,7 +360,7 @@ def test_an_engine_that_cannot_start_exits_1_saying_what_to_do(
     def voiced(*args: object, **kwargs: object) -> None:
         raise EngineError("the speech engine is missing: install the espeakng-loader package")
 
-    monkeypatch.setattr(speakers, "voiced", voiced)
+    monkeypatch.setattr(session, "voiced", voiced)
 
     result = invoke("run", "tiny")
 
@@ -397,103 +390,3 @@ def test_run_has_help_for_every_option() -> None:
     options = ["--text", "--no-insoles", "--hold", "--rate", "--voice", "--volume", "--no-cache"]
     for option in options:
         assert option in result.stdout
-
-
-# --- real processes ---------------------------------------------------------------------------
-
-
-def _env(home: Path) -> dict[str, str]:
-    return dict(
-        os.environ, VOICECOACH_HOME=str(home), PYTHONPATH=str(ROOT), COLUMNS="100", TERM="xterm"
-    )
-
-
-def test_text_mode_never_imports_the_speech_engine(voicecoach_home: Path, tiny: Path) -> None:
-    script = (
-        "import sys\n"
-        "from tests.fakes import FakeClock\n"
-        "import voicecoach.clock as clocks\n"
-        "clock = FakeClock()\n"
-        "clocks.MonotonicClock = lambda: clock\n"
-        "from voicecoach.cli import app\n"
-        "try:\n"
-        "    app(['run', 'tiny', '--text'], prog_name='voicecoach')\n"
-        "except SystemExit as exit:\n"
-        "    assert exit.code in (0, None), exit.code\n"
-        "print('loaded:', sorted(m for m in sys.modules if m.split('.')[0] == 'pyttsx3' "
-        "or m == 'voicecoach.speech'))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=_env(voicecoach_home),
-        capture_output=True, text=True, timeout=30,
-    )
-
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1] == "loaded: []"
-    assert "Done: Tiny test" in result.stdout
-
-
-def test_a_real_run_without_sound_goes_on_as_text_and_ctrl_c_exits_130(
-    voicecoach_home: Path, tmp_path: Path
-) -> None:
-    env = dict(_env(voicecoach_home), PATH=str(tmp_path))  # no audio player program
-    process = subprocess.Popen(
-        [sys.executable, "-m", "voicecoach", "run", "busy-day"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    assert process.stdout is not None
-    assert process.stdout.readline().startswith("Busy day hip reset: about")
-    assert process.stdout.readline().startswith("[0:00] First, a note")
-    process.send_signal(signal.SIGINT)
-    out, err = process.communicate(timeout=10)
-
-    assert process.returncode == 130
-    assert err == NO_PLAYER + "\nStopped before the first stretch.\n"
-    assert "Done" not in out
-
-
-def _read_until(fd: int, pattern: bytes, seen: bytearray, timeout: float = 15.0) -> bool:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if re.search(pattern, bytes(seen)):
-            return True
-        if select.select([fd], [], [], 0.1)[0]:
-            try:
-                chunk = os.read(fd, 4096)
-            except OSError:  # the other end closed
-                return bool(re.search(pattern, bytes(seen)))
-            if not chunk:
-                break
-            seen.extend(chunk)
-    return bool(re.search(pattern, bytes(seen)))
-
-
-def test_menu_under_a_terminal_picks_by_number_and_starts(
-    voicecoach_home: Path, tiny: Path
-) -> None:
-    import pty
-    import termios
-
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: voicecoach with a terminal for stdin and stdout
-        os.chdir(ROOT)
-        os.execve(sys.executable, [sys.executable, "-m", "voicecoach", "run", "--text"],
-                  _env(voicecoach_home))
-    seen = bytearray()
-    try:
-        assert _read_until(fd, rb"Number \(1-5\): ", seen), bytes(seen)
-        assert b"5. Tiny test" in seen
-        os.write(fd, b"5\n")
-        assert _read_until(fd, rb"\[0:00\] First, a note", seen), bytes(seen)
-        assert _read_until(fd, rb"Next: Butterfly", seen), bytes(seen)  # the live view
-        os.write(fd, b" ")  # space: pause
-        assert _read_until(fd, rb"paused: press space to go on", seen), bytes(seen)
-        os.write(fd, b"\x03")  # Ctrl-C, as typed
-        assert _read_until(fd, rb"Stopped before the first stretch\.", seen), bytes(seen)
-    finally:
-        _, status = os.waitpid(pid, 0)
-        mode = termios.tcgetattr(fd)[3]
-        os.close(fd)
-    assert os.waitstatus_to_exitcode(status) == 130
-    assert b"Traceback" not in seen
-    assert mode & termios.ICANON and mode & termios.ECHO  # the terminal is back as it was

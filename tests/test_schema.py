@@ -188,6 +188,17 @@ def near_valid(draw: st.DrawFn) -> dict[str, Any]:
     return data
 
 
+@pytest.mark.parametrize("extra", [{"reps": 10}, {"reps": 10, "tempo": 2}])
+def test_a_hold_with_reps_is_refused_by_the_schema_as_by_the_loader(
+    validator: Any, extra: dict[str, Any]
+) -> None:
+    data = json.loads(json.dumps(VALID))
+    data["stretches"][0].update(extra)
+    with pytest.raises(RoutineError, match="exactly one of them"):
+        parse_routine(yaml.safe_dump(data), "both.yaml")
+    assert not validator.is_valid(data)
+
+
 @settings(max_examples=150, deadline=None)
 @given(near_valid())
 def test_schema_and_loader_agree_on_generated_routines(

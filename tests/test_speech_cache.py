@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.speech_fakes import FakeSynthesizer
+from tests.speech_fakes import FakeEngine
 from voicecoach import paths
 from voicecoach.speech import ClipCache, clips_dir
 
 
 def test_a_clip_is_rendered_once_then_read_back_from_disk() -> None:
-    synth = FakeSynthesizer()
+    synth = FakeEngine()
     first = ClipCache(synth).clip("Hold for thirty seconds.")
     again = ClipCache(synth)  # a new run: nothing in memory
     assert again.clip("Hold for thirty seconds.") == first
@@ -21,7 +21,7 @@ def test_a_clip_is_rendered_once_then_read_back_from_disk() -> None:
 
 
 def test_clips_live_in_the_user_cache_folder() -> None:
-    cache = ClipCache(FakeSynthesizer())
+    cache = ClipCache(FakeEngine())
     cache.clip("Release.")
     assert clips_dir() == paths.cache_dir() / "clips"
     assert cache.path("Release.").is_file()
@@ -29,11 +29,12 @@ def test_clips_live_in_the_user_cache_folder() -> None:
 
 
 @pytest.mark.parametrize(
-    "change", [{"voice": "fake/fr"}, {"rate": 200}, {"volume": 0.5}, {"engine_id": "fake 2.0"}]
+    "change", [{"voice": "fake/fr"}, {"rate": 200}, {"volume": 0.5}, {"identity": "fake 2.0"},
+               {"name": "other"}]
 )
 def test_voice_rate_volume_and_engine_are_part_of_the_key(change: dict) -> None:
-    ClipCache(FakeSynthesizer()).clip("Switch sides.")
-    other = FakeSynthesizer()
+    ClipCache(FakeEngine()).clip("Switch sides.")
+    other = FakeEngine()
     for name, value in change.items():
         setattr(other, name, value)
     cache = ClipCache(other)
@@ -43,7 +44,7 @@ def test_voice_rate_volume_and_engine_are_part_of_the_key(change: dict) -> None:
 
 
 def test_seconds_is_measured_from_the_clip() -> None:
-    synth = FakeSynthesizer(seconds_per_word=0.25)
+    synth = FakeEngine(seconds_per_word=0.25)
     cache = ClipCache(synth)
     assert cache.seconds("one two three") == pytest.approx(0.75, abs=1e-4)
     assert ClipCache(synth).seconds("one two three") == pytest.approx(0.75, abs=1e-4)
@@ -51,8 +52,8 @@ def test_seconds_is_measured_from_the_clip() -> None:
 
 
 def test_disabled_cache_neither_reads_nor_writes_the_disk() -> None:
-    ClipCache(FakeSynthesizer()).clip("Halfway.")  # on disk now
-    synth = FakeSynthesizer()
+    ClipCache(FakeEngine()).clip("Halfway.")  # on disk now
+    synth = FakeEngine()
     cache = ClipCache(synth, enabled=False)
     cache.clip("Halfway.")
     cache.clip("Halfway.")
@@ -62,7 +63,7 @@ def test_disabled_cache_neither_reads_nor_writes_the_disk() -> None:
 
 
 def test_a_damaged_file_is_rendered_again_and_replaced() -> None:
-    synth = FakeSynthesizer()
+    synth = FakeEngine()
     cache = ClipCache(synth)
     good = cache.clip("Rest.")
     cache.path("Rest.").write_bytes(b"RIFF....garbage")
@@ -73,7 +74,7 @@ def test_a_damaged_file_is_rendered_again_and_replaced() -> None:
 
 
 def test_writes_are_atomic_and_leave_no_temporary_files() -> None:
-    cache = ClipCache(FakeSynthesizer())
+    cache = ClipCache(FakeEngine())
     cache.prepare([f"line {i}" for i in range(5)])
     files = sorted(p.name for p in clips_dir().rglob("*") if p.is_file())
     assert len(files) == 5
@@ -83,7 +84,7 @@ def test_writes_are_atomic_and_leave_no_temporary_files() -> None:
 def test_an_unwritable_cache_still_works_from_memory(tmp_path: Path) -> None:
     blocked = tmp_path / "file-not-folder"
     blocked.write_text("")
-    synth = FakeSynthesizer()
+    synth = FakeEngine()
     cache = ClipCache(synth, folder=blocked)
     cache.clip("Hold.")
     cache.clip("Hold.")
@@ -91,7 +92,7 @@ def test_an_unwritable_cache_still_works_from_memory(tmp_path: Path) -> None:
 
 
 def test_prepare_renders_each_distinct_line_once_and_reports_progress() -> None:
-    synth = FakeSynthesizer()
+    synth = FakeEngine()
     seen: list[tuple[int, int]] = []
     ClipCache(synth).prepare(["a", "b", "a", "c"], lambda done, total: seen.append((done, total)))
     assert synth.rendered == ["a", "b", "c"]

@@ -14,8 +14,14 @@ from typer.testing import CliRunner
 from tests.audio_check import frame_dbfs, loud_frames
 from voicecoach.cli import app
 from voicecoach.errors import EngineError, UsageError
-from voicecoach.speech import SAMPLE_RATE, Synthesizer, Voice, list_voices, resolve_voice
+from voicecoach.speech import ENGINES, SAMPLE_RATE, Voice, engine_names, open_engine
 from voicecoach.speech.clip import samples
+from voicecoach.speech.engine import resolve_voice
+from voicecoach.speech.espeak import EspeakEngine as Synthesizer
+
+
+def list_voices() -> list[Voice]:
+    return open_engine("espeak").voices()
 
 SENTENCE = "Lie on your back, hug one knee to your chest and keep the other leg long."  # 15 words
 
@@ -64,7 +70,7 @@ def test_blank_text_is_never_sent_to_the_engine() -> None:
 
 
 def test_engine_id_names_the_engine_and_pyttsx3() -> None:
-    engine_id = Synthesizer().engine_id
+    engine_id = Synthesizer().identity
     assert engine_id.startswith("espeak-ng 1.")
     assert "/ pyttsx3 " in engine_id
 
@@ -145,7 +151,7 @@ def test_missing_espeak_data_is_an_engine_error_not_an_exit(
 ) -> None:
     import espeakng_loader
 
-    from voicecoach.speech.engine import _load_embedded_espeak
+    from voicecoach.speech.espeak import _load_embedded_espeak
 
     monkeypatch.setattr(espeakng_loader, "get_data_path", lambda: str(tmp_path))
     with pytest.raises(EngineError, match="eSpeak NG data is incomplete"):
@@ -153,9 +159,50 @@ def test_missing_espeak_data_is_an_engine_error_not_an_exit(
 
 
 def test_a_missing_engine_package_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
-    from voicecoach.speech.engine import _load_embedded_espeak
+    from voicecoach.speech.espeak import _load_embedded_espeak
 
     monkeypatch.setitem(sys.modules, "espeakng_loader", None)
     monkeypatch.setattr(sys, "platform", "linux")
     with pytest.raises(EngineError, match=r"pip install espeakng-loader"):
         _load_embedded_espeak()
+
+
+def test_engines_are_opened_by_name_through_the_registry() -> None:
+    assert engine_names() == list(ENGINES) and "espeak" in ENGINES
+    engine = open_engine("espeak", voice="en-us", rate=200, volume=0.5)
+    settings = (engine.name, engine.voice, engine.rate, engine.volume)
+    assert settings == ("espeak", "gmw/en-us", 200, 0.5)
+    assert open_engine().name == "espeak"  # the default
+    assert engine.check_voice("en-us+f3") == "gmw/en-us+f3"
+    with pytest.raises(UsageError, match="unknown speech engine 'nope'"):
+        open_engine("nope")
+
+
+def test_an_engine_module_that_cannot_load_is_an_engine_error(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(ENGINES, "broken", "voicecoach.speech.not_there")
+    with pytest.raises(EngineError, match="the broken speech engine cannot load"):
+        open_engine("broken")
+
+
+def test_an_engine_is_one_module_and_one_registry_entry(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(ENGINES, "fake", "tests.speech_fakes")
+    engine = open_engine("fake", voice="Fake French", rate=200, volume=0.5)
+    assert (engine.name, engine.voice, engine.rate, engine.volume) == ("fake", "fake/fr", 200, 0.5)
+    assert "fake" in engine_names()
+    with pytest.raises(UsageError, match="unknown voice 'xx'"):
+        open_engine("fake", voice="xx")
+
+
+def test_importing_the_speech_package_loads_no_engine() -> None:
+    script = (
+        "import sys, voicecoach.speech\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('pyttsx3', 'espeakng_loader', 'onnxruntime', 'numpy')"
+        " or m == 'voicecoach.speech.espeak'))"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=30, cwd=Path(__file__).resolve().parent.parent)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

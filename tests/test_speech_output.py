@@ -10,15 +10,10 @@ from pathlib import Path
 import pytest
 
 from tests.audio_check import tone
-from tests.speech_fakes import FakeSynthesizer
-from voicecoach.speech import (
-    AudioSpeaker,
-    Clip,
-    ClipCache,
-    NoAudioOutput,
-    ProcessOutput,
-    open_audio_output,
-)
+from tests.speech_fakes import FakeEngine
+from voicecoach.speakers import AudioSpeaker
+from voicecoach.speech import Clip, ClipCache, NoAudioOutput, open_audio_output
+from voicecoach.speech.output import ProcessOutput
 
 
 def _player(folder: Path, name: str, script: str) -> Path:
@@ -125,7 +120,7 @@ class RecordingOutput:
 
 
 def test_audio_speaker_plays_each_lines_clip_and_stops_the_output() -> None:
-    synth = FakeSynthesizer(seconds_per_word=0.5)
+    synth = FakeEngine(seconds_per_word=0.5)
     output = RecordingOutput()
     speaker = AudioSpeaker(ClipCache(synth), output)
     speaker.say("Hold for thirty seconds.")

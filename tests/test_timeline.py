@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.audio_check import read_pcm, tone
-from tests.speech_fakes import FakeSynthesizer
+from tests.speech_fakes import FakeEngine
 from voicecoach import catalog
 from voicecoach.errors import EngineError
 from voicecoach.export import export_wav
@@ -44,14 +44,14 @@ stretches:
 
 
 def _timed(routine_text: str = TINY) -> tuple[Plan, ClipCache]:
-    cache = ClipCache(FakeSynthesizer(), enabled=False)
+    cache = ClipCache(FakeEngine(), enabled=False)
     routine = parse_routine(routine_text, "tiny.yaml")
     return build_plan(routine, speech_seconds=cache.seconds), cache
 
 
 @pytest.fixture(scope="module")
 def busy() -> tuple[Plan, ClipCache, bytes]:
-    cache = ClipCache(FakeSynthesizer(), enabled=False)
+    cache = ClipCache(FakeEngine(), enabled=False)
     plan = build_plan(catalog.load("busy-day"), speech_seconds=cache.seconds)
     return plan, cache, Timeline(plan, cache).render(0, sample_at(plan.total_ms, SAMPLE_RATE))
 

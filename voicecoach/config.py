@@ -6,7 +6,6 @@ Precedence, lowest first: built-in default < config file < command-line flag.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,7 +15,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from voicecoach import paths
 from voicecoach.errors import ConfigError, Problem
 from voicecoach.files import atomic_write
-from voicecoach.plan import PlanOptions
 from voicecoach.rates import DEFAULT_RATE, MAX_RATE, MIN_RATE
 
 FILE_NAME = "config.yaml"
@@ -306,17 +304,7 @@ def unset_value(key: str, path: Path | None = None) -> bool:
     return True
 
 
-# --- merging defaults, config and flags -----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Settings:
-    """What a run, plan or export uses, with where each value came from."""
-
-    options: PlanOptions
-    voice: str | None
-    volume: float
-    sources: dict[str, str]  # key -> "default" | "config" | "flag"
+# --- what applies ---------------------------------------------------------------------------
 
 
 def effective(config: Config) -> dict[str, tuple[Any, str]]:
@@ -327,46 +315,3 @@ def effective(config: Config) -> dict[str, tuple[Any, str]]:
         else (DEFAULTS[key], "default")
         for key in KEYS
     }
-
-
-def resolve_options(
-    config: Config,
-    *,
-    voice: str | None = None,
-    rate: int | None = None,
-    volume: float | None = None,
-    insoles: bool | None = None,
-    hold: float | None = None,
-    hold_scale: float | None = None,
-    transition: float | None = None,
-    rest: float | None = None,
-) -> Settings:
-    """Merge built-in defaults < config file < command-line flags (None means "not given")."""
-    flags = {
-        "voice": voice,
-        "rate": rate,
-        "volume": volume,
-        "insoles": insoles,
-        "hold_scale": hold_scale,
-        "transition": transition,
-        "rest": rest,
-    }
-    values: dict[str, Any] = {}
-    sources: dict[str, str] = {}
-    for key, (value, source) in effective(config).items():
-        if flags[key] is not None:
-            value, source = flags[key], "flag"
-        values[key], sources[key] = value, source
-    # `--hold` sets every hold outright, so it beats hold_scale wherever that came from.
-    sources["hold"] = "flag" if hold is not None else "default"
-    options = PlanOptions(
-        insoles=values["insoles"],
-        hold=hold,
-        hold_scale=values["hold_scale"],
-        rate=values["rate"],
-        transition=values["transition"],
-        rest=values["rest"],
-    )
-    return Settings(
-        options=options, voice=values["voice"], volume=values["volume"], sources=sources
-    )

@@ -6,11 +6,12 @@ from __future__ import annotations
 import sys
 from typing import IO, TYPE_CHECKING, Any
 
+from voicecoach.plan import Role
 from voicecoach.player import Progress
 from voicecoach.timefmt import clock
 
 if TYPE_CHECKING:
-    from voicecoach.plan import Event, Plan
+    from voicecoach.plan import Plan
 
 BAR_WIDTH = 30
 
@@ -23,30 +24,12 @@ def bar(fraction: float, width: int = BAR_WIDTH) -> str:
 
 def _work(plan: Plan, index: int, position_ms: int) -> tuple[str, int, int, str] | None:
     """The hold or set of reps playing at event `index`: label, start, end (ms), and detail."""
+    around = plan.work_around(index)
+    if around is None:
+        return None
+    begin, end = around
     events = plan.events
-    event = events[index]
-    if event.stretch is None:
-        return None
-
-    def same(e: Event) -> bool:
-        return e.stretch == event.stretch and e.side == event.side
-
-    begin = None
-    for i in range(index, -1, -1):
-        if not same(events[i]) or (events[i].role == "release" and i != index):
-            break
-        if events[i].role == "start" and events[i].kind == "say":
-            begin = i
-            break
-    if begin is None or events[index].role == "release":
-        return None
-    end = next(
-        (j for j in range(begin, len(events)) if events[j].role == "release" and same(events[j])),
-        None,
-    )
-    if end is None:
-        return None
-    reps = [e for e in events[begin:end] if e.role == "rep"]
+    reps = [e for e in events[begin:end] if e.role == Role.REP]
     if reps:
         done = sum(1 for e in reps if e.start_ms <= position_ms)
         return "Reps", reps[0].start_ms, events[end].start_ms, f"{done} of {len(reps)}"
@@ -63,7 +46,8 @@ def render(progress: Progress, *, keys: bool = False) -> list[str]:
     count = len(plan.stretch_names)
     lines = [plan.title + ("   (paused: press space to go on)" if progress.paused else "")]
 
-    first = next((i for i, e in enumerate(plan.events) if e.stretch is not None), len(plan.events))
+    first, _ = plan.stretch_bounds()
+    first = len(plan.events) if first is None else first
     coming = ""
     if event.stretch is None:
         lines.append("Getting started" if index < first else "Finishing")
@@ -72,13 +56,13 @@ def render(progress: Progress, *, keys: bool = False) -> list[str]:
             coming = "the end"
     else:
         name = plan.stretch_names[event.stretch]
-        if event.role in ("rest", "preview"):
+        if event.resting:
             lines.append(f"Rest after stretch {event.stretch + 1} of {count}: {name}")
         else:
             side = f", {event.side} side" if event.side else ""
             lines.append(f"Stretch {event.stretch + 1} of {count}: {name}{side}")
         upcoming = event.stretch + 1
-        if event.side == "left" and event.role not in ("rest", "preview"):
+        if event.side == "left" and not event.resting:
             coming = f"{name}, right side"
 
     work = _work(plan, index, position)

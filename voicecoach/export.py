@@ -18,7 +18,7 @@ from typing import IO, TYPE_CHECKING, Any
 from voicecoach.errors import UsageError, VoicecoachError
 from voicecoach.files import AtomicFile
 from voicecoach.playback.timeline import ClipSource, sample_at  # noqa: F401 (re-exported)
-from voicecoach.speech.clip import SAMPLE_WIDTH
+from voicecoach.speech import SAMPLE_WIDTH
 
 if TYPE_CHECKING:
     from voicecoach.plan import Event, Plan

@@ -13,7 +13,7 @@ from voicecoach.files import atomic_write
 # The code behind a summary: a change to any of it makes the cached summaries stale.
 _SOURCES = (
     "routine/model.py", "routine/names.py", "routine/safe_yaml.py", "routine/problems.py",
-    "routine/loader.py", "plan.py", "content.py", "listing.py",
+    "routine/loader.py", "plan/timeline.py", "plan/build.py", "content.py", "listing.py",
 )
 
 

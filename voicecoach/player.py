@@ -7,10 +7,12 @@ makes at most the next cue late; everything after it is back on its own deadline
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Protocol
+
+from voicecoach.outcome import FINISHED, INTERRUPTED, QUITTED, Outcome
+from voicecoach.plan import Kind
 
 if TYPE_CHECKING:
     from voicecoach.clock import Clock
@@ -18,10 +20,6 @@ if TYPE_CHECKING:
     from voicecoach.speakers import Speaker
 
 PAUSE, NEXT, BACK, QUIT = "pause", "next", "back", "quit"
-Outcome = Literal["finished", "quit", "interrupted"]
-FINISHED: Outcome = "finished"
-QUITTED: Outcome = "quit"
-INTERRUPTED: Outcome = "interrupted"
 TICK = 0.1  # seconds between looks at the keys (and display updates) while waiting
 BACK_RESTART_MS = 10_000  # `back` this far into a stretch restarts it rather than going back one
 
@@ -45,7 +43,7 @@ class Progress:
 
     @property
     def index(self) -> int:
-        return event_at(self.plan, self.position_ms)
+        return self.plan.event_at(self.position_ms)
 
     @property
     def event(self) -> Event:
@@ -101,30 +99,20 @@ class PlayReport:
         return f"Stopped {where(self.plan, self.position_ms)}."
 
 
-def event_at(plan: Plan, position_ms: int) -> int:
-    """Index of the event playing at `position_ms` on the plan's timeline."""
-    starts = [e.start_ms for e in plan.events]
-    return max(0, min(len(starts) - 1, bisect.bisect_right(starts, position_ms) - 1))
-
-
-def _first_stretch_index(plan: Plan) -> int | None:
-    return next((i for i, e in enumerate(plan.events) if e.stretch is not None), None)
-
-
 def where(plan: Plan, position_ms: int) -> str:
     """`at stretch 3 of 7: Pigeon pose (left side)` and the like, for a point on the timeline."""
     if not plan.events:
         return "before it began"
-    index = event_at(plan, position_ms)
+    index = plan.event_at(position_ms)
     event = plan.events[index]
     if event.stretch is None:
-        first = _first_stretch_index(plan)
+        first, _ = plan.stretch_bounds()
         if first is not None and index < first:
             return "before the first stretch"
         return "after the last stretch"
     name = plan.stretch_names[event.stretch]
     count = f"stretch {event.stretch + 1} of {len(plan.stretch_names)}"
-    if event.role in ("rest", "preview"):
+    if event.resting:
         return f"in the rest after {count}: {name}"
     side = f" ({event.side} side)" if event.side else ""
     return f"at {count}: {name}{side}"
@@ -220,7 +208,7 @@ class _Player:
                 return
             event = self.events[self.index]
             self.sounding = None
-            if event.kind == "say":
+            if event.kind == Kind.SAY:
                 self.cues.append(
                     CueTiming(
                         self.index,
@@ -281,12 +269,7 @@ class _Player:
             return True
         if command == PAUSE:
             return self._pause()
-        if command == NEXT:
-            target = self._next_target()
-        elif command == BACK:
-            target = self._back_target()
-        else:
-            target = None
+        target = self._target(command) if command in (NEXT, BACK) else None
         if target is None:
             return False
         self._jump(target)
@@ -339,21 +322,20 @@ class _Player:
             self._follow()
         return True
 
-    def _stretch_bounds(self) -> tuple[int, int | None, int | None]:
-        """The current event's index, the first stretch's first event, and the closing's first."""
-        current = event_at(self.plan, self.position_ms())
-        first = _first_stretch_index(self.plan)
-        closing = None
-        if first is not None:
-            last = max(i for i, e in enumerate(self.events) if e.stretch is not None)
-            closing = last + 1 if last + 1 < len(self.events) else None
-        return current, first, closing
-
-    def _next_target(self) -> int | None:
-        current, first, closing = self._stretch_bounds()
+    def _target(self, command: str) -> int | None:
+        """The event `next` or `back` goes to; None to stay where it is."""
+        current = self.plan.event_at(self.position_ms())
+        first, closing = self.plan.stretch_bounds()
         if first is None:
             return None
         stretch = self.events[current].stretch
+        if command == NEXT:
+            return self._next_target(current, first, closing, stretch)
+        return self._back_target(current, first, stretch)
+
+    def _next_target(
+        self, current: int, first: int, closing: int | None, stretch: int | None
+    ) -> int | None:
         if stretch is None:
             if current >= first:
                 return None  # already past the last stretch
@@ -364,11 +346,7 @@ class _Player:
             return self.plan.stretch_start(stretch + 1)
         return closing
 
-    def _back_target(self) -> int | None:
-        current, first, _ = self._stretch_bounds()
-        if first is None:
-            return None
-        stretch = self.events[current].stretch
+    def _back_target(self, current: int, first: int, stretch: int | None) -> int | None:
         if stretch is None:
             if current < first:
                 return None  # nothing before the first stretch to go back to

@@ -1,15 +1,13 @@
-"""Speakers: what the player talks through. A text speaker prints each cue as it comes."""
+"""Speakers: what the player talks through. The voice plays each line's clip, a text speaker
+prints each cue as it comes, and a group does both."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from voicecoach.clock import Clock
-    from voicecoach.plan import Plan, PlanOptions
-    from voicecoach.routine import Routine
     from voicecoach.speech import AudioOutput, ClipCache
 
 
@@ -80,43 +78,17 @@ class SpeakerGroup:
 
 
 
-class Voice:
-    """The engine's rendered clips and an audio output: the real voice for `run`."""
+class AudioSpeaker:
+    """Speaks each line by playing its clip; say() returns at once, stop() silences at once."""
 
     def __init__(self, clips: ClipCache, output: AudioOutput) -> None:
-        from voicecoach.speech import AudioSpeaker
-
         self.clips = clips
-        self.speaker = AudioSpeaker(clips, output)
+        self.output = output
 
-    def begin(self, draft: Plan, clock: Clock) -> float:
-        """Render and start the first line at once (the disclaimer); returns when it started.
+    def say(self, text: str) -> None:
+        if not text.strip():
+            return
+        self.output.play(self.clips.clip(text))
 
-        The rest is rendered while it plays (`timed`), so the first word comes quickly even
-        when no line is cached yet."""
-        first = draft.events[0].text
-        self.clips.prepare([first])
-        start = clock.now()
-        self.speaker.say(first)
-        return start
-
-    def timed(self, routine: Routine, options: PlanOptions, draft: Plan) -> Plan:
-        """Render every line of `draft` and time the plan from the clips' measured lengths."""
-        return self.clips.timed_plan(routine, options, draft)
-
-
-@contextmanager
-def voiced(
-    *, rate: int, voice: str | None = None, volume: float = 1.0, cache: bool = True
-) -> Iterator[Voice]:
-    """Start the speech engine and find an audio output; closes the output afterwards.
-    Raises EngineError when the engine cannot start and NoAudioOutput when nothing here can
-    play sound."""
-    from voicecoach.speech import ClipCache, Synthesizer, open_audio_output
-
-    clips = ClipCache(Synthesizer(voice=voice, rate=rate, volume=volume), enabled=cache)
-    output = open_audio_output()
-    try:
-        yield Voice(clips, output)
-    finally:
-        output.close()
+    def stop(self) -> None:
+        self.output.stop()

@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from voicecoach.cli import app, echo_json
 from voicecoach.cli.options import Json
+from voicecoach.cli.root import app, echo_json
 from voicecoach.errors import ExitCode
 
 

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperCommand
 
-from voicecoach.cli import app, echo_json
 from voicecoach.cli.options import Json
+from voicecoach.cli.root import app, echo_json
 
 
 class _WithKeys(TyperCommand):
@@ -94,10 +94,10 @@ def config_set(
     parsed = parse_value(key, value)
     if key == "voice":
         from voicecoach.errors import EngineError
-        from voicecoach.speech import Synthesizer
+        from voicecoach.speech import open_engine
 
         try:
-            Synthesizer(voice=parsed)  # an unknown voice is refused here, not at the next run
+            open_engine(voice=parsed)  # an unknown voice is refused here, not at the next run
         except EngineError:
             pass  # no engine on this machine: nothing to check the voice against
     config = set_value(key, parsed)

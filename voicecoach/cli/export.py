@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from voicecoach.cli import app, echo_json
-from voicecoach.cli.options import Hold, Insoles, Name, NoCache, Rate, VoiceId, Volume
+from voicecoach.cli.options import Name, SpeechFlags, speech_options
+from voicecoach.cli.root import app, echo_json
 from voicecoach.errors import ExitCode
 from voicecoach.timefmt import duration
+
+if TYPE_CHECKING:
+    from voicecoach.session import Step, Steps
 
 Output = Annotated[
     Path,
@@ -23,11 +26,9 @@ Output = Annotated[
     ),
 ]
 
-Step = Callable[[int, int], None]
-
 
 @contextmanager
-def _progress(enabled: bool) -> Iterator[Callable[[str], Step]]:
+def _progress(enabled: bool) -> Iterator[Steps]:
     """Progress bars on stderr when it is a terminal; otherwise nothing."""
     if not enabled:
         yield lambda label: (lambda done, total: None)
@@ -55,37 +56,28 @@ def _progress(enabled: bool) -> Iterator[Callable[[str], Step]]:
 
 
 @app.command()
+@speech_options
 def export(
     name: Name,
     output: Output,
-    insoles: Insoles = None,
-    hold: Hold = None,
-    voice: VoiceId = None,
-    rate: Rate = None,
-    volume: Volume = None,
-    no_cache: NoCache = False,
+    flags: SpeechFlags = SpeechFlags(),
     json_output: Annotated[
         bool, typer.Option("--json", help="Print JSON: the file, its length and each line's onset.")
     ] = False,
 ) -> None:
     """Write a routine as one WAV file (lines at their exact times, pauses as silence)."""
     from voicecoach import catalog
-    from voicecoach.config import load_config, resolve_options
-    from voicecoach.export import check_target, export_wav
-    from voicecoach.speech import ClipCache, Synthesizer
+    from voicecoach.export import check_target
+    from voicecoach.session import export_routine
 
     check_target(output)  # before any rendering: a wrong name fails at once
     routine = catalog.load(name)
-    settings = resolve_options(
-        load_config(), insoles=insoles, hold=hold, rate=rate, voice=voice, volume=volume
-    )
-    options = settings.options
+    settings = flags.settings()
     try:
-        synthesizer = Synthesizer(voice=settings.voice, rate=options.rate, volume=settings.volume)
-        cache = ClipCache(synthesizer, enabled=not no_cache)
-        with _progress(sys.stderr.isatty()) as task:
-            script = cache.timed_plan(routine, options, progress=task("Rendering speech"))
-            result = export_wav(script, cache, output, task("Writing audio"))
+        with _progress(sys.stderr.isatty()) as steps:
+            script, result = export_routine(
+                routine, settings, output, cache=not flags.no_cache, steps=steps
+            )
     except KeyboardInterrupt:
         typer.echo("Interrupted: nothing was written.", err=True)
         raise typer.Exit(int(ExitCode.INTERRUPTED)) from None

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from voicecoach.cli import app, echo_json
 from voicecoach.cli.options import Json
+from voicecoach.cli.root import app, echo_json
 from voicecoach.outcome import FINISHED, INTERRUPTED, QUITTED
 from voicecoach.timefmt import duration, noun_for, plural
 

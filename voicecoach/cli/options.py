@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import functools
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, get_type_hints
 
 import typer
 
 from voicecoach.rates import DEFAULT_RATE, MAX_RATE, MIN_RATE
+
+if TYPE_CHECKING:
+    from voicecoach.session import Settings
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 Name = Annotated[
     str,
@@ -66,3 +75,52 @@ NoCache = Annotated[
         "--no-cache", help="Render every line afresh; neither read nor fill the clip cache."
     ),
 ]
+
+
+@dataclass(frozen=True)
+class SpeechFlags:
+    """The options `run` and `export` share: what the plan and the voice are made from."""
+
+    insoles: Insoles = None
+    hold: Hold = None
+    voice: VoiceId = None
+    rate: Rate = None
+    volume: Volume = None
+    no_cache: NoCache = False
+
+    def settings(self) -> Settings:
+        """The config file merged with these flags."""
+        from voicecoach.session import load_settings
+
+        return load_settings(
+            insoles=self.insoles, hold=self.hold, voice=self.voice, rate=self.rate,
+            volume=self.volume,
+        )
+
+
+def speech_options(command: F) -> F:
+    """Give a command the options of `SpeechFlags` in place of its `flags` parameter; it is
+    called with them gathered into one `SpeechFlags`."""
+    signature = inspect.signature(command, eval_str=True)
+    hints = get_type_hints(SpeechFlags, include_extras=True)
+    shared = [
+        inspect.Parameter(
+            f.name, inspect.Parameter.KEYWORD_ONLY, default=f.default, annotation=hints[f.name]
+        )
+        for f in fields(SpeechFlags)
+    ]
+    parameters: list[inspect.Parameter] = []
+    for parameter in signature.parameters.values():
+        if parameter.name == "flags":
+            parameters += shared
+        else:
+            parameters.append(parameter.replace(kind=inspect.Parameter.KEYWORD_ONLY))
+
+    @functools.wraps(command)
+    def with_flags(**kwargs: Any) -> Any:
+        flags = SpeechFlags(**{f.name: kwargs.pop(f.name) for f in fields(SpeechFlags)})
+        return command(**kwargs, flags=flags)
+
+    setattr(with_flags, "__signature__", signature.replace(parameters=parameters))  # noqa: B010
+    with_flags.__annotations__ = {p.name: p.annotation for p in parameters}
+    return with_flags  # type: ignore[return-value]

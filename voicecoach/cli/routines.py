@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from voicecoach.cli import app, echo_json
 from voicecoach.cli.options import Hold, Insoles, Json, Name, Rate
+from voicecoach.cli.root import app, echo_json
 from voicecoach.timefmt import duration, precise
 
 
@@ -77,10 +77,10 @@ def plan(
 ) -> None:
     """Print the exact timed script the voice will follow (your config file's defaults apply)."""
     from voicecoach import catalog
-    from voicecoach.config import load_config, resolve_options
     from voicecoach.plan import build_plan
+    from voicecoach.session import load_settings
 
-    settings = resolve_options(load_config(), insoles=insoles, hold=hold, rate=rate)
+    settings = load_settings(insoles=insoles, hold=hold, rate=rate)
     routine = catalog.load(name)
     script = build_plan(routine, settings.options)
     if json_output:

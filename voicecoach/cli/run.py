@@ -8,19 +8,18 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from voicecoach.cli import app
-from voicecoach.cli.options import Hold, Insoles, NoCache, Rate, VoiceId, Volume
+from voicecoach.cli.options import SpeechFlags, speech_options
+from voicecoach.cli.root import app
 from voicecoach.errors import ExitCode
-from voicecoach.timefmt import duration
+from voicecoach.outcome import INTERRUPTED
+from voicecoach.timefmt import duration, plural, whole_minutes
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from voicecoach.clock import Clock
-    from voicecoach.history import Recorder
+    from voicecoach.display import LiveDisplay
     from voicecoach.plan import Plan
-    from voicecoach.player import PlayReport, Progress
-    from voicecoach.speakers import Voice
+    from voicecoach.player import Progress
+    from voicecoach.speakers import Speaker
 
 Text = Annotated[
     bool, typer.Option("--text", help="Print the cues in real time instead of speaking them.")
@@ -50,82 +49,35 @@ def _choose() -> str:
     return menu.choose_routine(listing.summaries(), sys.stdin.readline, write)["path"]
 
 
-def _voice(
-    stack: ExitStack, *, rate: int, voice: str | None, volume: float, cache: bool
-) -> Voice | None:
-    """The engine and an audio output to speak through; None if no sound can play here."""
-    from voicecoach.errors import EngineError
-    from voicecoach.speakers import voiced
-    from voicecoach.speech import NoAudioOutput
+class TerminalView:
+    """A live view when stdout is a terminal; otherwise a heading and one printed line a cue."""
 
-    try:
-        return stack.enter_context(voiced(rate=rate, voice=voice, volume=volume, cache=cache))
-    except NoAudioOutput as error:
-        reason = str(error)
-        _stderr(f"{reason[:1].upper()}{reason[1:]}; printing the cues instead.")
-        return None
-    except EngineError as error:
-        for line in str(error).splitlines():
-            _stderr(f"Error: {line}")
-        _stderr("To go ahead without speech: voicecoach run --text")
-        raise typer.Exit(ExitCode.FAILURE) from None
+    def __init__(self, stack: ExitStack, clock: Clock, *, keys: bool) -> None:
+        self.stack = stack
+        self.clock = clock
+        self.keys = keys
+        self.display: LiveDisplay | None = None
 
+    def begin(self, plan: Plan) -> Speaker:
+        from voicecoach.speakers import TextSpeaker
 
-def _perform(
-    draft: Plan, voice: Voice | None, clock: Clock, recorder: Recorder,
-    timed: Callable[[], Plan],
-) -> PlayReport:
-    """Play the routine: a live view when stdout is a terminal, keys when stdin is one.
-
-    With a voice, the first line starts as soon as it is rendered and the rest of the plan,
-    timed from the rendered clips (`timed`), is prepared while it plays."""
-    from voicecoach.keys import terminal_keys
-    from voicecoach.player import play
-    from voicecoach.speakers import SpeakerGroup, TextSpeaker
-
-    def record(progress: Progress) -> None:
-        recorder.progress(progress.position_ms / 1000, progress.stretches_completed)
-
-    with terminal_keys() as controls, ExitStack() as stack:
-        display = None
         if sys.stdout.isatty():
             from voicecoach.display import LiveDisplay
 
-            display = stack.enter_context(LiveDisplay(draft, keys=controls is not None))
-            captions = TextSpeaker(clock, display.write)
-        else:
-            minutes = max(1, round(draft.estimated_seconds / 60))
-            stretches = _count(len(draft.stretch_names), "stretch")
-            typer.echo(f"{draft.title}: about {minutes} min, {stretches}.")
-            captions = TextSpeaker(clock)
+            self.display = self.stack.enter_context(LiveDisplay(plan, keys=self.keys))
+            return TextSpeaker(self.clock, self.display.write)
+        stretches = plural(len(plan.stretch_names), "stretch")
+        typer.echo(f"{plan.title}: about {whole_minutes(plan.estimated_seconds)} min, {stretches}.")
+        return TextSpeaker(self.clock)
 
-        def show(progress: Progress) -> None:
-            if display is not None:
-                display.update(progress)
-            record(progress)
-
-        if voice is None:
-            return play(draft, captions, clock, controls=controls, on_progress=show)
-        speaker = SpeakerGroup(voice.speaker, captions)
-        start = voice.begin(draft, clock)
-        captions.say(draft.events[0].text)
-        plan = timed()
-        if display is not None:
-            display.plan = plan
-        return play(plan, speaker, clock, controls=controls, on_progress=show, started=(start, 1))
+    def update(self, progress: Progress) -> None:
+        if self.display is not None:
+            self.display.update(progress)
 
 
 @app.command()
-def run(
-    name: OptionalName = None,
-    text: Text = False,
-    insoles: Insoles = None,
-    hold: Hold = None,
-    voice: VoiceId = None,
-    rate: Rate = None,
-    volume: Volume = None,
-    no_cache: NoCache = False,
-) -> None:
+@speech_options
+def run(name: OptionalName = None, text: Text = False, flags: SpeechFlags = SpeechFlags()) -> None:
     """Speak a routine, every cue on time, hands-free.
 
     With no NAME, pick one from a numbered menu. Where there is no audio output the cues are
@@ -134,54 +86,47 @@ def run(
     """
     from voicecoach import catalog
     from voicecoach import clock as clocks
-    from voicecoach.config import load_config, resolve_options
-    from voicecoach.history import record_session
-    from voicecoach.plan import build_plan
+    from voicecoach.errors import EngineError
+    from voicecoach.keys import terminal_keys
+    from voicecoach.session import RunSession
 
     if not text:
         from voicecoach.speech import warm_up
 
         warm_up()  # the engine starts while the routine and config load
-    report = recorder = None
+    report = None
     try:
         routine = catalog.load(name if name is not None else _choose())
-        settings = resolve_options(
-            load_config(), insoles=insoles, hold=hold, rate=rate, voice=voice, volume=volume
+        settings = flags.settings()
+        clock = clocks.MonotonicClock()
+        session = RunSession(
+            routine, settings, clock=clock, speech=not text, cache=not flags.no_cache,
+            warn=_stderr,
         )
-        options = settings.options
         with ExitStack() as stack:
-            speech = None if text else _voice(
-                stack, rate=options.rate, voice=settings.voice, volume=settings.volume,
-                cache=not no_cache,
-            )
-            plan = build_plan(routine, options)
-            recorder = record_session(plan.routine, plan.title, len(plan.stretch_names),
-                                      warn=_stderr)
-
-            def timed() -> Plan:
-                assert speech is not None
-                return speech.timed(routine, options, plan)
-
-            report = _perform(plan, speech, clocks.MonotonicClock(), recorder, timed)
-            plan = report.plan
-            recorder.finish(report.outcome, report.seconds_done, report.stretches_completed)
+            try:
+                stack.enter_context(session)
+            except EngineError as error:
+                for line in str(error).splitlines():
+                    _stderr(f"Error: {line}")
+                _stderr("To go ahead without speech: voicecoach run --text")
+                raise typer.Exit(ExitCode.FAILURE) from None
+            controls = stack.enter_context(terminal_keys())
+            view = TerminalView(stack, clock, keys=controls is not None)
+            report = session.play(view, controls)
     except KeyboardInterrupt:
         if report is None:
-            if recorder is not None:
-                recorder.finish("interrupted", 0.0, 0)
             _stderr("\nStopped before the routine began.")
             raise typer.Exit(ExitCode.INTERRUPTED) from None
 
+    plan = report.plan
     if report.finished:
         typer.echo(
             f"Done: {plan.title}, {report.stretches_completed} of "
-            f"{_count(len(plan.stretch_names), 'stretch')} in {duration(report.elapsed)}."
+            f"{plural(len(plan.stretch_names), 'stretch')} in {duration(report.elapsed)}."
         )
         return
     _stderr(report.stop_line())
-    if report.outcome == "interrupted":
+    if report.outcome == INTERRUPTED:
         raise typer.Exit(ExitCode.INTERRUPTED)
 
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}es" if noun.endswith("ch") else f"{n} {noun}s"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from voicecoach.cli import app, echo_json
 from voicecoach.cli.options import Json
+from voicecoach.cli.root import app, echo_json
 
 
 @app.command()
@@ -16,9 +16,9 @@ def voices(
     ),
 ) -> None:
     """List the voices the speech engine offers (use an ID with --voice)."""
-    from voicecoach.speech import list_voices
+    from voicecoach.speech import open_engine
 
-    found = list_voices()
+    found = open_engine().voices()
     if language:
         prefix = language.lower()
         found = [

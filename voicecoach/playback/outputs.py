@@ -13,8 +13,7 @@ if TYPE_CHECKING:
     from voicecoach.playback.device import MiniaudioDevice
     from voicecoach.playback.stream import Device, Stream
     from voicecoach.playback.timeline import ClipSource
-    from voicecoach.speech.clip import Clip
-    from voicecoach.speech.output import AudioOutput
+    from voicecoach.speech import AudioOutput, Clip
 
 NO_DEVICE = "No audio device found; printing the cues instead."
 # Set to "players" to skip the stream and play each line with a player program (a way round a
@@ -61,7 +60,7 @@ def _default_device(sample_rate: int) -> MiniaudioDevice:
 
 
 def _default_process() -> AudioOutput:
-    from voicecoach.speech.output import open_audio_output
+    from voicecoach.speech import open_audio_output
 
     return open_audio_output()
 
@@ -75,7 +74,7 @@ def find_output(
     """The best output that works here. The stream is started (silent) and must be heard from
     within `wait` seconds; a player program is probed by playing a short silence."""
     from voicecoach.playback.stream import FIRST_PULL_SECONDS, Stream
-    from voicecoach.speech.output import NoAudioOutput
+    from voicecoach.speech import NoAudioOutput
 
     wait = FIRST_PULL_SECONDS if wait is None else wait
     found = Found()
@@ -120,10 +119,13 @@ class ScaledClips:
         return self.clips.sample_rate
 
     def clip(self, text: str) -> Clip:
-        from voicecoach.speech.clip import Clip, scale
+        from voicecoach.playback.timeline import scaled
+        from voicecoach.speech import Clip
 
         clip = self.clips.clip(text)
-        return Clip(scale(clip.frames, self.volume), clip.sample_rate) if self.volume < 1 else clip
+        if self.volume >= 1:
+            return clip
+        return Clip(scaled(clip.frames, self.volume), clip.sample_rate)
 
     def __getattr__(self, name: str) -> object:
         return getattr(self.clips, name)  # prepare, seconds, ...: as the clips underneath

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from voicecoach.errors import EngineError
-from voicecoach.speech.clip import SAMPLE_WIDTH, Clip, fade_out
+from voicecoach.speech import SAMPLE_WIDTH, Clip, fade_out
 
 if TYPE_CHECKING:
     from voicecoach.plan import Event, Plan
@@ -201,7 +201,7 @@ class Timeline:
             if clip.nframes - room > self.sample_rate // 1000:
                 body = fade_out(body, self.sample_rate, FADE_SECONDS)
         if self.volume < 1.0:
-            body = _scaled(body, self.volume)
+            body = scaled(body, self.volume)
         self._bodies[index] = body
         self._lengths[index] = len(body) // SAMPLE_WIDTH
         if not self._keep_all and len(self._bodies) > CLIPS_KEPT:
@@ -235,7 +235,7 @@ class Timeline:
         return round(CHIME_SECONDS * self.sample_rate) + 1
 
 
-def _scaled(frames: bytes, volume: float) -> bytes:
+def scaled(frames: bytes, volume: float) -> bytes:
     """`frames` with each sample times `volume`, rounded toward zero as `clip.scale` does."""
     import numpy as np
 

@@ -45,8 +45,11 @@ def _present(field: str, kind: str) -> dict[str, Any]:
 # The loader's "exactly one of hold and reps; tempo only with reps", said in JSON Schema.
 _HOLD_OR_REPS = {
     "oneOf": [
-        {**_present("hold", "number"), "not": _present("tempo", "number")},
-        _present("reps", "integer"),
+        {
+            **_present("hold", "number"),
+            "not": {"anyOf": [_present("reps", "integer"), _present("tempo", "number")]},
+        },
+        {**_present("reps", "integer"), "not": _present("hold", "number")},
     ]
 }
 

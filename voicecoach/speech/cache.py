@@ -6,29 +6,16 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from voicecoach import paths
 from voicecoach.files import AtomicFile
 from voicecoach.speech.clip import Clip, read_wav, write_wav
 
 if TYPE_CHECKING:
-    from voicecoach.plan import Plan, PlanOptions
-    from voicecoach.routine import Routine
+    from voicecoach.speech.engine import Engine
 
 FORMAT = 1  # bump when the way clips are rendered or trimmed changes: old files are then unused
-
-
-class Renderer(Protocol):
-    """What the cache needs from a synthesiser."""
-
-    sample_rate: int
-    engine_id: str
-    voice: str
-    rate: int
-    volume: float
-
-    def render(self, text: str) -> Clip: ...
 
 
 def clips_dir() -> Path:
@@ -37,10 +24,10 @@ def clips_dir() -> Path:
 
 
 class ClipCache:
-    """Clips of one synthesiser, on disk and keyed by text, voice, rate, volume and engine."""
+    """Clips of one engine, on disk and keyed by engine, voice, rate, volume and text."""
 
-    def __init__(self, synthesizer: Renderer, *, enabled: bool = True, folder: Path | None = None):
-        self.synthesizer = synthesizer
+    def __init__(self, engine: Engine, *, enabled: bool = True, folder: Path | None = None):
+        self.engine = engine
         self.enabled = enabled
         self.folder = folder if folder is not None else clips_dir()
         self.hits = 0
@@ -50,11 +37,11 @@ class ClipCache:
 
     @property
     def sample_rate(self) -> int:
-        return self.synthesizer.sample_rate
+        return self.engine.sample_rate
 
     def key(self, text: str) -> str:
-        s = self.synthesizer
-        fields = [FORMAT, s.engine_id, s.voice, s.rate, round(s.volume, 3), text]
+        e = self.engine
+        fields = [FORMAT, e.name, e.identity, e.voice, e.rate, round(e.volume, 3), text]
         return hashlib.sha256(json.dumps(fields).encode()).hexdigest()
 
     def path(self, text: str) -> Path:
@@ -73,14 +60,14 @@ class ClipCache:
                 self._seconds[text] = clip.seconds
                 return clip
         self.misses += 1
-        clip = self.synthesizer.render(text)
+        clip = self.engine.render(text)
         self._seconds[text] = clip.seconds
         if not (self.enabled and self._write(text, clip)):
             self._memory[text] = clip
         return clip
 
     def seconds(self, text: str) -> float:
-        """How long `text` lasts once spoken, measured from its clip (for `build_plan`)."""
+        """How long `text` lasts once spoken, measured from its clip (to time a plan)."""
         if text not in self._seconds:
             self.clip(text)  # reads the whole file: a damaged one is caught here, not mid-export
         return self._seconds[text]
@@ -95,18 +82,6 @@ class ClipCache:
                 self.seconds(text)
             if progress is not None:
                 progress(done, len(lines))
-
-    def timed_plan(
-        self, routine: Routine, options: PlanOptions, draft: Plan | None = None,
-        progress: Callable[[int, int], None] | None = None,
-    ) -> Plan:
-        """Render every line of the routine and time its plan from the clips' measured lengths
-        (the one timeline `run` and `export` share). `draft`: the plan already estimated."""
-        from voicecoach.plan import build_plan
-
-        draft = draft if draft is not None else build_plan(routine, options)
-        self.prepare((e.text for e in draft.says), progress)
-        return build_plan(routine, options, speech_seconds=self.seconds)
 
     def _read(self, text: str) -> Clip | None:
         path = self.path(text)

@@ -8,13 +8,10 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from voicecoach.errors import VoicecoachError
 from voicecoach.speech.clip import SAMPLE_RATE, Clip, write_wav
-
-if TYPE_CHECKING:
-    from voicecoach.speech.cache import ClipCache
 
 # Player programs in order of preference, with the arguments that keep them quiet.
 PLAYERS: dict[str, list[tuple[str, list[str]]]] = {
@@ -186,18 +183,3 @@ def open_audio_output() -> AudioOutput:
         problems.append(f"{output.name}: {problem}")
     raise NoAudioOutput(f"no audio device ({'; '.join(problems)})")
 
-
-class AudioSpeaker:
-    """Speaks each line by playing its clip; say() returns at once, stop() silences at once."""
-
-    def __init__(self, clips: ClipCache, output: AudioOutput) -> None:
-        self.clips = clips
-        self.output = output
-
-    def say(self, text: str) -> None:
-        if not text.strip():
-            return
-        self.output.play(self.clips.clip(text))
-
-    def stop(self) -> None:
-        self.output.stop()

@@ -1,4 +1,4 @@
-"""The plan: a pure function from a routine and options to the exact timed script.
+"""Building the plan: a pure function from a routine and options to the exact timed script.
 
 Times are kept in whole milliseconds so that a hold of N seconds is exactly N seconds from its
 start cue to its release cue, whatever the cues inside it. Nothing here does I/O or reads a clock.
@@ -9,14 +9,15 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from voicecoach import content
-from voicecoach.rates import DEFAULT_RATE, MAX_RATE, MIN_RATE  # noqa: F401 (re-exported)
+from voicecoach.plan.timeline import Cue, Event, Kind, Plan, PlanOptions, Role
+from voicecoach.rates import DEFAULT_RATE
 
 if TYPE_CHECKING:
-    from voicecoach.routine import Routine, Stretch
+    from voicecoach.routine.model import Routine, Stretch
 
 GAP_MS = 400  # silence after a line of speech before the next one
 CUE_GAP_MS = 250  # the least silence kept between two cues inside a hold
@@ -37,87 +38,6 @@ def estimate_speech_seconds(text: str, rate: int = DEFAULT_RATE) -> float:
     return max(0.2, words * (0.6 * beat + 0.014) + pauses * (1.27 * beat + 0.014) - 0.09)
 
 
-@dataclass(frozen=True)
-class PlanOptions:
-    """The knobs that `plan`, `run` and `export` share."""
-
-    insoles: bool = True
-    hold: float | None = None  # every hold lasts this many seconds
-    hold_scale: float = 1.0  # or every hold is scaled by this
-    rate: int = DEFAULT_RATE
-    transition: float | None = None  # overrides the routine's transition seconds
-    rest: float | None = None  # overrides the routine's rest seconds
-
-
-@dataclass(frozen=True)
-class Event:
-    """One step of the script: a line spoken (`say`) or silence (`pause`)."""
-
-    kind: str  # "say" | "pause"
-    start_ms: int
-    duration_ms: int
-    role: str
-    text: str = ""
-    stretch: int | None = None  # index into the routine's stretches
-    side: str | None = None
-
-    @property
-    def at(self) -> float:
-        return self.start_ms / 1000
-
-    @property
-    def seconds(self) -> float:
-        return self.duration_ms / 1000
-
-    @property
-    def end_ms(self) -> int:
-        return self.start_ms + self.duration_ms
-
-    def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"kind": self.kind, "at": self.at, "seconds": self.seconds}
-        if self.kind == "say":
-            data["text"] = self.text
-        data["role"] = self.role
-        data["stretch"] = self.stretch
-        data["side"] = self.side
-        return data
-
-
-@dataclass(frozen=True)
-class Plan:
-    """The timed script for one routine: contiguous events from 0 to `total_ms`."""
-
-    routine: str
-    title: str
-    events: tuple[Event, ...]
-    stretch_names: tuple[str, ...]
-    options: PlanOptions = field(default_factory=PlanOptions)
-
-    @property
-    def total_ms(self) -> int:
-        return self.events[-1].end_ms if self.events else 0
-
-    @property
-    def estimated_seconds(self) -> float:
-        return self.total_ms / 1000
-
-    @property
-    def says(self) -> list[Event]:
-        return [e for e in self.events if e.kind == "say"]
-
-    def stretch_start(self, index: int) -> int:
-        """Index of the first event of stretch `index`."""
-        return next(i for i, e in enumerate(self.events) if e.stretch == index)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "routine": self.routine,
-            "title": self.title,
-            "estimated_seconds": self.estimated_seconds,
-            "events": [e.to_json() for e in self.events],
-        }
-
-
 def _ms(seconds: float) -> int:
     return int(round(seconds * 1000))
 
@@ -126,7 +46,7 @@ def _ms(seconds: float) -> int:
 class _Section:
     start_ms: int
     end_ms: int
-    role: str
+    role: Role
     stretch: int | None
     side: str | None
 
@@ -148,24 +68,24 @@ class _Builder:
             self._durations[text] = max(1, _ms(self._speech(text)))
         return self._durations[text]
 
-    def _event(self, at: int, text: str, role: str) -> Event:
-        return Event("say", at, self.length(text), role, text, self.stretch, self.side)
+    def _event(self, at: int, text: str, role: Role) -> Event:
+        return Event(Kind.SAY, at, self.length(text), role, text, self.stretch, self.side)
 
-    def say(self, text: str, role: str) -> None:
+    def say(self, text: str, role: Role) -> None:
         """A line that flows: it starts now and the next thing starts after it and a short gap."""
         event = self._event(self.t, text, role)
         self.says.append(event)
         self.sections.append(
-            _Section(self.t, event.end_ms + GAP_MS, "gap", self.stretch, self.side)
+            _Section(self.t, event.end_ms + GAP_MS, Role.GAP, self.stretch, self.side)
         )
         self.t = event.end_ms + GAP_MS
 
     def window(
         self,
         length_ms: int,
-        role: str,
-        fixed: list[tuple[int, str, str]],
-        optional: list[tuple[int, str, str]] = (),
+        role: Role,
+        fixed: list[Cue],
+        optional: list[Cue] = (),
     ) -> None:
         """A stretch of time of exactly `length_ms` with cues at offsets inside it.
 
@@ -202,7 +122,7 @@ class _Builder:
             if next_start is not None and say.end_ms > next_start:
                 # Too slow a voice for the beat: the line is cut where the next one begins.
                 say = Event(
-                    "say",
+                    Kind.SAY,
                     say.start_ms,
                     next_start - say.start_ms,
                     say.role,
@@ -224,7 +144,7 @@ class _Builder:
             lo, hi = max(start, section.start_ms), min(end, section.end_ms)
             if lo < hi:
                 pauses.append(
-                    Event("pause", lo, hi - lo, section.role, "", section.stretch, section.side)
+                    Event(Kind.PAUSE, lo, hi - lo, section.role, "", section.stretch, section.side)
                 )
             i += 1
         return pauses
@@ -232,11 +152,11 @@ class _Builder:
 
 def _hold_cues(
     b: _Builder, hold_ms: int, start_text: str, cues: list[str]
-) -> tuple[list[tuple[int, str, str]], list[tuple[int, str, str]]]:
-    fixed = [(0, start_text, "start")]
+) -> tuple[list[Cue], list[Cue]]:
+    fixed = [(0, start_text, Role.START)]
     start_end = b.length(start_text) + CUE_GAP_MS
     countdown_at = hold_ms - COUNTDOWN * 1000
-    counts = [(countdown_at + i * 1000, str(COUNTDOWN - i), "count") for i in range(COUNTDOWN)]
+    counts = [(countdown_at + i * 1000, str(COUNTDOWN - i), Role.COUNT) for i in range(COUNTDOWN)]
     if countdown_at >= start_end and all(b.length(t) + 100 <= 1000 for _, t, _ in counts):
         fixed += counts
         free_until = countdown_at
@@ -244,11 +164,11 @@ def _hold_cues(
         free_until = hold_ms
     optional = []
     if hold_ms >= HALFWAY_FROM_S * 1000:
-        optional.append((hold_ms // 2, content.HALFWAY, "halfway"))
+        optional.append((hold_ms // 2, content.HALFWAY, Role.HALFWAY))
     if cues:
         span = max(0, free_until - start_end)
         for k, cue in enumerate(cues):
-            optional.append((start_end + span * (2 * k + 1) // (2 * len(cues) + 1), cue, "form"))
+            optional.append((start_end + span * (2 * k + 1) // (2 * len(cues) + 1), cue, Role.FORM))
     return fixed, optional
 
 
@@ -259,37 +179,37 @@ def _stretch(b: _Builder, routine: Routine, stretch: Stretch, options: PlanOptio
     transition_ms = _ms(transition)
     sides = stretch.sides_list
     b.side = sides[0]
-    b.say(content.announce(stretch.name, sides[0]), "name")
-    b.say(stretch.instructions, "instructions")
-    b.say(stretch.safety or content.DEFAULT_SAFETY, "safety")
+    b.say(content.announce(stretch.name, sides[0]), Role.NAME)
+    b.say(stretch.instructions, Role.INSTRUCTIONS)
+    b.say(stretch.safety or content.DEFAULT_SAFETY, Role.SAFETY)
     for n, side in enumerate(sides):
         b.side = side
         if n > 0:
-            b.say(content.SWITCH_SIDES, "switch")
+            b.say(content.SWITCH_SIDES, Role.SWITCH)
         # The side is always said: in the transition if it fits there, else just before it.
         cues = [content.position(side, first_side=n == 0)]
         if n > 0:
             cues.append(content.announce_side(side))
         cue = next((c for c in cues if transition_ms >= b.length(c) + CUE_GAP_MS), None)
         if cue is None and n > 0:
-            b.say(cues[-1], "side")
-        b.window(transition_ms, "transition", [(0, cue, "position")] if cue else [])
+            b.say(cues[-1], Role.SIDE)
+        b.window(transition_ms, Role.TRANSITION, [(0, cue, Role.POSITION)] if cue else [])
         if stretch.hold is not None:
             hold = options.hold if options.hold is not None else stretch.hold * options.hold_scale
             if options.hold is None and options.hold_scale != 1:
                 hold = max(5, round(hold))  # said aloud: "Hold for 38 seconds", never 37.5
             hold_ms = _ms(hold)
             fixed, optional = _hold_cues(b, hold_ms, content.start_hold(hold), list(stretch.cues))
-            b.window(hold_ms, "hold", fixed, optional)
-            b.say(content.RELEASE, "release")
+            b.window(hold_ms, Role.HOLD, fixed, optional)
+            b.say(content.RELEASE, Role.RELEASE)
         else:
             for form in stretch.cues:  # before each side's set: the count leaves no room
-                b.say(form, "form")
-            b.say(content.start_reps(stretch.reps), "start")
+                b.say(form, Role.FORM)
+            b.say(content.start_reps(stretch.reps), Role.START)
             beat_ms = _ms(stretch.beat)
-            counts = [(k * beat_ms, str(k + 1), "rep") for k in range(stretch.reps)]
-            b.window(beat_ms * stretch.reps, "reps", counts)
-            b.say(content.STOP_REPS, "release")
+            counts = [(k * beat_ms, str(k + 1), Role.REP) for k in range(stretch.reps)]
+            b.window(beat_ms * stretch.reps, Role.REPS, counts)
+            b.say(content.STOP_REPS, Role.RELEASE)
 
 
 def build_plan(
@@ -320,8 +240,8 @@ def _script(
 ) -> _Builder:
     rest = routine.rest if options.rest is None else options.rest
     b = _Builder(speech_seconds)
-    b.say(content.DISCLAIMER, "disclaimer")
-    b.say(content.introduce(routine.title, minutes), "intro")
+    b.say(content.DISCLAIMER, Role.DISCLAIMER)
+    b.say(content.introduce(routine.title, minutes), Role.INTRO)
     for index, stretch in enumerate(routine.stretches):
         b.stretch = index
         _stretch(b, routine, stretch, options)
@@ -329,9 +249,9 @@ def _script(
             b.side = None
             text = content.preview(routine.stretches[index + 1].name)
             rest_ms = max(_ms(rest), b.length(text) + GAP_MS)
-            b.window(rest_ms, "rest", [(0, text, "preview")])
+            b.window(rest_ms, Role.REST, [(0, text, Role.PREVIEW)])
     b.stretch = b.side = None
-    b.say(content.COMPLETE, "complete")
+    b.say(content.COMPLETE, Role.COMPLETE)
     if options.insoles:
-        b.say(content.INSOLES, "insoles")
+        b.say(content.INSOLES, Role.INSOLES)
     return b

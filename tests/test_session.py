@@ -1,0 +1,210 @@
+"""The session: speaking or exporting a routine, driven with a fake engine, output, clock and
+history instead of the command line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from tests.fakes import FakeClock, RecordingOutput, RecordingSpeaker
+from tests.speech_fakes import FakeEngine
+from voicecoach.config import Config
+from voicecoach.outcome import FINISHED, INTERRUPTED
+from voicecoach.plan import Plan, PlanOptions, build_plan
+from voicecoach.player import Progress
+from voicecoach.routine import parse_routine
+from voicecoach.session import RunSession, Settings, export_routine, resolve_options
+from voicecoach.speech.clip import read_wav
+
+TINY = """\
+title: Tiny test
+style: static
+transition: 0
+rest: 0
+stretches:
+  - name: Butterfly
+    targets: [adductors]
+    hold: 5
+    instructions: Sit with the soles of your feet together.
+"""
+ROUTINE = parse_routine(TINY, "tiny.yaml", default_name="tiny")
+
+
+@dataclass
+class RecordingView:
+    """Captions said into a recording speaker; every progress update kept."""
+
+    clock: FakeClock
+    plans: list[Plan] = field(default_factory=list)
+    updates: list[Progress] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.captions = RecordingSpeaker(self.clock)
+
+    def begin(self, plan: Plan) -> RecordingSpeaker:
+        self.plans.append(plan)
+        return self.captions
+
+    def update(self, progress: Progress) -> None:
+        self.updates.append(progress)
+
+
+@dataclass
+class RecordingHistory:
+    """Stands in for the history's recorder."""
+
+    plan: Plan
+    progress_calls: list[tuple[float, int]] = field(default_factory=list)
+    finished: list[tuple[str, float, int]] = field(default_factory=list)
+
+    def progress(self, seconds_done: float, stretches_completed: int) -> None:
+        self.progress_calls.append((seconds_done, stretches_completed))
+
+    def finish(self, outcome: str, seconds_done: float, stretches_completed: int) -> None:
+        self.finished.append((outcome, seconds_done, stretches_completed))
+
+
+def settings(**flags: object) -> Settings:
+    return resolve_options(Config(), **flags)  # type: ignore[arg-type]
+
+
+def test_a_spoken_run_plays_every_clip_on_the_timeline_made_from_them() -> None:
+    clock = FakeClock()
+    engine = FakeEngine(seconds_per_word=0.5)
+    output = RecordingOutput(clock)
+    view = RecordingView(clock)
+    histories: list[RecordingHistory] = []
+
+    def record(plan: Plan) -> RecordingHistory:
+        histories.append(RecordingHistory(plan))
+        return histories[-1]
+
+    with RunSession(
+        ROUTINE, settings(), clock=clock, engine=engine, output=output, record=record
+    ) as session:
+        report = session.play(view)
+    assert output.closed
+
+    plan = build_plan(ROUTINE, PlanOptions(), FakeEngine(seconds_per_word=0.5).length)
+    assert report.outcome == FINISHED and report.plan == plan
+    assert [round(clip.seconds, 3) for _, clip in output.played] == [e.seconds for e in plan.says]
+    assert [at for at, _ in output.played] == pytest.approx([e.at for e in plan.says], abs=1e-6)
+    assert view.captions.texts == [e.text for e in plan.says]
+    (history,) = histories
+    assert history.finished == [(FINISHED, plan.total_ms / 1000, 1)]
+    assert history.progress_calls and history.progress_calls[-1][1] == 1
+    assert view.updates[-1].position_ms == plan.total_ms
+
+
+def test_the_first_line_starts_before_the_rest_is_rendered() -> None:
+    clock = FakeClock()
+    engine = FakeEngine()
+    output = RecordingOutput(clock)
+    rendered_when_played: list[int] = []
+    plays = output.play
+
+    def play(clip: object) -> None:
+        rendered_when_played.append(len(engine.rendered))
+        plays(clip)
+
+    output.play = play  # type: ignore[method-assign]
+    with RunSession(ROUTINE, settings(), clock=clock, engine=engine, output=output,
+                    record=RecordingHistory) as session:
+        session.play(RecordingView(clock))
+    assert rendered_when_played[0] == 1
+    assert rendered_when_played[1] == len(set(engine.rendered)) > 1
+
+
+def test_a_text_run_opens_no_engine_and_says_the_estimated_plan() -> None:
+    clock = FakeClock()
+    view = RecordingView(clock)
+    engine = FakeEngine()
+    with RunSession(ROUTINE, settings(insoles=False), clock=clock, speech=False, engine=engine,
+                    record=RecordingHistory) as session:
+        report = session.play(view)
+    assert engine.rendered == []
+    assert report.plan == build_plan(ROUTINE, PlanOptions(insoles=False))
+    assert view.captions.texts == [e.text for e in report.plan.says]
+
+
+def test_without_an_audio_output_it_warns_once_and_goes_on_as_text(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no player program
+    monkeypatch.setattr("sys.platform", "linux")
+    clock = FakeClock()
+    warnings: list[str] = []
+    view = RecordingView(clock)
+    with RunSession(ROUTINE, settings(), clock=clock, engine=FakeEngine(), warn=warnings.append,
+                    record=RecordingHistory) as session:
+        assert session.voice is None
+        report = session.play(view)
+    assert warnings == [
+        "No audio player program found (looked for pw-play, paplay, aplay); "
+        "printing the cues instead."
+    ]
+    assert report.finished and view.captions.texts == [e.text for e in report.plan.says]
+
+
+class InterruptedEngine(FakeEngine):
+    """Ctrl-C while the second line renders."""
+
+    def render(self, text: str):  # noqa: ANN201
+        if self.rendered:
+            raise KeyboardInterrupt
+        return super().render(text)
+
+
+def test_ctrl_c_while_the_voice_is_prepared_is_recorded_and_raised() -> None:
+    clock = FakeClock()
+    output = RecordingOutput(clock)
+    histories: list[RecordingHistory] = []
+
+    def record(plan: Plan) -> RecordingHistory:
+        histories.append(RecordingHistory(plan))
+        return histories[-1]
+
+    with pytest.raises(KeyboardInterrupt):
+        with RunSession(ROUTINE, settings(), clock=clock, engine=InterruptedEngine(),
+                        output=output, record=record) as session:
+            session.play(RecordingView(clock))
+    assert histories[0].finished == [(INTERRUPTED, 0.0, 0)]
+    assert output.closed
+
+
+def test_the_engine_named_in_the_settings_is_opened_through_the_registry(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    from voicecoach import speech
+
+    monkeypatch.setitem(speech.ENGINES, "fake", "tests.speech_fakes")
+    chosen = replace(settings(voice="fr", rate=200), engine="fake")
+    plan, result = export_routine(ROUTINE, chosen, tmp_path / "tiny.wav", cache=False)
+    assert plan == build_plan(ROUTINE, PlanOptions(rate=200), FakeEngine().length)
+    assert result.sample_rate == FakeEngine.sample_rate
+
+
+def test_export_writes_the_plan_timed_from_the_clips(tmp_path: Path) -> None:
+    engine = FakeEngine(seconds_per_word=0.25)
+    steps: dict[str, list[tuple[int, int]]] = {}
+
+    def step(label: str):  # noqa: ANN202
+        steps[label] = []
+        return lambda done, total: steps[label].append((done, total))
+
+    target = tmp_path / "tiny.wav"
+    plan, result = export_routine(
+        ROUTINE, settings(rate=200), target, cache=False, engine=engine, steps=step
+    )
+
+    assert plan == build_plan(ROUTINE, PlanOptions(rate=200), engine.length)
+    assert read_wav(target).seconds == pytest.approx(plan.total_ms / 1000, abs=1e-3)
+    assert [cue.event for cue in result.cues] == plan.says
+    assert list(steps) == ["Rendering speech", "Writing audio"]
+    distinct = len({e.text for e in plan.says})
+    assert steps["Rendering speech"][-1] == (distinct, distinct)
+    assert steps["Writing audio"][-1] == (plan.total_ms, plan.total_ms)

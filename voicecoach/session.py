@@ -1,0 +1,305 @@
+"""Speaking or exporting a routine with these options: the one use case behind `run` and
+`export`, whatever prints its progress.
+
+It merges defaults, config and flags, opens the speech engine and the output, renders the clips,
+times the plan from their measured lengths, plays it (or writes it) and records the run. The
+speech engine, the audio output, the clock and the history recorder can all be handed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from voicecoach.outcome import INTERRUPTED
+
+if TYPE_CHECKING:
+    from voicecoach.clock import Clock
+    from voicecoach.config import Config
+    from voicecoach.export import ExportResult
+    from voicecoach.history import Recorder
+    from voicecoach.plan import Plan, PlanOptions
+    from voicecoach.player import Controls, PlayReport, Progress
+    from voicecoach.routine import Routine
+    from voicecoach.speakers import AudioSpeaker, Speaker
+    from voicecoach.speech import AudioOutput, ClipCache, Engine
+
+Step = Callable[[int, int], None]  # (done, total)
+Steps = Callable[[str], Step]  # a progress step for each labelled phase
+
+
+# --- options --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a run, plan or export uses, with where each value came from."""
+
+    options: PlanOptions
+    voice: str | None
+    volume: float
+    sources: dict[str, str]  # key -> "default" | "config" | "flag"
+    engine: str | None = None  # a name in voicecoach.speech.ENGINES; None: the default engine
+
+
+def resolve_options(
+    config: Config,
+    *,
+    voice: str | None = None,
+    rate: int | None = None,
+    volume: float | None = None,
+    insoles: bool | None = None,
+    hold: float | None = None,
+    hold_scale: float | None = None,
+    transition: float | None = None,
+    rest: float | None = None,
+) -> Settings:
+    """Merge built-in defaults < config file < command-line flags (None means "not given")."""
+    from voicecoach.config import effective
+    from voicecoach.plan import PlanOptions
+
+    flags = {
+        "voice": voice,
+        "rate": rate,
+        "volume": volume,
+        "insoles": insoles,
+        "hold_scale": hold_scale,
+        "transition": transition,
+        "rest": rest,
+    }
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    for key, (value, source) in effective(config).items():
+        if flags[key] is not None:
+            value, source = flags[key], "flag"
+        values[key], sources[key] = value, source
+    # `--hold` sets every hold outright, so it beats hold_scale wherever that came from.
+    sources["hold"] = "flag" if hold is not None else "default"
+    options = PlanOptions(
+        insoles=values["insoles"],
+        hold=hold,
+        hold_scale=values["hold_scale"],
+        rate=values["rate"],
+        transition=values["transition"],
+        rest=values["rest"],
+    )
+    return Settings(
+        options=options, voice=values["voice"], volume=values["volume"], sources=sources
+    )
+
+
+def load_settings(**flags: Any) -> Settings:
+    """The user's config file merged with the flags given (see `resolve_options`)."""
+    from voicecoach.config import load_config
+
+    return resolve_options(load_config(), **flags)
+
+
+# --- the voice ------------------------------------------------------------------------------
+
+
+def timed_plan(
+    routine: Routine, options: PlanOptions, clips: ClipCache, draft: Plan | None = None,
+    progress: Step | None = None,
+) -> Plan:
+    """Render every line of the routine and time its plan from the clips' measured lengths
+    (the one timeline `run` and `export` share). `draft`: the plan already estimated."""
+    from voicecoach.plan import build_plan
+
+    draft = draft if draft is not None else build_plan(routine, options)
+    clips.prepare((e.text for e in draft.says), progress)
+    return build_plan(routine, options, speech_seconds=clips.seconds)
+
+
+def open_clips(
+    *, voice: str | None, rate: int, volume: float, cache: bool = True,
+    engine: Engine | None = None, engine_name: str | None = None,
+) -> ClipCache:
+    """The clips of `engine`, or of engine `engine_name` (None: the default) opened with this
+    voice, rate and volume."""
+    from voicecoach import speech
+
+    if engine is None:
+        engine = speech.open_engine(engine_name, voice=voice, rate=rate, volume=volume)
+    return speech.ClipCache(engine, enabled=cache)
+
+
+class SpokenOutput:
+    """An engine's clips played through an audio output: the real voice for `run`."""
+
+    def __init__(self, clips: ClipCache, output: AudioOutput) -> None:
+        from voicecoach.speakers import AudioSpeaker
+
+        self.clips = clips
+        self.speaker: AudioSpeaker = AudioSpeaker(clips, output)
+
+    def begin(self, draft: Plan, clock: Clock) -> float:
+        """Render and start the first line at once (the disclaimer); returns when it started.
+
+        The rest is rendered while it plays (`timed`), so the first word comes quickly even
+        when no line is cached yet."""
+        first = draft.events[0].text
+        self.clips.prepare([first])
+        start = clock.now()
+        self.speaker.say(first)
+        return start
+
+    def timed(self, routine: Routine, options: PlanOptions, draft: Plan) -> Plan:
+        """Render every line of `draft` and time the plan from the clips' measured lengths."""
+        return timed_plan(routine, options, self.clips, draft)
+
+
+@contextmanager
+def voiced(
+    *, rate: int, voice: str | None = None, volume: float = 1.0, cache: bool = True,
+    engine: Engine | None = None, engine_name: str | None = None,
+    output: AudioOutput | None = None,
+) -> Iterator[SpokenOutput]:
+    """Open the speech engine and an audio output (unless given); closes the output afterwards.
+    Raises EngineError when the engine cannot start and NoAudioOutput when nothing here can
+    play sound."""
+    from voicecoach import speech
+
+    clips = open_clips(
+        voice=voice, rate=rate, volume=volume, cache=cache, engine=engine, engine_name=engine_name
+    )
+    output = output if output is not None else speech.open_audio_output()
+    try:
+        yield SpokenOutput(clips, output)
+    finally:
+        output.close()
+
+
+# --- run ------------------------------------------------------------------------------------
+
+
+class View(Protocol):
+    """What shows a run as it goes (a live view, or printed lines)."""
+
+    def begin(self, plan: Plan) -> Speaker:
+        """Show the start of `plan`; returns the speaker that shows each line as it is said."""
+        ...
+
+    def update(self, progress: Progress) -> None:
+        """Show how far playback is."""
+        ...
+
+
+class RunSession:
+    """Speaking one routine: the voice (or text when there is no sound), the plan, the history.
+
+    Use it as a context manager: entering opens the engine and the audio output (EngineError if
+    the engine cannot start; without an audio output it goes on as text, saying why through
+    `warn`), leaving closes them. `engine`, `output` and `record` (a plan -> its history
+    recorder) stand in for the real ones when given."""
+
+    def __init__(
+        self, routine: Routine, settings: Settings, *, clock: Clock, speech: bool = True,
+        cache: bool = True, warn: Callable[[str], None] = print,
+        record: Callable[[Plan], Recorder] | None = None, engine: Engine | None = None,
+        output: AudioOutput | None = None,
+    ) -> None:
+        self.routine = routine
+        self.settings = settings
+        self.clock = clock
+        self.speech = speech
+        self.cache = cache
+        self.warn = warn
+        self.record = record if record is not None else self._record
+        self.engine = engine
+        self.output = output
+        self.voice: SpokenOutput | None = None
+        self.report: PlayReport | None = None
+        self._stack = ExitStack()
+
+    def __enter__(self) -> RunSession:
+        if not self.speech:
+            return self
+        from voicecoach.speech import NoAudioOutput
+
+        s = self.settings
+        try:
+            self.voice = self._stack.enter_context(voiced(
+                rate=s.options.rate, voice=s.voice, volume=s.volume, cache=self.cache,
+                engine=self.engine, engine_name=s.engine, output=self.output,
+            ))
+        except NoAudioOutput as error:
+            reason = str(error)
+            self.warn(f"{reason[:1].upper()}{reason[1:]}; printing the cues instead.")
+        except BaseException:
+            self._stack.close()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stack.close()
+
+    def _record(self, plan: Plan) -> Recorder:
+        from voicecoach.history import record_session
+
+        return record_session(plan.routine, plan.title, len(plan.stretch_names), warn=self.warn)
+
+    def play(self, view: View, controls: Controls | None = None) -> PlayReport:
+        """Play the routine through `view` (keys from `controls`) and record how it went.
+        Ctrl-C before playing begins is recorded as interrupted and raised again."""
+        from voicecoach.plan import build_plan
+
+        draft = build_plan(self.routine, self.settings.options)
+        recorder = self.record(draft)
+        try:
+            report = self._perform(draft, view, controls, recorder)
+        except KeyboardInterrupt:
+            recorder.finish(INTERRUPTED, 0.0, 0)
+            raise
+        recorder.finish(report.outcome, report.seconds_done, report.stretches_completed)
+        self.report = report
+        return report
+
+    def _perform(
+        self, draft: Plan, view: View, controls: Controls | None, recorder: Recorder
+    ) -> PlayReport:
+        """With a voice, the first line starts as soon as it is rendered and the rest of the
+        plan, timed from the rendered clips, is prepared while it plays."""
+        from voicecoach.player import play
+        from voicecoach.speakers import SpeakerGroup
+
+        captions = view.begin(draft)
+
+        def show(progress: Progress) -> None:
+            view.update(progress)
+            recorder.progress(progress.position_ms / 1000, progress.stretches_completed)
+
+        clock = self.clock
+        if self.voice is None:
+            return play(draft, captions, clock, controls=controls, on_progress=show)
+        start = self.voice.begin(draft, clock)
+        captions.say(draft.events[0].text)
+        plan = self.voice.timed(self.routine, self.settings.options, draft)
+        speaker = SpeakerGroup(self.voice.speaker, captions)
+        return play(plan, speaker, clock, controls=controls, on_progress=show, started=(start, 1))
+
+
+# --- export ---------------------------------------------------------------------------------
+
+
+def _no_steps(label: str) -> Step:
+    return lambda done, total: None
+
+
+def export_routine(
+    routine: Routine, settings: Settings, target: Path, *, cache: bool = True,
+    engine: Engine | None = None, steps: Steps = _no_steps,
+) -> tuple[Plan, ExportResult]:
+    """Write the routine to `target` as one WAV file, timed from its rendered clips; returns the
+    plan and what was written. `steps(label)` gives a progress callback for each phase."""
+    from voicecoach.export import export_wav
+
+    clips = open_clips(
+        voice=settings.voice, rate=settings.options.rate, volume=settings.volume, cache=cache,
+        engine=engine, engine_name=settings.engine,
+    )
+    plan = timed_plan(routine, settings.options, clips, progress=steps("Rendering speech"))
+    return plan, export_wav(plan, clips, target, steps("Writing audio"))
