@@ -141,11 +141,25 @@ def test_without_an_audio_output_it_warns_once_and_goes_on_as_text(
                     record=RecordingHistory) as session:
         assert session.voice is None
         report = session.play(view)
-    assert warnings == [
-        "No audio player program found (looked for pw-play, paplay, aplay); "
-        "printing the cues instead."
-    ]
+    assert warnings == ["No audio device found; printing the cues instead."]
     assert report.finished and view.captions.texts == [e.text for e in report.plan.says]
+
+
+def test_verbose_says_why_each_way_to_be_heard_was_passed_over(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr("sys.platform", "linux")
+    clock = FakeClock()
+    warnings: list[str] = []
+    with RunSession(ROUTINE, settings(), clock=clock, engine=FakeEngine(), warn=warnings.append,
+                    record=RecordingHistory, verbose=True) as session:
+        assert session.voice is None
+    assert warnings == [
+        "No audio device found; printing the cues instead.",
+        "  stream: left out (VOICECOACH_OUTPUT=players)",
+        "  player programs: no audio player program found (looked for pw-play, paplay, aplay)",
+    ]
 
 
 class InterruptedEngine(FakeEngine):

@@ -1,4 +1,4 @@
-"""The config file: the user's own defaults for voice, rate, volume, insoles and timings.
+"""The config file: the user's own defaults for voice, rate, volume, insoles, timings, chime.
 
 Precedence, lowest first: built-in default < config file < command-line flag.
 """
@@ -61,6 +61,9 @@ class Config(BaseModel):
     rest: Annotated[float, _number("rest")] | None = Field(
         default=None, description="Seconds of rest between stretches."
     )
+    chime: Annotated[bool, Field(strict=True)] | None = Field(
+        default=None, description="A soft chime as each hold begins and ends."
+    )
 
 
 KEYS: tuple[str, ...] = tuple(Config.model_fields)
@@ -72,6 +75,7 @@ DEFAULTS: dict[str, Any] = {
     "hold_scale": 1.0,
     "transition": None,  # each routine's own
     "rest": None,  # each routine's own
+    "chime": False,
 }
 DEFAULT_NOTES = {
     "voice": "the engine's default",
@@ -91,7 +95,7 @@ def describe(key: str) -> str:
     if key in LIMITS:
         low, high = LIMITS[key]
         text += f" {low:g} to {high:g}."
-    elif key == "insoles":
+    elif key in ("insoles", "chime"):
         text += " true or false."
     return text
 

@@ -69,6 +69,15 @@ Volume = Annotated[
         show_default=False,
     ),
 ]
+Chime = Annotated[
+    bool | None,
+    typer.Option(
+        "--chime/--no-chime",
+        help="A soft chime as each hold begins and ends, under the voice. "
+        "[default: config, else none]",
+        show_default=False,
+    ),
+]
 NoCache = Annotated[
     bool,
     typer.Option(
@@ -86,6 +95,7 @@ class SpeechFlags:
     voice: VoiceId = None
     rate: Rate = None
     volume: Volume = None
+    chime: Chime = None
     no_cache: NoCache = False
 
     def settings(self) -> Settings:
@@ -94,7 +104,7 @@ class SpeechFlags:
 
         return load_settings(
             insoles=self.insoles, hold=self.hold, voice=self.voice, rate=self.rate,
-            volume=self.volume,
+            volume=self.volume, chime=self.chime,
         )
 
 

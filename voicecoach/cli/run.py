@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import signal
 import sys
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -24,6 +26,13 @@ if TYPE_CHECKING:
 Text = Annotated[
     bool, typer.Option("--text", help="Print the cues in real time instead of speaking them.")
 ]
+Verbose = Annotated[
+    bool,
+    typer.Option(
+        "--verbose", "-v",
+        help="Say how the voice is played, and why a better way was passed over.",
+    ),
+]
 OptionalName = Annotated[
     str | None,
     typer.Argument(
@@ -33,6 +42,24 @@ OptionalName = Annotated[
         show_default=False,
     ),
 ]
+
+
+@contextmanager
+def _sigterm_as_ctrl_c() -> Iterator[None]:
+    """SIGTERM (`kill`) stops a run as Ctrl-C does: silent at once, the session kept."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _stderr(line: str) -> None:
@@ -77,12 +104,16 @@ class TerminalView:
 
 @app.command()
 @speech_options
-def run(name: OptionalName = None, text: Text = False, flags: SpeechFlags = SpeechFlags()) -> None:
+def run(
+    name: OptionalName = None, text: Text = False, verbose: Verbose = False,
+    flags: SpeechFlags = SpeechFlags(),
+) -> None:
     """Speak a routine, every cue on time, hands-free.
 
-    With no NAME, pick one from a numbered menu. Where there is no audio output the cues are
-    printed instead. Keys in a terminal (none are needed): space pauses and resumes, n skips to
-    the next stretch, b goes back, q quits; Ctrl-C stops. Every run is kept in your history.
+    With no NAME, pick one from a numbered menu. The voice plays straight to the sound system
+    (no player program needed); where there is no audio device the cues are printed instead.
+    Keys in a terminal (none are needed): space pauses and resumes, n skips to the next stretch,
+    b goes back, q quits; Ctrl-C (or SIGTERM) stops. Every run is kept in your history.
     """
     from voicecoach import catalog
     from voicecoach import clock as clocks
@@ -95,29 +126,30 @@ def run(name: OptionalName = None, text: Text = False, flags: SpeechFlags = Spee
 
         warm_up()  # the engine starts while the routine and config load
     report = None
-    try:
-        routine = catalog.load(name if name is not None else _choose())
-        settings = flags.settings()
-        clock = clocks.MonotonicClock()
-        session = RunSession(
-            routine, settings, clock=clock, speech=not text, cache=not flags.no_cache,
-            warn=_stderr,
-        )
-        with ExitStack() as stack:
-            try:
-                stack.enter_context(session)
-            except EngineError as error:
-                for line in str(error).splitlines():
-                    _stderr(f"Error: {line}")
-                _stderr("To go ahead without speech: voicecoach run --text")
-                raise typer.Exit(ExitCode.FAILURE) from None
-            controls = stack.enter_context(terminal_keys())
-            view = TerminalView(stack, clock, keys=controls is not None)
-            report = session.play(view, controls)
-    except KeyboardInterrupt:
-        if report is None:
-            _stderr("\nStopped before the routine began.")
-            raise typer.Exit(ExitCode.INTERRUPTED) from None
+    with _sigterm_as_ctrl_c():
+        try:
+            routine = catalog.load(name if name is not None else _choose())
+            settings = flags.settings()
+            clock = clocks.MonotonicClock()
+            session = RunSession(
+                routine, settings, clock=clock, speech=not text, cache=not flags.no_cache,
+                warn=_stderr, verbose=verbose,
+            )
+            with ExitStack() as stack:
+                try:
+                    stack.enter_context(session)
+                except EngineError as error:
+                    for line in str(error).splitlines():
+                        _stderr(f"Error: {line}")
+                    _stderr("To go ahead without speech: voicecoach run --text")
+                    raise typer.Exit(ExitCode.FAILURE) from None
+                controls = stack.enter_context(terminal_keys())
+                view = TerminalView(stack, clock, keys=controls is not None)
+                report = session.play(view, controls)
+        except KeyboardInterrupt:
+            if report is None:
+                _stderr("\nStopped before the routine began.")
+                raise typer.Exit(ExitCode.INTERRUPTED) from None
 
     plan = report.plan
     if report.finished:
