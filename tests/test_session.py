@@ -222,3 +222,46 @@ def test_export_writes_the_plan_timed_from_the_clips(tmp_path: Path) -> None:
     distinct = len({e.text for e in plan.says})
     assert steps["Rendering speech"][-1] == (distinct, distinct)
     assert steps["Writing audio"][-1] == (plan.total_ms, plan.total_ms)
+
+
+def _stream_finder(devices: list[object]):  # noqa: ANN202
+    from tests.playback_fakes import FakeDevice
+    from voicecoach.playback.outputs import find_output
+
+    def find(rate: int):  # noqa: ANN202
+        devices.append(FakeDevice(rate))
+        return find_output(rate, open_device=lambda r: devices[-1], open_process=None)
+
+    return find
+
+
+def test_a_run_through_the_stream_pulls_the_timeline_export_writes(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from voicecoach.playback.timeline import Timeline
+
+    monkeypatch.delenv("VOICECOACH_OUTPUT")
+    clock = FakeClock()
+    devices: list[object] = []
+    warnings: list[str] = []
+    view = RecordingView(clock)
+    chosen = settings(volume=0.5, chime=True)
+    with RunSession(ROUTINE, chosen, clock=clock, engine=FakeEngine(seconds_per_word=0.5),
+                    record=RecordingHistory, find=_stream_finder(devices), warn=warnings.append,
+                    verbose=True) as session:
+        report = session.play(view)
+    (device,) = devices
+    assert device.closed and warnings == ["Playing through fake."]  # type: ignore[attr-defined]
+    assert report.finished and view.captions.texts == [e.text for e in report.plan.says]
+    plan, result = export_routine(ROUTINE, chosen, tmp_path / "tiny.wav", cache=False,
+                                  engine=FakeEngine(seconds_per_word=0.5))
+    assert plan == report.plan
+    exported = Path(result.path).read_bytes()[44:]
+    heard = bytes(device.heard)  # type: ignore[attr-defined]
+    start = heard.find(exported[: 2 * 2000])
+    assert start >= 0 and heard[start : start + len(exported)] == exported
+    from voicecoach.speech import ClipCache
+
+    clips = ClipCache(FakeEngine(seconds_per_word=0.5), enabled=False)
+    timeline = Timeline(plan, clips, volume=0.5, chime=True)
+    assert exported == timeline.render(0, timeline.total_frames) and timeline.chimes
