@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.playback_fakes import FakeDevice, StallingDevice
 from voicecoach.errors import AudioError
 from voicecoach.playback import outputs
 from voicecoach.playback.outputs import NO_DEVICE, find_output
 from voicecoach.speech import SAMPLE_RATE
 from voicecoach.speech.output import NoAudioOutput
+
+
+@pytest.fixture(autouse=True)
+def stream_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("VOICECOACH_OUTPUT")
 
 
 class Player:
@@ -103,3 +110,37 @@ def test_scaled_clips_carry_the_volume_for_outputs_that_cannot_mix() -> None:
     assert list(samples(soft.frames)) == [int(v * 0.25) for v in samples(loud.frames)]
     assert quiet.sample_rate == cache.sample_rate and quiet.seconds("Breathe out.") == loud.seconds
     assert ScaledClips(cache, 1.0).clip("Breathe out.") == loud
+
+
+def test_a_device_opened_early_is_the_one_used_and_only_quiet_backends_are_tried_early(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    opened: list[tuple[int, object]] = []
+
+    def open_device(rate: int, backends: object = None) -> FakeDevice:
+        opened.append((rate, backends))
+        return FakeDevice(rate)
+
+    monkeypatch.setattr("voicecoach.playback.device.open_device", open_device)
+    monkeypatch.setattr("sys.platform", "linux")
+    outputs.open_early(SAMPLE_RATE)
+    found = find_output(SAMPLE_RATE, open_process=None)
+    assert found.kind == "stream" and opened == [(SAMPLE_RATE, ("PULSEAUDIO",))]
+    found.close()
+
+    opened.clear()
+    outputs.open_early(16_000)
+    found = find_output(SAMPLE_RATE, open_process=None)  # the engine speaks at another rate
+    assert [rate for rate, _ in opened] == [16_000, SAMPLE_RATE]
+    assert found.stream is not None and found.stream.sample_rate == SAMPLE_RATE
+    found.close()
+
+
+def test_nothing_is_opened_early_when_the_stream_is_left_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("VOICECOACH_OUTPUT", "players")
+    monkeypatch.setattr("voicecoach.playback.device.open_device",
+                        lambda *a, **k: pytest.fail("opened"))
+    outputs.open_early(SAMPLE_RATE)
+    assert outputs._early is None

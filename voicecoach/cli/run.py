@@ -124,7 +124,11 @@ def run(
     if not text:
         from voicecoach.speech import warm_up
 
+        from voicecoach.playback.outputs import open_early
+        from voicecoach.speech import SAMPLE_RATE
+
         warm_up()  # the engine starts while the routine and config load
+        open_early(SAMPLE_RATE)  # and so does the audio device
     report = None
     with _sigterm_as_ctrl_c():
         try:

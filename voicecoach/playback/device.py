@@ -7,7 +7,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from voicecoach.errors import AudioError
@@ -23,12 +23,14 @@ BACKENDS: dict[str, tuple[str, ...]] = {
     "darwin": ("COREAUDIO",),
     "win32": ("WASAPI", "DSOUND", "WINMM"),
 }
+NOISY = ("ALSA", "JACK", "OSS")  # libraries that print their errors on stderr themselves
 
 
-def platform_backends() -> tuple[str, ...]:
-    """The backends worth trying on this system, best first."""
+def platform_backends(*, quiet: bool = False) -> tuple[str, ...]:
+    """The backends worth trying on this system, best first (`quiet`: only those that never
+    print on stderr, so they can be tried in the background)."""
     key = "linux" if sys.platform.startswith(("linux", "freebsd", "openbsd")) else sys.platform
-    return BACKENDS.get(key, ())
+    return tuple(b for b in BACKENDS.get(key, ()) if not (quiet and b in NOISY))
 
 
 class MiniaudioDevice:
@@ -64,7 +66,8 @@ def open_device(
     except ImportError as error:
         raise AudioError(f"the miniaudio package cannot be loaded ({error})") from None
     chosen = [miniaudio.Backend[name] for name in names]
-    with _quiet_stderr() as said:
+    noisy = any(name in NOISY for name in names)
+    with _quiet_stderr() if noisy else nullcontext(lambda: "") as said:
         try:
             device = miniaudio.PlaybackDevice(
                 output_format=miniaudio.SampleFormat.SIGNED16, nchannels=1,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -56,7 +57,49 @@ class Found:
 def _default_device(sample_rate: int) -> MiniaudioDevice:
     from voicecoach.playback.device import open_device
 
-    return open_device(sample_rate)
+    early = _take_early(sample_rate)
+    return early if early is not None else open_device(sample_rate)
+
+
+class _Early:
+    """A device being opened in the background, for one sample rate."""
+
+    def __init__(self, sample_rate: int) -> None:
+        self.sample_rate = sample_rate
+        self.device: MiniaudioDevice | None = None
+        self.thread = threading.Thread(target=self._open, name="voicecoach-audio", daemon=True)
+        self.thread.start()
+
+    def _open(self) -> None:
+        from voicecoach.playback.device import open_device, platform_backends
+
+        try:
+            self.device = open_device(self.sample_rate, backends=platform_backends(quiet=True))
+        except Exception:  # noqa: BLE001 - the full search, with its reasons, runs again later
+            self.device = None
+
+
+_early: _Early | None = None
+
+
+def open_early(sample_rate: int) -> None:
+    """Start opening the audio device now, in the background (it takes about 0.1 s), so it is
+    ready when the first line is. Only backends that print nothing are tried here."""
+    global _early
+    if _early is None and os.environ.get(OUTPUT_VARIABLE, "").strip().lower() != "players":
+        _early = _Early(sample_rate)
+
+
+def _take_early(sample_rate: int) -> MiniaudioDevice | None:
+    global _early
+    early, _early = _early, None
+    if early is None:
+        return None
+    early.thread.join()
+    if early.device is not None and early.sample_rate != sample_rate:
+        early.device.close()  # opened for another rate: open again at the engine's
+        return None
+    return early.device
 
 
 def _default_process() -> AudioOutput:

@@ -148,9 +148,16 @@ class Timeline:
         return self._lengths[index]
 
     def preload(self) -> None:
-        """Read every clip now (and keep them when `keep_clips`), so rendering reads none."""
+        """Read every clip now (and keep them when `keep_clips`), and make the chimes, so that
+        rendering (on the audio device's thread, when playing) reads and imports nothing."""
         for i, start, end in self._slots:
             self._body(i, start, end)
+        if self.chimes:
+            import numpy  # noqa: F401
+
+            from voicecoach.playback.chime import chime
+
+            chime(self.sample_rate), chime(self.sample_rate, end=True)
 
     # --- rendering --------------------------------------------------------------------------
 
