@@ -256,7 +256,9 @@ def _reset_signals() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # a background job inherits SIGINT ignored
 
 
-def start_run(routine: str, home: Path, mode: str, keys: bool = False):  # type: ignore[no-untyped-def]
+def start_run(
+    routine: str, home: Path, mode: str, keys: bool = False
+) -> tuple[subprocess.Popen[bytes], float, int | None]:
     """Start `voicecoach run`; with `keys`, stdin is a terminal (returns its master end)."""
     master = None
     stdin: int = subprocess.DEVNULL
@@ -303,9 +305,9 @@ def onsets(
 ) -> tuple[list[int], list[int]]:
     """Each line's first loud sample and last loud sample before the next line, in `audio`."""
     firsts, lasts = [], []
-    for i, cue in enumerate(cues):
-        start = round(float(cue["at"]) * RATE)  # type: ignore[arg-type]
-        end = round(float(cues[i + 1]["at"]) * RATE) if i + 1 < len(cues) else len(audio)  # type: ignore[arg-type]
+    starts = [round(float(cue["at"]) * RATE) for cue in cues]  # type: ignore[arg-type]
+    for i, start in enumerate(starts):
+        end = starts[i + 1] if i + 1 < len(starts) else len(audio)
         hits = loud(audio[start:end])
         firsts.append(start + int(hits[0]) if len(hits) else -1)
         lasts.append(start + int(hits[-1]) if len(hits) else -1)
@@ -442,7 +444,9 @@ def _verdict(results: list[dict[str, object]], stops: list[dict[str, object]]) -
         if r["cut"] or r["first"] >= TARGETS["first"] or r["left"]:  # type: ignore[operator]
             misses.append("cut, first sound or leftovers")
     for s in stops:
-        if s.get("mode") == "stream" and ("error" in s or s["gone"] > TARGETS["stop"] or s["left"]):  # type: ignore[operator]
+        if s.get("mode") != "stream":
+            continue
+        if "error" in s or s["gone"] > TARGETS["stop"] or s["left"]:  # type: ignore[operator]
             misses.append(f"stop by {s['how']}")
     return misses
 

@@ -17,17 +17,22 @@ class FakeDevice:
         self.heard = bytearray()  # every frame it was given, in order
         self.source: object = None
         self.closed = False
+        self.stopped = False
 
     def start(self, source: object) -> None:
         self.source = source
 
     def pump(self, frames: int) -> None:
         assert self.source is not None, "pumped before it was started"
+        assert not self.stopped, "pumped after it was stopped"
         while frames > 0:
             data = self.source.send(self.period)  # type: ignore[attr-defined]
             assert len(data) == 2 * self.period
             self.heard += data
             frames -= self.period
+
+    def stop(self) -> None:
+        self.stopped = True
 
     def close(self) -> None:
         self.closed = True
@@ -56,3 +61,16 @@ def timed(name: str = "busy-day") -> tuple[object, object]:
 
     cache = ClipCache(FakeEngine(), enabled=False)
     return build_plan(catalog.load(name), speech_seconds=cache.seconds), cache
+
+
+class FakeDevices:
+    """Opens FakeDevices on demand, as a stream asks for fresh ones; keeps them in order."""
+
+    def __init__(self, sample_rate: int = SAMPLE_RATE, period: int = 220) -> None:
+        self.sample_rate = sample_rate
+        self.period = period
+        self.opened: list[FakeDevice] = []
+
+    def __call__(self) -> FakeDevice:
+        self.opened.append(FakeDevice(self.sample_rate, self.period))
+        return self.opened[-1]

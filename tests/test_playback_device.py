@@ -58,6 +58,9 @@ class Recorded:
     def pump(self, frames: int) -> None:
         raise NotImplementedError
 
+    def stop(self) -> None:
+        self.device.stop()
+
     def close(self) -> None:
         self.device.close()
 

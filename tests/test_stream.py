@@ -181,3 +181,55 @@ def test_the_player_on_the_streams_clock_puts_every_line_on_its_frame(busy) -> N
         # captions come when the device has taken the line's first frame, within one period
         assert 0 <= at - event.start_ms / 1000 <= PERIOD / SAMPLE_RATE + 1e-6
     assert report.elapsed == pytest.approx(plan.total_ms / 1000, abs=PERIOD / SAMPLE_RATE)
+
+
+def test_with_fresh_devices_a_hold_stops_the_device_at_once_and_playing_on_starts_another(
+    busy,
+) -> None:
+    from tests.playback_fakes import FakeDevices
+
+    _, _, timeline, audio = busy
+    devices = FakeDevices(period=PERIOD)
+    stream = Stream(devices(), timeline, fresh=devices)
+    stream.start()
+    stream.sleep_until(0.5)  # the first device pulls silence
+    origin = stream.play_from(0)
+    first, second = devices.opened[0], stream.device
+    assert first.stopped and not any(first.heard)  # its buffered silence never delays line 1
+    stream.sleep_until(origin + 2.0)
+    held = second.frames
+    assert second.span(0, held) == audio[: 2 * held]
+    stream.hold()
+    assert second.stopped and second.frames == held  # stopped at once, nothing more taken
+    stream.sleep_until(stream.now() + 3.0)  # time goes on, pulled by a third, silent device
+    third = stream.device
+    assert not any(third.heard) and third.frames >= 3 * SAMPLE_RATE
+    stream.follow(stream.now() - held / SAMPLE_RATE)  # the schedule shifted by the pause
+    stream.sleep_until(stream.now() + 2.0)
+    fourth = stream.device
+    assert third.stopped and not fourth.stopped
+    assert fourth.span(0, 2 * SAMPLE_RATE) == audio[2 * held : 2 * (held + 2 * SAMPLE_RATE)]
+    stream.close()
+    assert all(d.stopped or d.closed for d in devices.opened)
+
+
+def test_with_fresh_devices_a_jump_starts_the_target_on_the_first_frame_of_a_new_device(
+    busy,
+) -> None:
+    from tests.playback_fakes import FakeDevices
+
+    plan, _, timeline, audio = busy
+    devices = FakeDevices(period=PERIOD)
+    stream = Stream(devices(), timeline, fresh=devices)
+    stream.start()
+    stream.play_from(0)
+    stream.sleep_until(stream.now() + 1.0)
+    target = next(e for e in plan.events if e.stretch == 1)
+    stream.hold()
+    stream.play_from(target.start_ms)
+    stream.sleep_until(stream.now() + 1.0)
+    playing = stream.device
+    first = sample_at(target.start_ms, SAMPLE_RATE)
+    assert playing.span(0, SAMPLE_RATE) == audio[2 * first : 2 * (first + SAMPLE_RATE)]
+    before = devices.opened[: devices.opened.index(playing)]
+    assert len(before) == 2 and all(d.stopped for d in before) and not playing.stopped

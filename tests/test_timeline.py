@@ -78,11 +78,11 @@ def test_the_lines_report_where_each_line_sits(busy: tuple[Plan, ClipCache, byte
     lines = timeline.lines()
     assert [line.event for line in lines] == plan.says
     for line in lines:
-        assert line.start == round(line.event.start_ms * SAMPLE_RATE / 1000)
+        assert line.sample == round(line.event.start_ms * SAMPLE_RATE / 1000)
         assert line.frames == min(cache.clip(line.event.text).nframes,
-                                  sample_at(line.event.end_ms, SAMPLE_RATE) - line.start)
-        assert line.to_json()["at"] == pytest.approx(line.start / SAMPLE_RATE, abs=1e-6)
-    assert [(i, line.start) for i, line in zip(
+                                  sample_at(line.event.end_ms, SAMPLE_RATE) - line.sample)
+        assert line.to_json()["at"] == pytest.approx(line.sample / SAMPLE_RATE, abs=1e-6)
+    assert [(i, line.sample) for i, line in zip(
         (i for i, e in enumerate(plan.events) if e.kind == "say"), lines, strict=True
     )] == timeline.line_starts()
 

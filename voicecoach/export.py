@@ -17,7 +17,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from voicecoach.errors import UsageError, VoicecoachError
 from voicecoach.files import AtomicFile
-from voicecoach.playback.timeline import ClipSource, sample_at  # noqa: F401 (re-exported)
+from voicecoach.playback.timeline import ClipSource, PlacedLine, sample_at  # noqa: F401
 from voicecoach.speech import SAMPLE_WIDTH
 
 if TYPE_CHECKING:
@@ -27,36 +27,7 @@ if TYPE_CHECKING:
 CHUNK_SECONDS = 1
 
 Progress = Callable[[int, int], None]  # (milliseconds of the timeline written, total)
-
-
-@dataclass(frozen=True)
-class PlacedCue:
-    """A line as it sits in the file: where it starts and how much of it there is."""
-
-    event: Event
-    sample: int  # first sample of the line in the file
-    frames: int  # samples of speech written (the clip, cut if the next line starts first)
-    sample_rate: int
-
-    @property
-    def at(self) -> float:
-        return self.sample / self.sample_rate
-
-    @property
-    def seconds(self) -> float:
-        return self.frames / self.sample_rate
-
-    def to_json(self) -> dict[str, Any]:
-        e = self.event
-        return {
-            "at": round(self.at, 6),
-            "planned_at": e.at,
-            "seconds": round(self.seconds, 6),
-            "text": e.text,
-            "role": e.role,
-            "stretch": e.stretch,
-            "side": e.side,
-        }
+PlacedCue = PlacedLine  # a line as it sits in the file: its first sample and its length
 
 
 @dataclass(frozen=True)
@@ -118,11 +89,7 @@ def export_wav(
         raise VoicecoachError(
             f"{target}: could not be written ({error.strerror or error})"
         ) from None
-    cues = tuple(
-        PlacedCue(line.event, line.start, line.frames, timeline.sample_rate)
-        for line in timeline.lines()
-    )
-    return ExportResult(target, timeline.sample_rate, timeline.total_frames, cues)
+    return ExportResult(target, timeline.sample_rate, timeline.total_frames, timeline.lines())
 
 
 def _write(timeline: Timeline, file: IO[bytes], progress: Progress | None) -> None:

@@ -12,8 +12,11 @@ from typing import Any
 
 from voicecoach.errors import AudioError
 
-PERIOD_MS = 10  # the device asks for this much at a time
-PERIODS = 3  # and holds this many periods: what can still sound after a stop (about 30 ms)
+# What the sound server is asked to hold: enough to ride out a busy machine (a late callback
+# on a loaded 2-core machine took 56 ms). A stop does not wait for it: the device is stopped,
+# dropping what it holds, and a new one takes over when playback goes on.
+PERIOD_MS = 100
+PERIODS = 2
 APP_NAME = "voicecoach"
 
 # Backends tried in order. miniaudio's NULL backend (a silent device) is never on this list: it
@@ -38,10 +41,11 @@ class MiniaudioDevice:
 
     self_driven = True
 
-    def __init__(self, device: Any, sample_rate: int) -> None:
+    def __init__(self, device: Any, sample_rate: int, backend: str) -> None:
         self._device = device
         self.sample_rate = sample_rate
         self.name = str(device.backend)
+        self.backend = backend  # its key in BACKENDS, to open another like it
 
     def start(self, source: Any) -> None:
         self._device.start(source)
@@ -49,15 +53,24 @@ class MiniaudioDevice:
     def pump(self, frames: int) -> None:
         raise NotImplementedError("a miniaudio device pulls by itself")
 
+    def stop(self) -> None:
+        """Stop at once: PulseAudio corks the stream, ALSA drops what it holds."""
+        self._device.stop()
+
     def close(self) -> None:
         self._device.close()
+
+    def another(self) -> MiniaudioDevice:
+        """A new device like this one (same backend and rate), not started."""
+        return open_device(self.sample_rate, backends=(self.backend,), quiet=False)
 
 
 def open_device(
     sample_rate: int, *, backends: tuple[str, ...] | None = None,
-    period_ms: int = PERIOD_MS, periods: int = PERIODS,
+    period_ms: int = PERIOD_MS, periods: int = PERIODS, quiet: bool = True,
 ) -> MiniaudioDevice:
-    """Open the first working playback device; AudioError says why none could be opened."""
+    """Open the first working playback device; AudioError says why none could be opened.
+    `quiet`: keep what ALSA and JACK print on stderr while probing off the terminal."""
     names = platform_backends() if backends is None else backends
     if not names:
         raise AudioError(f"no audio backend known for this system ({sys.platform})")
@@ -66,7 +79,7 @@ def open_device(
     except ImportError as error:
         raise AudioError(f"the miniaudio package cannot be loaded ({error})") from None
     chosen = [miniaudio.Backend[name] for name in names]
-    noisy = any(name in NOISY for name in names)
+    noisy = quiet and any(name in NOISY for name in names)
     with _quiet_stderr() if noisy else nullcontext(lambda: "") as said:
         try:
             device = miniaudio.PlaybackDevice(
@@ -78,7 +91,8 @@ def open_device(
             detail = _last_line(said()) or str(error)
             tried = ", ".join(name.lower() for name in names)
             raise AudioError(f"no audio device could be opened (tried {tried}): {detail}") from None
-    return MiniaudioDevice(device, sample_rate)
+    backend = miniaudio.Backend(device._device.pContext.backend).name
+    return MiniaudioDevice(device, sample_rate, backend)
 
 
 def _last_line(text: str) -> str:

@@ -128,7 +128,7 @@ def find_output(
     except AudioError as error:
         found.reasons.append(f"stream: {error}")
     else:
-        stream = Stream(device)
+        stream = Stream(device, fresh=getattr(device, "another", None))
         try:
             stream.start()
             started = stream.wait_for_device(wait)

@@ -46,41 +46,57 @@ class Device(Protocol):
         """Pull at least `frames` frames now (devices that do not pull by themselves)."""
         ...
 
+    def stop(self) -> None:
+        """Stop at once, dropping what it still holds (it is not started again)."""
+        ...
+
     def close(self) -> None: ...
 
 
 class Stream:
-    """Plays a timeline through a device; a clock (`now`, `sleep_until`) in device time."""
+    """Plays a timeline through a device; a clock (`now`, `sleep_until`) in device time.
+
+    With `fresh` (a way to open another device like it), a hold stops the device at once,
+    dropping the sound it has buffered, and playing on starts a new one: the buffer can then be
+    generous (it rides out a busy machine) without delaying a stop, a pause or a skip. Without
+    it, one device runs throughout and a hold is silent after what it has buffered."""
 
     def __init__(
         self, device: Device, timeline: Timeline | None = None, *,
-        wall: Callable[[], float] = time.monotonic,
+        fresh: Callable[[], Device] | None = None, wall: Callable[[], float] = time.monotonic,
     ) -> None:
         if timeline is not None and timeline.sample_rate != device.sample_rate:
             raise ValueError("the timeline and the device must share a sample rate")
-        self.device = device
+        self.device = device  # the device pulling now, or the last one
         self.sample_rate = device.sample_rate
         self._timeline = timeline
+        self._fresh = fresh
         self._wall = wall
         self._changed = threading.Condition()
-        self._pulled = 0  # frames the device has taken: the clock
-        self._origin: int | None = None  # device frame where timeline frame 0 plays; None: held
+        self._pulled = 0  # frames the devices have taken: the clock
+        self._origin: int | None = None  # clock frame where timeline frame 0 plays; None: held
         self._held_at = 0  # timeline frame where playback was held
         self._error: BaseException | None = None
         self._started = False
         self._closed = False
+        self._running = False  # whether `device` is pulling (and its pulls count)
+        self._generation = 0  # pulls from the sources of earlier devices do not count
+        self._spare: Device | None = None
+        self._spare_thread: threading.Thread | None = None
         self._last_pull = wall()
         self._silence = b""
 
     # --- the device's side ------------------------------------------------------------------
 
-    def _source(self) -> Source:
+    def _source(self, generation: int) -> Source:
         frames = yield b""
         while True:
-            frames = yield self._pull(frames)
+            frames = yield self._pull(frames, generation)
 
-    def _pull(self, frames: int) -> bytes:
+    def _pull(self, frames: int, generation: int) -> bytes:
         with self._changed:
+            if generation != self._generation:
+                return self._quiet(frames)  # a device already stopped: nothing of it is heard
             first = self._pulled
             origin, timeline = self._origin, self._timeline
             self._pulled += frames
@@ -99,6 +115,63 @@ class Stream:
             self._silence = bytes(2 * frames)
         return self._silence
 
+    # --- devices ----------------------------------------------------------------------------
+
+    def _run(self, device: Device) -> None:
+        """Make `device` the one pulling; its first frame continues the clock."""
+        with self._changed:
+            self._generation += 1
+            generation = self._generation
+            self.device = device
+            self._running = True
+            self._last_pull = self._wall()
+        source = self._source(generation)
+        next(source)
+        device.start(source)
+
+    def _stop_running(self) -> None:
+        """Stop the pulling device at once; it is released in the background."""
+        with self._changed:
+            if not self._running:
+                return
+            self._running = False
+            self._generation += 1
+            device = self.device
+        device.stop()
+        threading.Thread(target=device.close, name="voicecoach-audio-close", daemon=True).start()
+
+    def _prepare_spare(self) -> None:
+        if self._fresh is None or self._spare is not None or self._spare_thread is not None:
+            return
+
+        def open_spare() -> None:
+            try:
+                self._spare = self._fresh()  # type: ignore[misc]
+            except Exception:  # noqa: BLE001 - opened again, in the open, when it is needed
+                self._spare = None
+
+        self._spare_thread = threading.Thread(target=open_spare, name="voicecoach-audio-open",
+                                              daemon=True)
+        self._spare_thread.start()
+
+    def _take_spare(self) -> Device:
+        assert self._fresh is not None
+        if self._spare_thread is not None:
+            self._spare_thread.join()
+            self._spare_thread = None
+        device, self._spare = self._spare, None
+        if device is None:
+            device = self._fresh()
+        self._prepare_spare()
+        return device
+
+    def _renew(self) -> None:
+        """Go on with a new device: the old one stops, with whatever it still held."""
+        if self._fresh is None or self._closed:
+            return
+        self._stop_running()
+        self._run(self._take_spare())
+
     # --- control ----------------------------------------------------------------------------
 
     def start(self) -> None:
@@ -106,10 +179,8 @@ class Stream:
         if self._started:
             return
         self._started = True
-        self._last_pull = self._wall()
-        source = self._source()
-        next(source)
-        self.device.start(source)
+        self._run(self.device)
+        self._prepare_spare()
 
     def wait_for_device(self, seconds: float = FIRST_PULL_SECONDS) -> bool:
         """True once the device has asked for sound; False if it has not within `seconds`."""
@@ -118,31 +189,53 @@ class Stream:
         with self._changed:
             return self._changed.wait_for(lambda: self._pulled > 0, timeout=seconds)
 
+    def _play(self, set_origin: Callable[[], None]) -> None:
+        """Set the schedule; from silence, on a new device, so that nothing buffered delays it."""
+        with self._changed:
+            renew = (self._origin is None or not self._running) and self._started
+        renew = renew and self._fresh is not None and not self._closed
+        if renew:
+            self._stop_running()  # first, so that no frame of the old one counts any more
+        with self._changed:
+            set_origin()
+        if renew:
+            self._run(self._take_spare())
+
     def follow(self, origin: float, timeline: Timeline | None = None) -> None:
         """Play the timeline so that its frame 0 falls at clock time `origin` (seconds)."""
-        with self._changed:
+        if timeline is not None:
+            self._check_rate(timeline)
+
+        def set_origin() -> None:
             if timeline is not None:
                 self._timeline = timeline
             self._origin = round(origin * self.sample_rate)
+
+        self._play(set_origin)
 
     def play_from(self, ms: int, timeline: Timeline | None = None) -> float:
         """Play from millisecond `ms` of the timeline (or of a new `timeline`) with the next
         frame the device takes; returns the clock time of timeline 0 on the new schedule."""
         if timeline is not None:
             self._check_rate(timeline)
-        with self._changed:
+
+        def set_origin() -> None:
             if timeline is not None:
                 self._timeline = timeline
-            frame = self._frame(ms)
-            self._origin = self._pulled - frame
-            return self._origin / self.sample_rate
+            self._origin = self._pulled - self._frame(ms)
+
+        self._play(set_origin)
+        assert self._origin is not None
+        return self._origin / self.sample_rate
 
     def hold(self) -> None:
-        """Silence from the next frame the device takes; the position stays where it was."""
+        """Silence at once (with `fresh`) or from the next frame taken; the position stays."""
         with self._changed:
             if self._origin is not None:
                 self._held_at = self._pulled - self._origin
             self._origin = None
+        if self._fresh is not None:
+            self._stop_running()
 
     def replace(self, timeline: Timeline, *, not_past_ms: int | None = None) -> float:
         """Play `timeline` from here on, on the same schedule (e.g. once the plan is timed);
@@ -176,13 +269,20 @@ class Stream:
             return self._held_at if self._origin is None else self._pulled - self._origin
 
     def close(self) -> None:
-        """Silence and release the device."""
+        """Silence and release the devices."""
         self.hold()
         with self._changed:
             self._closed = True
             self._changed.notify_all()
-        if self._started:
+            running, self._running = self._running, False
+        if running:
+            self.device.stop()
             self.device.close()
+        if self._spare_thread is not None:
+            self._spare_thread.join()
+        if self._spare is not None:
+            self._spare.close()
+            self._spare = None
 
     def __enter__(self) -> Stream:
         return self
@@ -206,13 +306,16 @@ class Stream:
         Returns after at most WAIT_SLICE even if it has not, so the caller can look at the keys;
         raises AudioError if the device stopped taking frames or rendering failed."""
         target = math.ceil(t * self.sample_rate - 1e-6)
+        if self._started and not self._running and not self._closed:
+            self._renew()  # held on a stopped device: a new one pulls silence, time goes on
         if not self.device.self_driven:
-            if target > self._pulled:
+            if target > self._pulled and self._running:
                 self.device.pump(target - self._pulled)
         else:
+            wait = min(WAIT_SLICE, max(0.001, t - self.now()))
             with self._changed:
                 self._changed.wait_for(
-                    lambda: self._pulled >= target or self._closed, timeout=WAIT_SLICE
+                    lambda: self._pulled >= target or self._closed, timeout=wait
                 )
         self.check()
 
@@ -222,7 +325,7 @@ class Stream:
             error, self._error = self._error, None
             self.hold()
             raise error
-        if self.device.self_driven and self._started and not self._closed:
+        if self.device.self_driven and self._running and not self._closed:
             if self._wall() - self._last_pull > STALL_SECONDS:
                 raise AudioError(f"the audio device ({self.device.name}) stopped playing")
 

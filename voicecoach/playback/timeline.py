@@ -62,13 +62,13 @@ class PlacedLine:
 
     index: int  # the event's index in the plan
     event: Event
-    start: int  # first frame
+    sample: int  # first frame
     frames: int  # frames of speech (the clip, cut if the next event begins first)
     sample_rate: int
 
     @property
     def at(self) -> float:
-        return self.start / self.sample_rate
+        return self.sample / self.sample_rate
 
     @property
     def seconds(self) -> float:
