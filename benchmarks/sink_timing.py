@@ -153,8 +153,10 @@ class Recorder:
         import miniaudio
 
         self._device = miniaudio.CaptureDevice(
+            # 10 ms fragments keep the null sink rendering in small blocks; room for 2 s more
+            # in the server means a late callback here never loses a sample of the recording.
             input_format=miniaudio.SampleFormat.SIGNED16, nchannels=1, sample_rate=RATE,
-            buffersize_msec=5, callback_periods=2, backends=[miniaudio.Backend.PULSEAUDIO],
+            buffersize_msec=10, callback_periods=200, backends=[miniaudio.Backend.PULSEAUDIO],
             app_name="sink-timing",
         )
         self._chunks: list[bytes] = []
