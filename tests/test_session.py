@@ -260,6 +260,10 @@ def test_a_run_through_the_stream_pulls_the_timeline_export_writes(
     heard = bytes(device.heard)  # type: ignore[attr-defined]
     start = heard.find(exported[: 2 * 2000])
     assert start >= 0 and heard[start : start + len(exported)] == exported
+    from voicecoach.playback.voice import HEARD_OUT_SECONDS
+
+    # the device went on past the end long enough for the last line to be heard out
+    assert len(heard) - start - len(exported) >= 2 * HEARD_OUT_SECONDS * result.sample_rate - 2
     from voicecoach.speech import ClipCache
 
     clips = ClipCache(FakeEngine(seconds_per_word=0.5), enabled=False)

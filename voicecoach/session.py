@@ -334,8 +334,11 @@ class RunSession:
         plan = timed_plan(self.routine, options, voice.clips, draft)  # type: ignore[arg-type]
         start = voice.take_over(plan)
         speaker = SpeakerGroup(voice.speaker, captions)
-        return play(plan, speaker, voice.clock, controls=controls, on_progress=show,
-                    started=(start, 1), tick=TICK)
+        report = play(plan, speaker, voice.clock, controls=controls, on_progress=show,
+                      started=(start, 1), tick=TICK)
+        if report.finished:
+            voice.finish()
+        return report
 
 
 # --- export ---------------------------------------------------------------------------------

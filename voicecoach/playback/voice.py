@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from voicecoach.plan import Plan
     from voicecoach.playback.stream import Stream
 
-TICK = 0.01  # seconds between looks at the keys: a pause is silent within 10 ms + one buffer
+TICK = 0.01  # seconds between looks at the keys: a pause key is obeyed within 10 ms
+HEARD_OUT_SECONDS = 0.3  # more than the device holds: the last line is heard to its end
 
 
 class StreamSpeaker:
@@ -76,3 +77,10 @@ class StreamVoice:
             (e.start_ms for e in plan.events[said:] if e.kind == "say"), plan.total_ms
         )
         return self.stream.replace(timeline, not_past_ms=upcoming)
+
+    def finish(self) -> None:
+        """Let the last line be heard out: the device takes frames ahead of what is heard, and
+        closing it drops them."""
+        end = self.stream.now() + HEARD_OUT_SECONDS
+        while self.stream.now() < end:
+            self.stream.sleep_until(end)
