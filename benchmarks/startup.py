@@ -36,7 +36,7 @@ def main() -> int:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         py = sys.executable
         # What the installed `voicecoach` script runs (no `-m`, whose module search costs more).
-        command = [py, "-c", "from voicecoach.cli import main; main()"]
+        command = [py, "-c", "from voicecoach.launch import main; main()"]
         # One warm-up each: compiled bytecode and caches in place, as on every later start.
         for argv in ([*command, "list"], [*command, "--help"]):
             subprocess.run(argv, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, check=True)

@@ -56,14 +56,16 @@ def test_new_then_validate_then_plan(voicecoach_home: Path) -> None:
 
     checked = invoke("validate", str(path))
     assert checked.exit_code == 0, checked.output
-    assert checked.stdout == f"{path}: ok (2 stretches, about 2:34)\n"
+    assert checked.stdout == f"{path}: ok (3 stretches, about 5:39)\n"
 
     planned = invoke("plan", "my-hips", "--json")
     assert planned.exit_code == 0, planned.output
     script = json.loads(planned.stdout)
     assert script["routine"] == "my-hips"
     said = [e["text"] for e in script["events"] if e["kind"] == "say"]
-    assert "Leg swings, left side." in said and "Butterfly stretch." in said
+    assert "Front to back leg swings, left side." in said and "Butterfly stretch." in said
+    assert "Kneel on your left knee, on a cushion." in " ".join(said)
+    assert "Right side. Kneel on your right knee, on a cushion." in said
 
 
 def test_new_writes_a_commented_starter_that_loads_and_plans(voicecoach_home: Path) -> None:
@@ -71,7 +73,9 @@ def test_new_writes_a_commented_starter_that_loads_and_plans(voicecoach_home: Pa
     assert text.startswith(f"# yaml-language-server: $schema=./{FILENAME}\n")
     routine = parse_routine(text, "after-run-2.yaml")
     assert routine.title == "After run 2"
-    assert [s.name for s in routine.stretches] == ["Leg swings", "Butterfly stretch"]
+    assert [s.name for s in routine.stretches] == [
+        "Front to back leg swings", "Kneeling hip flexor stretch", "Butterfly stretch"
+    ]
     assert build_plan(routine).estimated_seconds > 60
 
 
@@ -116,8 +120,8 @@ def test_new_refuses_a_name_that_is_not_a_slug(
     result = invoke("new", name)
     assert result.exit_code == 2
     assert result.stderr == (
-        f"Error: {name!r} cannot name a routine: use lower-case letters, digits and dashes "
-        f"(at most 60), e.g. {suggestion}\n"
+        f"Error: {name!r} cannot name a routine: use words of lower-case letters and digits "
+        f"joined by single dashes (at most 60 characters), e.g. {suggestion}\n"
     )
     assert not (voicecoach_home / "routines").exists()
 
@@ -143,7 +147,7 @@ def test_validate_checks_every_file_and_sums_up(tmp_path: Path) -> None:
     result = invoke("validate", str(good), str(bad), str(tmp_path), str(tmp_path / "gone.yaml"))
     assert result.exit_code == 2
     assert result.stdout.splitlines() == [
-        f"{good}: ok (1 stretch, about 1:10)",
+        f"{good}: ok (1 stretch, about 1:25)",
         f"{bad}:5:5: stretches[0].instructions: required field is missing",
         f"{bad}:8:5: stretches[0].instruction: unknown field (did you mean `instructions`?)",
         f"{tmp_path}: is a folder, not a routine file",
@@ -253,3 +257,37 @@ def test_the_cli_starts_without_the_heavy_modules() -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert result.stdout == "[]\n", result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "instead"),
+    [("x--y", "x-y"), ("x-", "x"), ("hips--", "hips"), ("a-b--c-", "a-b-c"), ("a" * 61, "a" * 60)],
+)
+def test_new_refuses_a_name_the_catalog_would_change_and_names_the_one_it_would_use(
+    voicecoach_home: Path, name: str, instead: str
+) -> None:
+    result = CliRunner().invoke(app, ["new", name])
+    assert result.exit_code == 2, result.output
+    assert f"e.g. {instead}" in result.output
+    assert not (voicecoach_home / "routines").exists()
+    made = CliRunner().invoke(app, ["new", instead])  # the name offered is one that works
+    assert made.exit_code == 0, made.output
+    assert CliRunner().invoke(app, ["validate", instead]).exit_code == 0
+
+
+def test_every_name_new_accepts_is_found_again_by_that_name() -> None:
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from voicecoach.errors import UsageError
+    from voicecoach.routine import slug
+
+    @given(st.text(alphabet="ab0-", min_size=1, max_size=64))
+    def check(name: str) -> None:
+        try:
+            authoring.check_new_name(name)
+        except UsageError:
+            return
+        assert slug(name) == name
+
+    check()

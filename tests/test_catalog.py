@@ -133,5 +133,6 @@ def test_load_reports_a_broken_file_by_its_path(builtin: Path):
 
 def test_the_shipped_routines_are_found_by_name():
     assert [e.name for e in catalog.entries() if e.builtin] == [
-        "busy-day", "hips-and-lower-back", "post-run-hips", "yoga-for-hips"
+        "before-run", "busy-day", "glute-and-core", "hips-and-lower-back", "no-floor",
+        "post-run-hips", "tight-side", "yoga-for-hips",
     ]

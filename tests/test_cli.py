@@ -21,7 +21,10 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TINY = str(FIXTURES / "tiny.yaml")
 BAD = str(FIXTURES / "bad-hold.yaml")
-SHIPPED = ["busy-day", "hips-and-lower-back", "post-run-hips", "yoga-for-hips"]
+SHIPPED = [
+    "before-run", "busy-day", "glute-and-core", "hips-and-lower-back", "no-floor",
+    "post-run-hips", "tight-side", "yoga-for-hips",
+]
 
 runner = CliRunner()
 
@@ -39,7 +42,7 @@ def plan_json(*args: str) -> dict:
 # --- list -----------------------------------------------------------------------------------
 
 
-def test_list_shows_the_four_routines_with_minutes_when_and_targets():
+def test_list_shows_every_shipped_routine_with_minutes_when_and_targets():
     result = invoke("list")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
@@ -295,7 +298,8 @@ def test_a_bad_routine_file_is_an_error_with_every_problem_located(command: str)
     assert result.stderr == (
         f"Error: {BAD}:7:11: stretches[0].hold: must be at least 5 seconds, not -30\n"
         f"Error: {BAD}:8:5: stretches[0].colour: unknown field; the fields are: "
-        "name, targets, instructions, safety, sides, hold, reps, tempo, cues, transition\n"
+        "name, targets, sides, position, equipment, instructions, easier, safety, hold, reps, "
+        "tempo, alternating, cues, transition\n"
     )
     assert "Traceback" not in result.output
 
@@ -345,3 +349,22 @@ def test_python_m_voicecoach_reports_a_bad_file_without_a_traceback(voicecoach_h
         f"Error: {BAD}:7:11: stretches[0].hold: must be at least 5 seconds, not -30"
     )
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("command", ["plan", "run", "export"])
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [("--hold", "nan", "must be a finite number"), ("--hold", "NaN", "must be a finite number"),
+     ("--volume", "nan", "must be a finite number"),
+     ("--hold", "inf", "is not in the range"), ("--hold", "-inf", "is not in the range")],
+)
+def test_a_number_that_is_not_finite_is_refused_as_bad_input(
+    tmp_path: Path, command: str, option: str, value: str, message: str
+) -> None:
+    extra = ["-o", str(tmp_path / "x.wav")] if command == "export" else []
+    if command == "plan" and option == "--volume":
+        pytest.skip("plan has no --volume")
+    result = CliRunner().invoke(app, [command, "busy-day", option, value, *extra])
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

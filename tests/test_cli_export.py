@@ -39,7 +39,7 @@ def tiny(tmp_path: Path) -> Path:
 
 
 def _clip_files() -> list[Path]:
-    return sorted(clips_dir().rglob("*.wav")) if clips_dir().exists() else []
+    return sorted(clips_dir().rglob("*.clip")) if clips_dir().exists() else []
 
 
 def test_export_writes_the_file_and_says_so(tiny: Path, tmp_path: Path) -> None:

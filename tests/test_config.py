@@ -66,10 +66,11 @@ def test_no_config_file_means_every_key_unset(voicecoach_home: Path) -> None:
 def test_a_config_file_sets_its_keys() -> None:
     write_config(
         "# my defaults\nvoice: en-gb\nrate: 150\nvolume: 0.8\ninsoles: no\nhold_scale: 1.5\n"
-        "transition: 8\nrest: 15.5\n"
+        "transition: 8\nrest: 15.5\ntight_side: right\n"
     )
     assert load_config() == Config(
-        voice="en-gb", rate=150, volume=0.8, insoles=False, hold_scale=1.5, transition=8, rest=15.5
+        voice="en-gb", rate=150, volume=0.8, insoles=False, hold_scale=1.5, transition=8,
+        rest=15.5, tight_side="right",
     )
 
 
@@ -248,6 +249,7 @@ def test_config_beats_defaults_and_flags_beat_config() -> None:
         "hold_scale": "config",
         "transition": "default",
         "rest": "config",
+        "tight_side": "default",
         "hold": "default",
     }
 
@@ -353,6 +355,7 @@ def test_config_path_show_set_unset_commands(voicecoach_home: Path) -> None:
         "  transition  the routine's         default",
         "  rest        the routine's         default",
         "  chime       false                 default",
+        "  tight_side  none                  default",
         "Command-line options override these for one run.",
     ]
 
@@ -430,3 +433,18 @@ def test_a_broken_config_file_can_be_mended_one_key_at_a_time(voicecoach_home: P
     assert removed.exit_code == 0 and removed.output.startswith("colour removed from")
     assert runner.invoke(app, ["config", "show"]).exit_code == 0
     assert config_path().read_text() == "rate: 150\n"
+
+
+def test_a_voice_with_control_characters_is_refused_and_never_printed(
+    voicecoach_home: Path,
+) -> None:
+    from typer.testing import CliRunner
+
+    from voicecoach.cli import app
+
+    (voicecoach_home / "config.yaml").write_text('voice: "en\\e]0;PWNED\\a"\n')
+    for args in (["config", "show"], ["plan", "busy-day"]):
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 2, result.output
+        assert "\x1b" not in result.output and "\x07" not in result.output
+        assert "voice: has a control character (U+001B" in result.output

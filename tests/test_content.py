@@ -28,8 +28,7 @@ def test_the_disclaimer_and_insole_mention_take_well_under_30_seconds(text: str)
 
 
 @pytest.mark.parametrize(
-    ("minutes", "spoken"), [(1, "Hips. About 1 minute. Let's start."),
-                            (2, "Hips. About 2 minutes. Let's start.")],
+    ("minutes", "spoken"), [(1, "Hips. About 1 minute."), (2, "Hips. About 2 minutes.")],
 )
 def test_the_introduction_says_minute_or_minutes(minutes: int, spoken: str):
     assert content.introduce("Hips", minutes) == spoken
@@ -41,12 +40,12 @@ def test_the_rep_count_says_rep_or_reps(reps: int, spoken: str):
 
 
 @pytest.mark.parametrize(
-    ("side", "first", "spoken"),
-    [(None, True, "Get into position."), ("left", True, "Get into position."),
-     ("right", False, "Right side. Get into position.")],
+    ("side", "hint", "spoken"),
+    [("right", content.GET_IN_POSITION, "Right side. Get into position."),
+     ("left", "Kneel on your left knee.", "Left side. Kneel on your left knee.")],
 )
-def test_the_position_cue_names_the_second_side(side: str | None, first: bool, spoken: str):
-    assert content.position(side, first_side=first) == spoken
+def test_the_second_side_is_named_with_its_first_step(side: str, hint: str, spoken: str):
+    assert content.switch_to(side, hint) == spoken
 
 
 @pytest.mark.parametrize(("seconds", "spoken"), [(30, "Hold for 30 seconds."),

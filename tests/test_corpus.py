@@ -159,3 +159,18 @@ def test_python_tags_would_act_if_built_but_never_are(
     )
     assert located in result.stdout
     assert not (cwd / made).exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_pipe_among_the_files_is_refused_at_once_and_the_rest_still_checked(
+    tmp_path: Path,
+) -> None:
+    pipe = tmp_path / "pipe.yaml"
+    os.mkfifo(pipe)  # nothing ever writes to it: reading it would wait forever
+    bad = CORPUS / "bad" / "escape-sequence-in-title.yaml"
+    result = _voicecoach("validate", str(pipe), str(bad), *map(str, GOOD[:1]), cwd=tmp_path)
+    assert result.returncode == 2
+    assert f"{pipe}: is not a regular file (a pipe or a device?)" in result.stdout
+    assert _located(bad, result.stdout)
+    assert "in 2 of 3 files" in result.stderr
+    assert "\x1b" not in result.stdout + result.stderr

@@ -120,3 +120,16 @@ def test_live_display_prints_cues_above_the_view() -> None:
     text = out.getvalue()
     assert "[0:00] First, a note" in text
     assert f"{clock(plan.total_ms / 1000)} / " in text
+
+
+def test_with_a_tighter_side_next_names_the_set_still_to_come() -> None:
+    from voicecoach.plan import PlanOptions
+
+    plan = build_plan(parse_routine(ROUTINE, "busy-day.yaml"), PlanOptions(tight_side="right"))
+    first = render(Progress(plan, at_role(plan, "start", 1, "right") + 100))
+    assert first[1] == "Stretch 2 of 4: Kneeling hip flexor stretch, right side"
+    assert first[3] == "Next: Kneeling hip flexor stretch, left side"
+    left = render(Progress(plan, at_role(plan, "start", 1, "left") + 100))
+    assert left[3] == "Next: Kneeling hip flexor stretch, right side"
+    extra = [e for e in plan.events if e.role == "start" and e.stretch == 1][2]
+    assert render(Progress(plan, extra.start_ms + 100))[3] == "Next: Butterfly stretch"

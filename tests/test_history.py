@@ -11,6 +11,7 @@ import sys
 import threading
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -362,9 +363,11 @@ def test_a_recorder_records_a_whole_run() -> None:
 
 def test_a_recorder_can_be_told_progress_at_every_tick_and_writes_only_what_matters() -> None:
     recorder = record_session("busy-day", "Busy Day", 3, started_at=at(UTC, 2024, 5, 3, 7, 0))
+    assert recorder.flush()  # written from a thread of its own
     assert recorder.session_id is not None
 
     def stored() -> tuple[float, int]:
+        recorder.flush()
         with open_history() as store:
             session = store.session(recorder.session_id)
         return session.seconds_done, session.stretches_completed
@@ -571,3 +574,87 @@ def test_overview_json_has_every_calendar_day_up_to_today() -> None:
         11,
     )
     assert [c["sessions"] for c in calendar if c["sessions"]] == [1, 1]
+
+
+def _lock_exclusively(path: Path) -> Any:
+    """Another program's connection holding the history file under an exclusive lock."""
+    import sqlite3
+
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN EXCLUSIVE")
+    return other
+
+
+def test_a_locked_history_never_delays_the_run_and_the_run_is_recorded_once_it_frees() -> None:
+    import time
+
+    path = history_path()
+    with open_history(path):
+        pass
+    other = _lock_exclusively(path)
+    began = time.monotonic()
+    recorder = record_session("busy-day", "Busy Day", 3)
+    for tenth in range(1, 400):
+        recorder.progress(tenth / 10, tenth // 150)
+    waited = time.monotonic() - began
+    other.rollback()
+    other.close()
+    recorder.finish("finished", 40.0, 3)
+
+    assert waited < 0.5  # never the 10 s a locked file used to cost
+    assert recorder.problem is None
+    with open_history() as store:
+        (session,) = store.recent()
+    assert (session.outcome, session.seconds_done, session.stretches_completed) == (
+        "finished", 40.0, 3,
+    )
+
+
+def test_a_history_locked_past_the_end_costs_one_warning_after_the_wait() -> None:
+    path = history_path()
+    with open_history(path):
+        pass
+    other = _lock_exclusively(path)
+    warnings: list[str] = []
+    try:
+        recorder = record_session("busy-day", "Busy Day", 3, warn=warnings.append, wait_s=0.3)
+        recorder.progress(20.0, 1)
+        recorder.finish("quit", 25.0, 1)
+    finally:
+        other.rollback()
+        other.close()
+    assert len(warnings) == 1
+    assert warnings[0].startswith("This session is not being recorded: ")
+
+
+def test_a_history_from_before_skipped_existed_is_read_and_takes_skipped_runs() -> None:
+    import sqlite3
+
+    path = history_path()
+    path.parent.mkdir(parents=True)
+    old = sqlite3.connect(path, isolation_level=None)
+    old.execute(
+        "CREATE TABLE sessions (id INTEGER PRIMARY KEY, routine TEXT NOT NULL, "
+        "title TEXT NOT NULL, started_at TEXT NOT NULL, utc_offset INTEGER NOT NULL, "
+        "total_stretches INTEGER NOT NULL, stretches_completed INTEGER NOT NULL DEFAULT 0, "
+        "seconds_done REAL NOT NULL DEFAULT 0, "
+        "outcome TEXT CHECK (outcome IN ('finished', 'quit', 'interrupted')), "
+        "updated_at TEXT NOT NULL, ended_at TEXT)"
+    )
+    old.execute("CREATE INDEX sessions_by_start ON sessions (started_at)")
+    old.execute(
+        "INSERT INTO sessions VALUES (1, 'busy-day', 'Busy Day', '2024-05-03T07:00:00+00:00', "
+        "120, 4, 4, 319.7, 'finished', '2024-05-03T07:05:20+00:00', '2024-05-03T07:05:20+00:00')"
+    )
+    old.execute("PRAGMA application_id = 1447249969")
+    old.execute("PRAGMA user_version = 1")
+    old.close()
+
+    with open_history(path) as store:
+        (kept,) = store.recent()
+        added = store.start("busy-day", "Busy Day", 4, at(UTC, 2024, 5, 4, 7, 0))
+        store.finish(added, "skipped", 51.0, 1)
+        newest, oldest = store.recent()
+    assert (oldest.outcome, oldest.seconds_done, oldest.title) == ("finished", 319.7, "Busy Day")
+    assert oldest.started_at.utcoffset().total_seconds() == 120 * 60
+    assert (newest.outcome, newest.seconds_done, newest.stretches_completed) == ("skipped", 51.0, 1)

@@ -184,3 +184,29 @@ def test_the_calendar_falls_back_to_ascii_where_the_terminal_needs_it() -> None:
     grid = lines[lines.index("Last 2 weeks") + 2 :][:7]
     assert sum(line.count("#") for line in grid) == 1
     assert "    # a day with a session   . none" in lines
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("seconds_done", "'lots'"),
+        ("seconds_done", "'-5'"),
+        ("seconds_done", "1e999"),
+        ("utc_offset", "99999999"),
+        ("utc_offset", "'east'"),
+        ("title", "'Hips' || char(27) || ']0;PWNED' || char(7) || char(27) || '[2J'"),
+    ],
+)
+def test_a_damaged_row_never_breaks_history(column: str, value: str) -> None:
+    import sqlite3
+
+    record("busy-day", noon(date.today()), "finished", 300.0, 4)
+    path = history_path()
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"UPDATE sessions SET {column} = {value}")
+    conn.close()
+    for args in (["history"], ["history", "--json"]):
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 0, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert "\x1b" not in result.output and "\x07" not in result.output

@@ -5,12 +5,12 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.routines import hold, make_routine, quick, reps
 from voicecoach import content
 from voicecoach.plan import (
     CUE_GAP_MS,
@@ -22,28 +22,6 @@ from voicecoach.plan import (
     estimate_speech_seconds,
 )
 from voicecoach.routine import Routine, parse_routine
-
-
-def make_routine(*stretches: dict[str, Any], **fields: Any) -> Routine:
-    data: dict[str, Any] = {"name": "test", "title": "Test", "style": "mixed"}
-    data.update(fields)
-    data["stretches"] = list(stretches)
-    return Routine.model_validate(data)
-
-
-def hold(name: str = "Hip hold", seconds: float = 30, **fields: Any) -> dict[str, Any]:
-    return {"name": name, "targets": ["glutes"], "instructions": f"Do the {name}.",
-            "hold": seconds, **fields}
-
-
-def reps(name: str = "Leg swings", count: int = 10, **fields: Any) -> dict[str, Any]:
-    return {"name": name, "targets": ["hip flexors"], "instructions": f"Do the {name}.",
-            "reps": count, **fields}
-
-
-def quick(text: str) -> float:
-    """A voice that says a count in 0.5 s and any other line in 1 s."""
-    return 0.5 if text.isdigit() else 1.0
 
 
 def ms(seconds: float) -> int:
@@ -203,7 +181,7 @@ def test_a_hold_lasts_exactly_its_seconds_from_start_cue_to_release_whatever_the
             inside = [e for e in plan.events if start.start_ms <= e.start_ms < release.start_ms]
             assert {e.role for e in inside if e.kind == "pause"} <= {"hold"}
             assert {e.role for e in inside if e.kind == "say"} <= {
-                "start", "halfway", "form", "count"
+                "start", "halfway", "form", "remaining", "count"
             }
 
 
@@ -224,6 +202,9 @@ def test_halfway_and_3_2_1_land_exactly_on_their_marks_whenever_they_fit(
         start_end = spoken(content.start_hold(stretch.hold)) + CUE_GAP_MS
         countdown = start_end <= n - 3000 and all(spoken(c) + 100 <= 1000 for c in "321")
         free_until = n - 3000 if countdown else n
+        remaining_at = n - 10000
+        if n >= 45000 and remaining_at + spoken("10 seconds left.") + CUE_GAP_MS <= free_until:
+            free_until = remaining_at  # "10 seconds left." is always said when it fits
         halfway_end = n // 2 + spoken(content.HALFWAY) + CUE_GAP_MS
         halfway_fits = start_end <= n // 2 and halfway_end <= free_until
         for start, release in hold_windows(plan, index):
@@ -293,7 +274,7 @@ def test_each_cue_inside_a_hold_is_spoken_in_full_before_the_next():
     start, release = one(hold_windows(plan, 0))
     inside = [e for e in plan.says if start.start_ms <= e.start_ms < release.start_ms]
     assert [e.role for e in inside] == [
-        "start", "form", "form", "halfway", "form", "count", "count", "count"
+        "start", "form", "form", "halfway", "form", "remaining", "count", "count", "count"
     ]
     for a, b in pairwise(inside):
         assert a.duration_ms == ms(quick(a.text))
@@ -340,8 +321,10 @@ def test_a_rep_stretch_says_its_form_cues_before_counting():
 
 def test_the_introduction_comes_right_after_the_disclaimer():
     plan = build_plan(make_routine(hold(), title="Hips"), PlanOptions(), quick)
-    assert [e.role for e in plan.says[:3]] == ["disclaimer", "intro", "name"]
-    assert plan.says[1].text.startswith("Hips. About ")
+    assert [e.role for e in plan.says[:5]] == ["disclaimer", "pain", "intro", "intro", "name"]
+    assert plan.says[1].text == content.PAIN_RULE
+    assert plan.says[2].text.startswith("Hips. About ")
+    assert plan.says[3].text == content.LETS_START
 
 
 # --- Inside a hold --------------------------------------------------------------------------
@@ -430,13 +413,13 @@ def test_each_side_does_left_then_switch_transition_and_right_with_the_same_hold
     assert spoken[0] == ("name", "left", "Pigeon, left side.")
     assert [r for r, _, _ in left_hold] == [
         "name", "instructions", "safety", "position", "start", "form", "halfway",
-        "count", "count", "count", "release",
+        "remaining", "count", "count", "count", "release",
     ]
     assert [(r, t) for r, _, t in right_hold] == [
         ("switch", "Switch sides."),
         ("position", "Right side. Get into position."),
         ("start", "Hold for 45 seconds."),
-        ("form", "Breathe."), ("halfway", "Halfway."),
+        ("form", "Breathe."), ("halfway", "Halfway."), ("remaining", "10 seconds left."),
         ("count", "3"), ("count", "2"), ("count", "1"),
         ("release", "And release."),
     ]
@@ -619,57 +602,61 @@ def test_a_small_routine_plans_exactly_this_timeline():
     assert timeline == [
         (s, 0, 1000, "disclaimer", content.DISCLAIMER, None),
         (p, 1000, 400, "gap", "", None),
-        (s, 1400, 1000, "intro", "Tiny. About 1 minute. Let's start.", None),
+        (s, 1400, 1000, "pain", content.PAIN_RULE, None),
         (p, 2400, 400, "gap", "", None),
-        (s, 2800, 1000, "name", "Hip hold.", 0),
-        (p, 3800, 400, "gap", "", 0),
-        (s, 4200, 1000, "instructions", "Do the Hip hold.", 0),
-        (p, 5200, 400, "gap", "", 0),
-        (s, 5600, 1000, "safety", content.DEFAULT_SAFETY, 0),
+        (s, 2800, 1000, "intro", "Tiny. About 1 minute.", None),
+        (p, 3800, 400, "gap", "", None),
+        (s, 4200, 1000, "intro", content.LETS_START, None),
+        (p, 5200, 400, "gap", "", None),
+        (s, 5600, 1000, "name", "Hip hold.", 0),
         (p, 6600, 400, "gap", "", 0),
-        (s, 7000, 1000, "position", "Get into position.", 0),
-        (p, 8000, 4000, "transition", "", 0),
-        (s, 12000, 1000, "start", "Hold for 10 seconds.", 0),
-        (p, 13000, 2166, "hold", "", 0),
-        (s, 15166, 1000, "form", "Breathe.", 0),
-        (p, 16166, 2834, "hold", "", 0),
-        (s, 19000, 500, "count", "3", 0),
-        (p, 19500, 500, "hold", "", 0),
-        (s, 20000, 500, "count", "2", 0),
-        (p, 20500, 500, "hold", "", 0),
-        (s, 21000, 500, "count", "1", 0),
-        (p, 21500, 500, "hold", "", 0),
-        (s, 22000, 1000, "release", "And release.", 0),
-        (p, 23000, 400, "gap", "", 0),
-        (s, 23400, 1000, "preview", "Rest. Next up: Leg swings.", 0),
-        (p, 24400, 9000, "rest", "", 0),
-        (s, 33400, 1000, "name", "Leg swings.", 1),
-        (p, 34400, 400, "gap", "", 1),
-        (s, 34800, 1000, "instructions", "Do the Leg swings.", 1),
-        (p, 35800, 400, "gap", "", 1),
-        (s, 36200, 1000, "safety", content.DEFAULT_SAFETY, 1),
+        (s, 7000, 1000, "instructions", "Do the Hip hold.", 0),
+        (p, 8000, 400, "gap", "", 0),
+        (s, 8400, 1000, "safety", content.DEFAULT_SAFETY, 0),
+        (p, 9400, 400, "gap", "", 0),
+        (s, 9800, 1000, "position", "Get into position.", 0),
+        (p, 10800, 4000, "transition", "", 0),
+        (s, 14800, 1000, "start", "Hold for 10 seconds.", 0),
+        (p, 15800, 2166, "hold", "", 0),
+        (s, 17966, 1000, "form", "Breathe.", 0),
+        (p, 18966, 2834, "hold", "", 0),
+        (s, 21800, 500, "count", "3", 0),
+        (p, 22300, 500, "hold", "", 0),
+        (s, 22800, 500, "count", "2", 0),
+        (p, 23300, 500, "hold", "", 0),
+        (s, 23800, 500, "count", "1", 0),
+        (p, 24300, 500, "hold", "", 0),
+        (s, 24800, 1000, "release", "And release.", 0),
+        (p, 25800, 400, "gap", "", 0),
+        (s, 26200, 1000, "preview", "Rest. Next up: Leg swings.", 0),
+        (p, 27200, 9000, "rest", "", 0),
+        (s, 36200, 1000, "name", "Leg swings.", 1),
         (p, 37200, 400, "gap", "", 1),
-        (s, 37600, 1000, "position", "Get into position.", 1),
-        (p, 38600, 4000, "transition", "", 1),
-        (s, 42600, 1000, "form", "Stay tall.", 1),
-        (p, 43600, 400, "gap", "", 1),
-        (s, 44000, 1000, "start", "3 reps, with me.", 1),
-        (p, 45000, 400, "gap", "", 1),
-        (s, 45400, 500, "rep", "1", 1),
-        (p, 45900, 1500, "reps", "", 1),
-        (s, 47400, 500, "rep", "2", 1),
-        (p, 47900, 1500, "reps", "", 1),
-        (s, 49400, 500, "rep", "3", 1),
-        (p, 49900, 1500, "reps", "", 1),
-        (s, 51400, 1000, "release", "And relax.", 1),
-        (p, 52400, 400, "gap", "", 1),
-        (s, 52800, 1000, "complete", content.COMPLETE, None),
-        (p, 53800, 400, "gap", "", None),
-        (s, 54200, 1000, "insoles", content.INSOLES, None),
+        (s, 37600, 1000, "instructions", "Do the Leg swings.", 1),
+        (p, 38600, 400, "gap", "", 1),
+        (s, 39000, 1000, "safety", content.DEFAULT_SAFETY, 1),
+        (p, 40000, 400, "gap", "", 1),
+        (s, 40400, 1000, "position", "Get into position.", 1),
+        (p, 41400, 4000, "transition", "", 1),
+        (s, 45400, 1000, "form", "Stay tall.", 1),
+        (p, 46400, 400, "gap", "", 1),
+        (s, 46800, 1000, "start", "3 reps, with me.", 1),
+        (p, 47800, 400, "gap", "", 1),
+        (s, 48200, 500, "rep", "1", 1),
+        (p, 48700, 1500, "reps", "", 1),
+        (s, 50200, 500, "rep", "2", 1),
+        (p, 50700, 1500, "reps", "", 1),
+        (s, 52200, 500, "rep", "3", 1),
+        (p, 52700, 1500, "reps", "", 1),
+        (s, 54200, 1000, "release", "And relax.", 1),
+        (p, 55200, 400, "gap", "", 1),
+        (s, 55600, 1000, "complete", content.COMPLETE, None),
+        (p, 56600, 400, "gap", "", None),
+        (s, 57000, 1000, "insoles", content.INSOLES, None),
     ]
-    assert plan.estimated_seconds == 55.2
+    assert plan.estimated_seconds == 58.0
     assert {e.side for e in plan.events} == {None}
-    assert plan.stretch_start(1) == 26
+    assert plan.stretch_start(1) == 30
     assert plan.stretch_names == ("Hip hold", "Leg swings")
 
 
@@ -715,3 +702,29 @@ stretches:
     assert right[1] in ("Right side.", "Right side. Get into position.")
     assert right[2] == "Hold for 20 seconds."
     assert transition_ms(plan, 0) == ([transition * 1000] * 2 if transition else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Hold for 30 seconds.", "Hold for thirty seconds"),
+        ("2024", "two thousand and twenty four"),
+        ("1,000,000", "one million"),
+        ("90% on 1.5 feet", "ninety percent on one point five feet"),
+        ("3 + 3 = 6", "three plus three equals six"),
+        ("Left/right, 10x", "Left slash right ten x"),
+        ("It's #1 @ home", "It's hash one at home"),
+        ("1234567890123456", "one two three four five six seven eight nine zero one two three "
+         "four five six"),
+    ],
+)
+def test_numbers_and_symbols_count_as_the_words_said_for_them(text: str, words: str) -> None:
+    from voicecoach.plan.spoken import spoken_words
+
+    assert spoken_words(text) == words.split()
+
+
+def test_a_long_number_is_estimated_as_long_as_it_is_said() -> None:
+    digits = "1234567890" * 4
+    assert estimate_speech_seconds(digits, 160) > estimate_speech_seconds(
+        " ".join(["one"] * 40), 160) * 0.99

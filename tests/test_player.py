@@ -404,3 +404,43 @@ def test_where_names_the_part_of_the_routine() -> None:
     assert where(plan, at(first(plan, "complete"))) == "after the last stretch"
     assert where(plan, plan.total_ms + 1000) == "after the last stretch"
     assert event_at(plan, -5) == 0
+
+
+def test_skipping_to_the_end_is_recorded_as_skipped_with_the_time_actually_spent() -> None:
+    from voicecoach.outcome import SKIPPED
+
+    plan = build_plan(tiny())
+    presses = [(40.0, "next"), (40.5, "next"), (41.0, "next"), (41.5, "next"), (42.0, "next")]
+    clock = FakeClock()
+    controls = ScriptedControls(clock, presses)
+
+    report = play(plan, RecordingSpeaker(clock), clock, controls=controls)
+
+    assert report.finished  # it reached the end...
+    assert report.outcome == SKIPPED  # ...by skipping, which is what is recorded
+    assert report.seconds_done == pytest.approx(report.elapsed, abs=EXACT)
+    assert report.seconds_done < plan.total_ms / 1000 / 2
+    assert report.stretches_completed < len(plan.stretch_names)
+
+
+def test_a_run_heard_out_is_finished_with_the_whole_routine() -> None:
+    from voicecoach.outcome import FINISHED
+
+    plan = build_plan(tiny())
+    clock = FakeClock()
+    report = play(plan, RecordingSpeaker(clock), clock, controls=ScriptedControls(clock, []))
+    assert report.outcome == FINISHED
+    assert report.seconds_done == plan.total_ms / 1000
+
+
+def test_time_paused_is_not_time_spent_when_skipping() -> None:
+    from voicecoach.outcome import SKIPPED
+
+    plan = build_plan(tiny())
+    clock = FakeClock()
+    script = [(30.0, "pause"), (90.0, "pause"), (100.0, "next"), (101.0, "next"), (102.0, "next"),
+              (103.0, "next"), (104.0, "next")]
+    report = play(plan, RecordingSpeaker(clock), clock, controls=ScriptedControls(clock, script))
+    assert report.outcome == SKIPPED
+    assert report.paused_seconds == pytest.approx(60.0, abs=EXACT)
+    assert report.seconds_done == pytest.approx(report.elapsed - 60.0, abs=EXACT)

@@ -234,7 +234,8 @@ def test_an_unknown_key_points_at_the_key():
     assert (problem.line, problem.column, problem.field) == (8, 5, "stretches[0].colour")
     assert problem.message == (
         "unknown field; the fields are: "
-        "name, targets, instructions, safety, sides, hold, reps, tempo, cues, transition"
+        "name, targets, sides, position, equipment, instructions, easier, safety, hold, reps, "
+        "tempo, alternating, cues, transition"
     )
 
 

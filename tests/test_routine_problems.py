@@ -56,7 +56,7 @@ def test_every_problem_is_reported_in_file_order() -> None:
         "r.yaml:3:8: style: should be 'dynamic', 'static', 'yoga' or 'mixed', "
         "not the text 'pilates'",
         "r.yaml:4:1: colour: unknown field; the fields are: "
-        "name, title, summary, when, style, transition, rest, stretches",
+        "name, title, summary, why, when, style, transition, rest, stretches",
         "r.yaml:8:11: stretches[0].hold: must be at most 600 seconds (10 minutes), not 601",
         "r.yaml:11:14: stretches[1].targets: not valid routine YAML: "
         "aliases (*name) are not allowed",
@@ -255,3 +255,38 @@ def test_a_long_file_that_cannot_be_parsed_is_still_located(
     [problem] = _problems(text)
     assert (problem.line, problem.column) == where
     assert message in problem.message
+
+
+CONTROL_REFUSED = "terminal escapes and control codes are not allowed in text"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (
+            '"Hips\\e]0;PWNED\\a"',
+            f"has a control character (U+001B, character 5); {CONTROL_REFUSED}",
+        ),
+        ('"a\\0b"', f"has a control character (U+0000, character 2); {CONTROL_REFUSED}"),
+        ('"Hips \\u202e"', f"has a control character (U+202E, character 6); {CONTROL_REFUSED}"),
+        (
+            '"\\u200b\\u200d\\ufeff"',
+            "holds only invisible characters (zero-width spaces and the like): nothing to say",
+        ),
+    ],
+)
+def test_control_and_invisible_text_is_refused_at_its_line(value: str, message: str) -> None:
+    text = (
+        "style: static\nstretches:\n  - name: Butterfly\n    targets: [adductors]\n"
+        f"    hold: 30\n    instructions: Sit tall.\ntitle: {value}\n"
+    )
+    with pytest.raises(RoutineError) as caught:
+        parse_routine(text, "r.yaml")
+    assert str(caught.value) == f"r.yaml:7:8: title: {message}"
+
+
+def test_a_problem_printed_never_carries_a_terminal_escape() -> None:
+    text = 'title: Hips\nstyle: static\n"\\e[2Jodd": 1\nstretches: []\n'
+    with pytest.raises(RoutineError) as caught:
+        parse_routine(text, "r\x1b]0;x\x07.yaml")
+    assert "\x1b" not in "\n".join(p.format("r\x1b]0;x\x07.yaml") for p in caught.value.problems)

@@ -67,13 +67,13 @@ def test_text_prints_every_cue_stamped_with_its_time(fake_clock: FakeClock) -> N
     plan = build_plan(catalog.load("busy-day"))
     lines = result.stdout.splitlines()
     minutes = round(plan.total_ms / 60_000)
-    assert lines[0] == f"Busy day hip reset: about {minutes} min, 4 stretches."
+    assert lines[0] == f"Busy day hip reset: about {minutes} min, 3 stretches."
     cues = lines[1:-1]
     assert [STAMPED.sub("", line) for line in cues] == [e.text for e in plan.says]
     for line, event in zip(cues, plan.says, strict=True):
         minutes, seconds = divmod(int(event.at), 60)
         assert line.startswith(f"[{minutes}:{seconds:02d}] ")
-    assert lines[-1].startswith("Done: Busy day hip reset, 4 of 4 stretches in ")
+    assert lines[-1].startswith("Done: Busy day hip reset, 3 of 3 stretches in ")
     assert fake_clock.elapsed == pytest.approx(plan.total_ms / 1000)
     assert result.stderr == ""
 
@@ -90,7 +90,7 @@ def test_ctrl_c_exits_130_naming_the_stretch(monkeypatch: pytest.MonkeyPatch) ->
     from voicecoach import catalog
 
     plan = build_plan(catalog.load("busy-day"))
-    hold = next(e for e in plan.says if e.role == "start" and e.stretch == 1)
+    hold = next(e for e in plan.says if e.role == "start" and e.stretch == 2)
     clock = FakeClock(interrupt_at=hold.at + 2)
     monkeypatch.setattr(clocks, "MonotonicClock", lambda: clock)
 
@@ -98,7 +98,7 @@ def test_ctrl_c_exits_130_naming_the_stretch(monkeypatch: pytest.MonkeyPatch) ->
 
     assert result.exit_code == 130
     assert result.stderr == (
-        f"Stopped at stretch 2 of 4: {plan.stretch_names[1]} (left side).\n"
+        f"Stopped at stretch 3 of 3: {plan.stretch_names[2]} (left side).\n"
     )
     assert "Traceback" not in result.output
     assert result.stdout.splitlines()[-1].endswith(hold.text)
@@ -177,27 +177,28 @@ def test_the_config_file_sets_defaults_and_flags_win(
 
 
 def test_menu_lists_routines_and_runs_the_one_picked(fake_clock: FakeClock, tiny: Path) -> None:
-    result = invoke("run", "--text", input="5\n")
+    result = invoke("run", "--text", input="9\n")
 
     assert result.exit_code == 0, result.output
-    menu, _, rest = result.stdout.partition("Number (1-5): ")
+    menu, _, rest = result.stdout.partition("Number (1-9): ")
     lines = menu.splitlines()
     assert lines[0] == "Choose a routine:"
-    assert lines[1].startswith("  1. Busy day hip reset      5:")
-    assert re.search(r" \d+:\d\d  anytime$", lines[1])
-    assert re.search(r" \d+:\d\d  after-run$", lines[3])
-    assert lines[5] == "  5. Tiny test               0:39  anytime  (yours)"
-    assert len(lines) == 6
+    assert lines[1].startswith("  1. Before-run warm-up             7:")
+    assert re.search(r" \d+:\d\d  before-run$", lines[1])
+    assert re.search(r" \d+:\d\d  anytime$", lines[2])
+    assert re.search(r" \d+:\d\d  after-run$", lines[6])
+    assert lines[9] == "  9. Tiny test                      0:54  anytime  (yours)"
+    assert len(lines) == 10
     assert rest.splitlines()[0] == "Tiny test: about 1 min, 1 stretch."
     assert "Sit with the soles of your feet together." in rest
 
 
 def test_menu_asks_again_after_a_bad_answer(fake_clock: FakeClock, tiny: Path) -> None:
-    result = invoke("run", "--text", input="seven\n\n0\n6\n5\n")
+    result = invoke("run", "--text", input="seven\n\n0\n10\n9\n")
 
     assert result.exit_code == 0, result.output
-    assert result.stdout.count("Please type a number from 1 to 5.") == 4
-    assert result.stdout.count("Number (1-5): ") == 5
+    assert result.stdout.count("Please type a number from 1 to 9.") == 4
+    assert result.stdout.count("Number (1-9): ") == 5
     assert "Tiny test: about 1 min" in result.stdout
 
 
@@ -207,7 +208,7 @@ def test_menu_at_end_of_input_is_a_clear_error(fake_clock: FakeClock) -> None:
     assert result.exit_code == 2
     assert result.stderr == (
         "Error: no routine chosen: type its number at the menu, "
-        "or name it (e.g. voicecoach run busy-day)\n"
+        "or name it (e.g. voicecoach run before-run)\n"
     )
 
 
@@ -436,3 +437,12 @@ def test_with_a_device_run_speaks_through_the_stream_and_needs_no_player(
     (device,) = devices
     assert device.closed and any(device.heard)
     assert result.stdout.splitlines()[-1].startswith("Done: Tiny test, 1 of 1 stretch in ")
+
+
+def test_run_with_a_tighter_side_speaks_its_extra_set(fake_clock: FakeClock) -> None:
+    result = invoke("run", "tight-side", "--text", "--tight-side", "right", "--no-insoles")
+
+    assert result.exit_code == 0, result.output
+    assert "Standing side bend, right side." in result.stdout
+    assert result.stdout.count("One more set on your right side, the tighter one.") == 6
+    assert "Done: Evening out a tighter side, 6 of 6 stretches in " in result.stdout

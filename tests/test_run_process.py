@@ -110,9 +110,9 @@ def test_menu_under_a_terminal_picks_by_number_and_starts(
                   _env(voicecoach_home))
     seen = bytearray()
     try:
-        assert _read_until(fd, rb"Number \(1-5\): ", seen), bytes(seen)
-        assert b"5. Tiny test" in seen
-        os.write(fd, b"5\n")
+        assert _read_until(fd, rb"Number \(1-9\): ", seen), bytes(seen)
+        assert b"9. Tiny test" in seen
+        os.write(fd, b"9\n")
         assert _read_until(fd, rb"\[0:00\] First, a note", seen), bytes(seen)
         assert _read_until(fd, rb"Next: Butterfly", seen), bytes(seen)  # the live view
         os.write(fd, b" ")  # space: pause

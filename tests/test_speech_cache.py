@@ -78,7 +78,7 @@ def test_writes_are_atomic_and_leave_no_temporary_files() -> None:
     cache.prepare([f"line {i}" for i in range(5)])
     files = sorted(p.name for p in clips_dir().rglob("*") if p.is_file())
     assert len(files) == 5
-    assert all(name.endswith(".wav") and not name.startswith(".") for name in files)
+    assert all(name.endswith(".clip") and not name.startswith(".") for name in files)
 
 
 def test_an_unwritable_cache_still_works_from_memory(tmp_path: Path) -> None:
@@ -97,3 +97,48 @@ def test_prepare_renders_each_distinct_line_once_and_reports_progress() -> None:
     ClipCache(synth).prepare(["a", "b", "a", "c"], lambda done, total: seen.append((done, total)))
     assert synth.rendered == ["a", "b", "c"]
     assert seen == [(1, 3), (2, 3), (3, 3)]
+
+
+def _damage(path: Path, how: str, rate: int) -> None:
+    data = path.read_bytes()
+    header = data[: data.index(b"\n", len("voicecoach clip\n")) + 1]
+    sound = data[len(header):]
+    if how == "truncated to half":
+        path.write_bytes(data[: len(data) // 2])
+    elif how == "header only":
+        path.write_bytes(header)
+    elif how == "ten minutes long":
+        path.write_bytes(header + bytes(2 * rate * 600))
+    elif how == "32-bit stereo":
+        path.write_bytes(header.replace(b'"channels": 1', b'"channels": 2') + sound * 4)
+    elif how == "another sample rate":
+        path.write_bytes(header.replace(str(rate).encode(), str(rate // 2).encode()) + sound)
+    elif how == "same length, other sound":
+        path.write_bytes(header + bytes(len(sound)))
+    elif how == "not a clip":
+        path.write_bytes(b"garbage" * 100)
+    elif how == "a folder":
+        path.unlink()
+        path.mkdir()
+
+
+@pytest.mark.parametrize(
+    "how",
+    ["truncated to half", "header only", "ten minutes long", "32-bit stereo",
+     "another sample rate", "same length, other sound", "not a clip", "a folder"],
+)
+def test_a_damaged_clip_is_noticed_and_rendered_again(how: str) -> None:
+    text = "Ease off straight away if you feel any sharp pain."
+    synth = FakeEngine()
+    good = ClipCache(synth).clip(text)
+    path = ClipCache(synth).path(text)
+    _damage(path, how, synth.sample_rate)
+
+    again = ClipCache(synth)
+    assert again.clip(text) == good
+    assert again.seconds(text) == good.seconds
+    assert synth.rendered == [text, text]  # rendered again
+    if how != "a folder":
+        third = ClipCache(synth)  # and the damaged file was replaced
+        assert third.clip(text) == good
+        assert synth.rendered == [text, text]

@@ -206,3 +206,29 @@ def test_importing_the_speech_package_loads_no_engine() -> None:
                           timeout=30, cwd=Path(__file__).resolve().parent.parent)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+HARD_LINES = [
+    "Hold for 30 seconds.",
+    "Breathe in for 4, out for 6.",
+    "Keep 90% of your weight on the front foot.",
+    "Knees at 45 degrees, feet 1.5 metres apart.",
+    "1234567890123456789012345678901234567890",
+    "Push gently & slowly.",
+    "Lift\u2014then lower\u2026 slowly.",
+    "Rest 2-3 minutes, repeat 10x.",
+    "Left/right, 3 + 3 = 6 reps.",
+    "It's 5:30; hold it #1 @ home ~ 20s.",
+    "Hold for 2024 seconds, then 1,000,000 more.",
+    "Count 123456789 breaths.",
+]
+
+
+@pytest.mark.parametrize("text", HARD_LINES)
+def test_the_plans_estimate_is_near_the_engines_length_for_digits_and_symbols(text: str) -> None:
+    from voicecoach.plan import estimate_speech_seconds
+
+    # Ordinary lines already vary by about a fifth either way around the fit (it is fitted to
+    # whole routines); a number or a symbol must not add more (a 40-digit line was 98 % short).
+    spoken = open_engine(rate=160).render(text).seconds
+    assert estimate_speech_seconds(text, 160) == pytest.approx(spoken, rel=0.3)

@@ -1,3 +1,3 @@
-from voicecoach.cli import main
+from voicecoach.launch import main
 
 main()

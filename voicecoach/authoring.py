@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from voicecoach import catalog, paths
 from voicecoach.errors import Problem, RoutineError, UsageError, VoicecoachError
+from voicecoach.text import printable
 from voicecoach.timefmt import duration, plural
 
 STARTER = """\
@@ -27,34 +27,51 @@ STARTER = """\
 
 title: {title}          # what the voice announces first
 summary: >-             # optional: shown by `voicecoach show`
-  Loosen the hips with leg swings, then hold a stretch for the inner thighs.
+  Loosen the hips with leg swings, then hold stretches for the hip flexors and inner thighs.
+why: >-                 # optional: spoken after the introduction
+  Hips that move freely may ease your lower back over time.
 when: anytime           # after-run, before-run or anytime
 style: mixed            # dynamic, static, yoga or mixed
 transition: 5           # seconds to get into position before each hold or set
 rest: 10                # seconds of rest between stretches
 
 stretches:
-  # A dynamic stretch: `reps` counted aloud, one every `tempo` seconds.
-  - name: Leg swings
-    targets: [hip flexors, hamstrings, glutes]
-    sides: each         # each: left side, "switch sides", right side; none: once
+  # A stretch from the library (`voicecoach stretches` lists them), used as it is
+  # or with some fields overridden, here its number of reps.
+  - use: leg-swings-forward
     reps: 10
-    tempo: 2
-    instructions: >-
-      Stand side on to a wall and rest one hand on it.
-      Swing the outside leg forward and back like a pendulum.
-    safety: Let the swing grow bit by bit; never force it.
 
-  # A static stretch: held for `hold` seconds. Give `hold` or `reps`, not both.
+  # Your own stretch, written out. Speak it for the ear: one action per sentence,
+  # then where it should be felt. In a two-sided stretch, {{side}} and {{other side}}
+  # become "left" and "right" for each side.
+  - name: Kneeling hip flexor stretch
+    targets: [hip flexors, quads]
+    sides: each         # each: left side, "switch sides", right side; none: once
+    position: kneeling  # standing, chair, kneeling, seated or lying
+    equipment: [mat, cushion]   # named once in the introduction
+    hold: 30            # seconds; or `reps` (and `tempo`) for a moving stretch
+    instructions: >-
+      Kneel on your {{side}} knee, on a cushion.
+      Put your {{other side}} foot flat on the floor in front of you.
+      Tuck your hips under, and shift your weight forward.
+      You should feel this at the front of your {{side}} hip.
+    easier: If kneeling hurts, do it standing, with your {{side}} foot a stride back.
+    safety: Ease off if the front of the hip pinches.
+    cues:               # optional: short form cues spoken during the hold
+      - Squeeze your {{side}} glute.
+
+  # A stretch done once, held for `hold` seconds. Give `hold` or `reps`, not both.
   - name: Butterfly stretch
     targets: [adductors]
+    position: seated
+    equipment: [mat]
     hold: 30
     instructions: >-
-      Sit with the soles of your feet together and let your knees fall out to the sides.
-      Sit tall and lean forward a little from the hips.
+      Sit with the soles of your feet together.
+      Let your knees fall out to the sides.
+      Sit tall, then lean forward a little from your hips.
+      You should feel this along your inner thighs.
     safety: Don't push or bounce your knees down.
-    cues:               # optional: short form cues spoken during the hold
-      - Let your knees grow heavy.
 """
 
 
@@ -74,13 +91,10 @@ def starter_text(name: str) -> str:
 
 def check_new_name(name: str) -> None:
     """Refuse a NAME that is not a slug or that a built-in routine already uses."""
-    from voicecoach.routine import SLUG_PATTERN, slug
+    from voicecoach.routine.names import SLUG_RULE, is_slug, slug
 
-    if not re.match(SLUG_PATTERN, name):
-        raise UsageError(
-            f"{name!r} cannot name a routine: use lower-case letters, digits and dashes "
-            f"(at most 60), e.g. {slug(name)}"
-        )
+    if not is_slug(name):
+        raise UsageError(f"{name!r} cannot name a routine: {SLUG_RULE}, e.g. {slug(name)}")
     for entry in catalog.entries():
         if entry.name == name and entry.builtin:
             raise UsageError(
@@ -130,7 +144,8 @@ class Report:
         """`file:line:column: field: message` for each problem, or one `ok` line."""
         if self.valid:
             stretches = plural(self.stretches, "stretch")
-            return [f"{self.source}: ok ({stretches}, about {duration(self.seconds)})"]
+            ok = f"{self.source}: ok ({stretches}, about {duration(self.seconds)})"
+            return [printable(ok)]
         return [problem.format(self.source) for problem in self.problems]
 
     def to_json(self) -> dict[str, Any]:
@@ -147,7 +162,7 @@ class Report:
 def _path_for(argument: str) -> Path:
     """A file path as given; or, for a bare name that is no file, the routine of that name."""
     path = Path(argument)
-    if path.exists() or catalog.looks_like_path(argument):
+    if catalog.looks_like_path(argument) or catalog.exists(path):
         return path
     if any(entry.name == argument for entry in catalog.entries()):
         return catalog.resolve(argument)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from voicecoach import paths
-from voicecoach.errors import RoutineError
+from voicecoach.errors import RoutineError, VoicecoachError
 
 from voicecoach.routine.names import slug
 
@@ -26,13 +26,40 @@ class Entry:
     builtin: bool
 
 
+def _is_file(path: Path) -> bool:
+    """Whether `path` is a file; False too when the system will not say (a name too long)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
+def exists(path: Path) -> bool:
+    """Whether anything is at `path`; False too when the system will not say."""
+    try:
+        return path.exists()
+    except OSError:
+        return False
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
 def _scan(folder: Path, builtin: bool) -> list[Entry]:
-    if not folder.is_dir():
-        return []
-    files = sorted(
-        p for p in folder.iterdir()
-        if p.suffix in SUFFIXES and not p.name.startswith(".") and p.is_file()
-    )
+    try:
+        if not folder.is_dir():
+            return []
+        names = sorted(p for p in folder.iterdir() if p.suffix in SUFFIXES)
+    except OSError as error:
+        whose = "the built-in routines folder" if builtin else "your routines folder"
+        raise VoicecoachError(
+            f"{folder}: cannot read {whose} ({error.strerror or error})"
+        ) from None
+    files = [p for p in names if not p.name.startswith(".") and _is_file(p)]
     return [Entry(slug(p.stem), p, builtin) for p in files]
 
 
@@ -65,11 +92,11 @@ def looks_like_path(name: str) -> bool:
 
 def resolve(name: str) -> Path:
     """The file behind NAME: a built-in or user routine's name, or a path to a YAML file."""
-    if looks_like_path(name) or Path(name).is_file():
+    if looks_like_path(name) or _is_file(Path(name)):
         return Path(name)
     known = entries()
     found = [e for e in known if e.name == name]
-    if not found and Path(name).is_dir():
+    if not found and _is_folder(Path(name)):
         raise RoutineError.single(name, "is a folder, not a routine file")
     if not found:
         names = ", ".join(sorted({e.name for e in known})) or "none"

@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from voicecoach import paths
 from voicecoach.errors import ConfigError, Problem
-from voicecoach.files import atomic_write
+from voicecoach.files import NotRegularFileError, atomic_write, read_capped
 from voicecoach.rates import DEFAULT_RATE, MAX_RATE, MIN_RATE
+from voicecoach.text import CONTROL
 
 FILE_NAME = "config.yaml"
 MAX_FILE_BYTES = 64 * 1024
@@ -30,6 +31,14 @@ LIMITS: dict[str, tuple[float, float]] = {
 }
 
 
+def _no_control(value: str) -> str:
+    found = CONTROL.search(value)
+    if found is not None:
+        code = f"U+{ord(found.group()):04X}"
+        raise ValueError(f"has a control character ({code}); write the voice's id")
+    return value
+
+
 def _number(key: str) -> Any:
     low, high = LIMITS[key]
     return Field(strict=True, ge=low, le=high, allow_inf_nan=False)
@@ -40,7 +49,9 @@ class Config(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    voice: Annotated[str, Field(strict=True, min_length=1, max_length=200)] | None = Field(
+    voice: Annotated[
+        str, Field(strict=True, min_length=1, max_length=200), AfterValidator(_no_control)
+    ] | None = Field(
         default=None, description="Voice id or name (see `voicecoach voices`)."
     )
     rate: Annotated[int, _number("rate")] | None = Field(
@@ -64,6 +75,11 @@ class Config(BaseModel):
     chime: Annotated[bool, Field(strict=True)] | None = Field(
         default=None, description="A soft chime as each hold begins and ends."
     )
+    tight_side: Literal["left", "right"] | None = Field(
+        default=None,
+        description="Your tighter side: two-sided stretches start there and end with one "
+        "more set there.",
+    )
 
 
 KEYS: tuple[str, ...] = tuple(Config.model_fields)
@@ -76,11 +92,13 @@ DEFAULTS: dict[str, Any] = {
     "transition": None,  # each routine's own
     "rest": None,  # each routine's own
     "chime": False,
+    "tight_side": None,  # both sides equal
 }
 DEFAULT_NOTES = {
     "voice": "the engine's default",
     "transition": "the routine's",
     "rest": "the routine's",
+    "tight_side": "none",
 }
 
 
@@ -97,6 +115,8 @@ def describe(key: str) -> str:
         text += f" {low:g} to {high:g}."
     elif key in ("insoles", "chime"):
         text += " true or false."
+    elif key == "tight_side":
+        text += " left or right."
     return text
 
 
@@ -124,7 +144,10 @@ def _message(key: str, error: dict[str, Any]) -> str:
         return f"must be true or false, not {error['input']!r}"
     if kind == "string_type":
         return f"must be text, not {error['input']!r}"
-    return error["msg"]
+    if kind == "literal_error":
+        expected = error["ctx"]["expected"].replace("'", "")
+        return f"must be {expected}, not {error['input']!r}"
+    return str(error["msg"]).removeprefix("Value error, ")
 
 
 def _value_node(root: Any, key: str) -> tuple[Any, Any] | None:
@@ -140,10 +163,11 @@ def _read_text(path: Path) -> str | None:
     if path.is_dir():
         raise ConfigError(f"{source}: is a folder, not a config file")
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
+        raw = read_capped(path, MAX_FILE_BYTES)
     except FileNotFoundError:
         return None
+    except NotRegularFileError:
+        raise ConfigError(f"{source}: is not a regular file (a pipe or a device?)") from None
     except OSError as error:
         raise ConfigError(f"{source}: cannot be read: {error.strerror or error}") from None
     if len(raw) > MAX_FILE_BYTES:

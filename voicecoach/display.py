@@ -62,8 +62,9 @@ def render(progress: Progress, *, keys: bool = False) -> list[str]:
             side = f", {event.side} side" if event.side else ""
             lines.append(f"Stretch {event.stretch + 1} of {count}: {name}{side}")
         upcoming = event.stretch + 1
-        if event.side == "left" and not event.resting:
-            coming = f"{name}, right side"
+        next_side = None if event.resting else plan.next_side(index)
+        if next_side is not None:
+            coming = f"{name}, {next_side} side"
 
     work = _work(plan, index, position)
     if work is not None:

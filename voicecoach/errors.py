@@ -31,6 +31,11 @@ class Problem:
     message: str
 
     def format(self, source: str) -> str:
+        from voicecoach.text import printable
+
+        return printable(self._format(source))
+
+    def _format(self, source: str) -> str:
         where = source
         if self.line is not None:
             where += f":{self.line}"
@@ -92,3 +97,7 @@ class AudioError(VoicecoachError):
     """Sound cannot be played here (no device, or the device stopped)."""
 
     exit_code = ExitCode.FAILURE
+
+
+class HistoryBusy(HistoryError):
+    """Another program holds the history file locked; writing again later may succeed."""

@@ -58,6 +58,27 @@ def check_target(path: Path) -> None:
     """UsageError unless `path` is a WAV file name in a folder that exists."""
     if path.suffix.lower() != ".wav":
         raise UsageError(f"{path}: the export is a WAV file; give a name ending in .wav")
+    longest = _name_max(path.parent) - len(".12345678.part") - 1  # the partial file's name
+    if len(os.fsencode(path.name)) > longest:
+        raise UsageError(
+            f"{path}: the file name is too long ({len(os.fsencode(path.name))} bytes; "
+            f"at most {longest} here)"
+        )
+    try:
+        _check_folder(path)
+    except OSError as error:  # a folder that cannot be searched, a path too long
+        raise UsageError(f"{path}: {error.strerror or error}") from None
+
+
+def _name_max(folder: Path) -> int:
+    """The longest file name (in bytes) the folder's file system takes."""
+    try:
+        return int(os.pathconf(folder, "PC_NAME_MAX"))
+    except (OSError, ValueError, AttributeError):  # not said here (Windows): the usual limit
+        return 255
+
+
+def _check_folder(path: Path) -> None:
     if path.is_dir():
         raise UsageError(f"{path}: is a folder; give a file name ending in .wav")
     if not path.parent.is_dir():

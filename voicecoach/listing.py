@@ -8,18 +8,24 @@ from typing import Any
 
 from voicecoach import __version__, catalog, paths
 from voicecoach.errors import RoutineError
-from voicecoach.files import atomic_write
+from voicecoach.files import atomic_write, read_capped
+
+MAX_CACHE_BYTES = 16 * 1024 * 1024  # the summaries of thousands of routines
 
 # The code behind a summary: a change to any of it makes the cached summaries stale.
 _SOURCES = (
     "routine/model.py", "routine/names.py", "routine/safe_yaml.py", "routine/problems.py",
-    "routine/loader.py", "plan/timeline.py", "plan/build.py", "content.py", "listing.py",
+    "routine/loader.py", "routine/library.py", "plan/timeline.py", "plan/build.py",
+    "routine/sides.py", "content.py", "listing.py",
 )
 
 
 def _code_stamp() -> str:
     here = Path(__file__).parent
     stamps = [str((here / name).stat().st_mtime_ns) for name in _SOURCES]
+    # Routines that use the stretch library change when it does.
+    library = paths.builtin_routines_dir() / "library" / "stretches.yaml"
+    stamps.append(_file_stamp(library) if library.is_file() else "-")
     return "/".join([__version__, *stamps])
 
 
@@ -58,7 +64,7 @@ def summaries(cache_file: Path | None = None) -> list[dict[str, Any]]:
     """
     cache_file = cache_file or paths.cache_dir() / "listing.json"
     try:
-        cache = json.loads(cache_file.read_text(encoding="utf-8"))
+        cache = json.loads(read_capped(cache_file, MAX_CACHE_BYTES).decode("utf-8"))
         if cache.get("code") != _code_stamp():
             cache = {}
     except (OSError, ValueError, AttributeError):

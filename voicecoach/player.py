@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from voicecoach.outcome import FINISHED, INTERRUPTED, QUITTED, Outcome
+from voicecoach.outcome import FINISHED, INTERRUPTED, QUITTED, SKIPPED, Outcome
 from voicecoach.plan import Kind
 
 if TYPE_CHECKING:
@@ -77,12 +77,18 @@ class PlayReport:
     elapsed: float  # wall-clock seconds from start to end
     planned_end: float  # when the end was due, seconds after the start (pauses and skips included)
 
+    skipped: bool = False  # parts were skipped with `n`
+
     @property
     def finished(self) -> bool:
-        return self.outcome == FINISHED
+        """Whether it reached the end (heard out, or with parts skipped)."""
+        return self.outcome in (FINISHED, SKIPPED)
 
     @property
     def seconds_done(self) -> float:
+        """How much of the routine was done: after a skip, the time actually spent in it."""
+        if self.skipped:
+            return max(0.0, self.elapsed - self.paused_seconds)
         return self.position_ms / 1000
 
     @property
@@ -164,6 +170,7 @@ class _Player:
         self.completed: set[int] = set()
         self.outcome: Outcome = FINISHED
         self.ended: float | None = None
+        self.skipped = False  # a part of the routine was skipped with `n`
 
     # --- the schedule ---------------------------------------------------------------------
 
@@ -272,6 +279,7 @@ class _Player:
         target = self._target(command) if command in (NEXT, BACK) else None
         if target is None:
             return False
+        self.skipped = self.skipped or command == NEXT
         self._jump(target)
         return True
 
@@ -361,9 +369,11 @@ class _Player:
     def _report(self) -> PlayReport:
         now = self.ended if self.ended is not None else self.clock.now()
         position = self.plan.total_ms if self.outcome == FINISHED else self.position_ms()
+        outcome = SKIPPED if self.outcome == FINISHED and self.skipped else self.outcome
         return PlayReport(
             plan=self.plan,
-            outcome=self.outcome,
+            outcome=outcome,
+            skipped=self.skipped,
             cues=tuple(self.cues),
             position_ms=position,
             stretches_completed=len(self.completed),

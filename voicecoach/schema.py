@@ -19,6 +19,7 @@ def routine_schema() -> dict[str, Any]:
     generated = routine.Routine.model_json_schema()
     generated.pop("title", None)
     generated.pop("description", None)
+    _add_references(generated)
     hours = routine.MAX_ROUTINE_SECONDS // 3600
     mib = routine.MAX_FILE_BYTES // 1024 // 1024
     return {
@@ -33,6 +34,35 @@ def routine_schema() -> dict[str, Any]:
             "that build objects."
         ),
         **generated,
+    }
+
+
+def _add_references(schema: dict[str, Any]) -> None:
+    """Let each stretch be a library reference too: `use: ID` plus any field to override."""
+    from voicecoach.routine.library import load_library
+
+    stretch = schema["$defs"]["Stretch"]
+    overrides = {
+        name: {**field, "description": f"Overrides the library's: {field['description']}"}
+        for name, field in stretch["properties"].items()
+    }
+    schema["$defs"]["StretchReference"] = {
+        "type": "object",
+        "description": "A stretch from the library (`voicecoach stretches`), with any field "
+        "overridden, e.g. its hold.",
+        "properties": {
+            "use": {
+                "type": "string",
+                "enum": load_library().ids,
+                "description": "The id of a library stretch, e.g. butterfly.",
+            },
+            **overrides,
+        },
+        "required": ["use"],
+        "additionalProperties": False,
+    }
+    schema["properties"]["stretches"]["items"] = {
+        "anyOf": [{"$ref": "#/$defs/Stretch"}, {"$ref": "#/$defs/StretchReference"}]
     }
 
 

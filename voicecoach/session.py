@@ -60,6 +60,7 @@ def resolve_options(
     transition: float | None = None,
     rest: float | None = None,
     chime: bool | None = None,
+    tight_side: str | None = None,
 ) -> Settings:
     """Merge built-in defaults < config file < command-line flags (None means "not given")."""
     from voicecoach.config import effective
@@ -74,6 +75,7 @@ def resolve_options(
         "transition": transition,
         "rest": rest,
         "chime": chime,
+        "tight_side": tight_side,
     }
     values: dict[str, Any] = {}
     sources: dict[str, str] = {}
@@ -90,6 +92,7 @@ def resolve_options(
         rate=values["rate"],
         transition=values["transition"],
         rest=values["rest"],
+        tight_side=values["tight_side"],
     )
     return Settings(
         options=options, voice=values["voice"], volume=values["volume"], sources=sources,
@@ -241,6 +244,7 @@ class RunSession:
         self.verbose = verbose
         self.voice: SpokenOutput | StreamVoice | None = None
         self.report: PlayReport | None = None
+        self._reached: tuple[float, int] = (0.0, 0)  # seconds and stretches done, as last shown
         self._stack = ExitStack()
 
     def __enter__(self) -> RunSession:
@@ -278,15 +282,16 @@ class RunSession:
 
     def play(self, view: View, controls: Controls | None = None) -> PlayReport:
         """Play the routine through `view` (keys from `controls`) and record how it went.
-        Ctrl-C before playing begins is recorded as interrupted and raised again."""
+        Ctrl-C (or any error) before playing ends is recorded as interrupted, as far as the run
+        had got, and raised again."""
         from voicecoach.plan import build_plan
 
         draft = build_plan(self.routine, self.settings.options)
         recorder = self.record(draft)
         try:
             report = self._perform(draft, view, controls, recorder)
-        except KeyboardInterrupt:
-            recorder.finish(INTERRUPTED, 0.0, 0)
+        except BaseException:  # Ctrl-C, a closed output: recorded as far as it got
+            recorder.finish(INTERRUPTED, *self._reached)
             raise
         recorder.finish(report.outcome, report.seconds_done, report.stretches_completed)
         self.report = report
@@ -303,8 +308,9 @@ class RunSession:
         captions = view.begin(draft)
 
         def show(progress: Progress) -> None:
+            self._reached = (progress.position_ms / 1000, progress.stretches_completed)
+            recorder.progress(*self._reached)
             view.update(progress)
-            recorder.progress(progress.position_ms / 1000, progress.stretches_completed)
 
         clock = self.clock
         if self.voice is None:

@@ -13,5 +13,6 @@ from voicecoach.cli import history as _history  # noqa: F401
 from voicecoach.cli import routines as _routines  # noqa: F401
 from voicecoach.cli import run as _run  # noqa: F401
 from voicecoach.cli import speech as _speech  # noqa: F401
+from voicecoach.cli import stretches as _stretches  # noqa: F401
 
 __all__ = ["app", "echo_json", "main", "ExitCode"]

@@ -16,7 +16,7 @@ def new(
     name: Annotated[
         str,
         typer.Argument(
-            metavar="NAME", help="The new routine's name: lower-case letters, digits and dashes."
+            metavar="NAME", help="The new routine's name: lower-case words joined by single dashes."
         ),
     ],
 ) -> None:

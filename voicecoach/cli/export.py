@@ -12,7 +12,7 @@ import typer
 
 from voicecoach.cli.options import Name, SpeechFlags, speech_options
 from voicecoach.cli.root import app, echo_json
-from voicecoach.errors import ExitCode
+from voicecoach.interrupts import interrupt_exit_code
 from voicecoach.timefmt import duration
 
 if TYPE_CHECKING:
@@ -78,9 +78,9 @@ def export(
             script, result = export_routine(
                 routine, settings, output, cache=not flags.no_cache, steps=steps
             )
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interrupt:  # also SIGTERM and SIGHUP
         typer.echo("Interrupted: nothing was written.", err=True)
-        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        raise typer.Exit(interrupt_exit_code(interrupt)) from None
     if json_output:
         echo_json(result.to_json(script))
         return

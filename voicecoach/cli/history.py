@@ -9,7 +9,7 @@ import typer
 
 from voicecoach.cli.options import Json
 from voicecoach.cli.root import app, echo_json
-from voicecoach.outcome import FINISHED, INTERRUPTED, QUITTED
+from voicecoach.outcome import FINISHED, INTERRUPTED, QUITTED, SKIPPED
 from voicecoach.timefmt import duration, noun_for, plural
 
 if TYPE_CHECKING:
@@ -20,6 +20,7 @@ OUTCOME_LABELS = {
     FINISHED: "finished",
     QUITTED: "quit",
     INTERRUPTED: "interrupted",
+    SKIPPED: "skipped ahead",
     None: "no end recorded",
 }
 

@@ -6,6 +6,7 @@ import functools
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, fields
+from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar, get_type_hints
 
 import typer
@@ -16,6 +17,23 @@ if TYPE_CHECKING:
     from voicecoach.session import Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _finite(value: float | None) -> float | None:
+    """A range check lets "nan" through (it compares false with everything): refuse it here."""
+    import math
+
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"must be a finite number, not {value}")
+    return value
+
+
+class Side(str, Enum):
+    """A side of the body, as `--tight-side` takes it."""
+
+    LEFT = "left"
+    RIGHT = "right"
+
 
 Name = Annotated[
     str,
@@ -35,7 +53,8 @@ Insoles = Annotated[
 Hold = Annotated[
     float | None,
     typer.Option(
-        "--hold", min=5, max=600, metavar="SECONDS", help="Hold every static stretch this long."
+        "--hold", min=5, max=600, metavar="SECONDS", callback=_finite,
+        help="Hold every static stretch this long.",
     ),
 ]
 Rate = Annotated[
@@ -46,6 +65,15 @@ Rate = Annotated[
         max=MAX_RATE,
         metavar="WPM",
         help=f"Speaking rate, words per minute. [default: config, else {DEFAULT_RATE}]",
+        show_default=False,
+    ),
+]
+TightSide = Annotated[
+    Side | None,
+    typer.Option(
+        "--tight-side",
+        help="Your tighter side: each two-sided stretch starts there and ends with one more "
+        "set there. [default: config, else both sides equal]",
         show_default=False,
     ),
 ]
@@ -62,6 +90,7 @@ Volume = Annotated[
     float | None,
     typer.Option(
         "--volume",
+        callback=_finite,
         min=0.0,
         max=1.0,
         metavar="0..1",
@@ -96,6 +125,7 @@ class SpeechFlags:
     rate: Rate = None
     volume: Volume = None
     chime: Chime = None
+    tight_side: TightSide = None
     no_cache: NoCache = False
 
     def settings(self) -> Settings:
@@ -105,6 +135,7 @@ class SpeechFlags:
         return load_settings(
             insoles=self.insoles, hold=self.hold, voice=self.voice, rate=self.rate,
             volume=self.volume, chime=self.chime,
+            tight_side=self.tight_side.value if self.tight_side else None,
         )
 
 

@@ -8,19 +8,38 @@ import typer
 from typer.core import TyperGroup
 
 from voicecoach import __version__
-from voicecoach.errors import VoicecoachError
+from voicecoach.errors import ExitCode, VoicecoachError
 
 
 class _Group(TyperGroup):
     """Turns the project's own errors into `Error: ...` and an exit code, never a traceback."""
 
     def invoke(self, ctx: Any) -> Any:
+        from voicecoach.interrupts import interrupt_exit_code, quiet_broken_pipe, signals_interrupt
+
         try:
-            return super().invoke(ctx)
+            with signals_interrupt():
+                return super().invoke(ctx)
         except VoicecoachError as error:
-            for line in str(error).splitlines() or [""]:
-                typer.echo(f"Error: {line}", err=True)
+            _error_lines(str(error))
             ctx.exit(int(error.exit_code))
+        except KeyboardInterrupt as interrupt:  # also SIGTERM and SIGHUP
+            typer.echo("\nInterrupted.", err=True)
+            ctx.exit(interrupt_exit_code(interrupt))
+        except BrokenPipeError:
+            quiet_broken_pipe()  # whoever read the output has all they wanted
+            ctx.exit(0)
+        except OSError as error:  # the system refused: a name too long, a folder not searchable
+            where = f"{error.filename}: " if error.filename else ""
+            _error_lines(f"{where}{error.strerror or error}")
+            ctx.exit(int(ExitCode.FAILURE))
+
+
+def _error_lines(message: str) -> None:
+    from voicecoach.text import printable
+
+    for line in message.splitlines() or [""]:
+        typer.echo(f"Error: {printable(line)}", err=True)
 
 
 def _version(value: bool) -> None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from voicecoach.cli.options import Hold, Insoles, Json, Name, Rate
+from voicecoach.cli.options import Hold, Insoles, Json, Name, Rate, TightSide
 from voicecoach.cli.root import app, echo_json
+from voicecoach.text import printable
 from voicecoach.timefmt import duration, precise
 
 
@@ -16,7 +17,7 @@ def list_routines(json_output: Json = False) -> None:
 
     rows = listing.summaries()
     for warning in listing.clash_warnings():
-        typer.echo(warning, err=True)
+        typer.echo(printable(warning), err=True)
     if json_output:
         echo_json(rows)
         return
@@ -51,6 +52,8 @@ def show(name: Name) -> None:
         f"when: {routine.when}   style: {routine.style}   "
         f"transition: {routine.transition:g} s   rest: {routine.rest:g} s"
     )
+    if routine.equipment:
+        typer.echo(f"you need: {', '.join(routine.equipment)}")
     typer.echo("")
     for i, s in enumerate(routine.stretches, 1):
         if s.hold is not None:
@@ -61,7 +64,8 @@ def show(name: Name) -> None:
         own = ""
         if s.transition is not None and s.transition != routine.transition:
             own = f", {s.transition:g} s to get into position"
-        typer.echo(f"{i:>2}. {s.name} — {work}, {sides}{own}")
+        where = f", {s.position}" if s.position else ""
+        typer.echo(f"{i:>2}. {s.name} — {work}, {sides}{where}{own}")
         typer.echo(f"    targets: {', '.join(s.targets)}")
     typer.echo("")
     typer.echo(f"Total: about {duration(plan.estimated_seconds)}")
@@ -74,13 +78,16 @@ def plan(
     insoles: Insoles = None,
     hold: Hold = None,
     rate: Rate = None,
+    tight_side: TightSide = None,
 ) -> None:
     """Print the exact timed script the voice will follow (your config file's defaults apply)."""
     from voicecoach import catalog
     from voicecoach.plan import build_plan
     from voicecoach.session import load_settings
 
-    settings = load_settings(insoles=insoles, hold=hold, rate=rate)
+    settings = load_settings(
+        insoles=insoles, hold=hold, rate=rate, tight_side=tight_side.value if tight_side else None
+    )
     routine = catalog.load(name)
     script = build_plan(routine, settings.options)
     if json_output:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import signal
 import sys
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -13,6 +11,7 @@ import typer
 from voicecoach.cli.options import SpeechFlags, speech_options
 from voicecoach.cli.root import app
 from voicecoach.errors import ExitCode
+from voicecoach.interrupts import interrupt_exit_code
 from voicecoach.outcome import INTERRUPTED
 from voicecoach.timefmt import duration, plural, whole_minutes
 
@@ -42,24 +41,6 @@ OptionalName = Annotated[
         show_default=False,
     ),
 ]
-
-
-@contextmanager
-def _sigterm_as_ctrl_c() -> Iterator[None]:
-    """SIGTERM (`kill`) stops a run as Ctrl-C does: silent at once, the session kept."""
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    try:
-        previous = signal.signal(signal.SIGTERM, interrupt)
-    except ValueError:  # not the main thread: leave signals alone
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def _stderr(line: str) -> None:
@@ -130,30 +111,29 @@ def run(
         warm_up()  # the engine starts while the routine and config load
         open_early(SAMPLE_RATE)  # and so does the audio device
     report = None
-    with _sigterm_as_ctrl_c():
-        try:
-            routine = catalog.load(name if name is not None else _choose())
-            settings = flags.settings()
-            clock = clocks.MonotonicClock()
-            session = RunSession(
-                routine, settings, clock=clock, speech=not text, cache=not flags.no_cache,
-                warn=_stderr, verbose=verbose,
-            )
-            with ExitStack() as stack:
-                try:
-                    stack.enter_context(session)
-                except EngineError as error:
-                    for line in str(error).splitlines():
-                        _stderr(f"Error: {line}")
-                    _stderr("To go ahead without speech: voicecoach run --text")
-                    raise typer.Exit(ExitCode.FAILURE) from None
-                controls = stack.enter_context(terminal_keys())
-                view = TerminalView(stack, clock, keys=controls is not None)
-                report = session.play(view, controls)
-        except KeyboardInterrupt:
-            if report is None:
-                _stderr("\nStopped before the routine began.")
-                raise typer.Exit(ExitCode.INTERRUPTED) from None
+    try:
+        routine = catalog.load(name if name is not None else _choose())
+        settings = flags.settings()
+        clock = clocks.MonotonicClock()
+        session = RunSession(
+            routine, settings, clock=clock, speech=not text, cache=not flags.no_cache,
+            warn=_stderr, verbose=verbose,
+        )
+        with ExitStack() as stack:
+            try:
+                stack.enter_context(session)
+            except EngineError as error:
+                for line in str(error).splitlines():
+                    _stderr(f"Error: {line}")
+                _stderr("To go ahead without speech: voicecoach run --text")
+                raise typer.Exit(ExitCode.FAILURE) from None
+            controls = stack.enter_context(terminal_keys())
+            view = TerminalView(stack, clock, keys=controls is not None)
+            report = session.play(view, controls)
+    except KeyboardInterrupt as interrupt:  # also SIGTERM and SIGHUP
+        if report is None:
+            _stderr("\nStopped before the routine began.")
+            raise typer.Exit(interrupt_exit_code(interrupt)) from None
 
     plan = report.plan
     if report.finished:
@@ -164,5 +144,5 @@ def run(
         return
     _stderr(report.stop_line())
     if report.outcome == INTERRUPTED:
-        raise typer.Exit(ExitCode.INTERRUPTED)
+        raise typer.Exit(interrupt_exit_code())
 

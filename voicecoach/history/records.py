@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
+from voicecoach.text import printable
+
 
 @dataclass(frozen=True)
 class Session:
@@ -119,10 +121,19 @@ def offset_minutes(moment: datetime) -> int:
     return round(offset.total_seconds() / 60) if offset is not None else 0
 
 
-def from_utc_text(text: str, offset_minutes: int) -> datetime:
-    """A stored UTC time, seen at the UTC offset where it took place."""
-    zone = timezone(timedelta(minutes=offset_minutes))
+def from_utc_text(text: str, offset_minutes: object) -> datetime:
+    """A stored UTC time, seen at the UTC offset where it took place (UTC when the stored
+    offset is not a real one: the file may have been edited by hand)."""
+    minutes = offset_minutes if isinstance(offset_minutes, int) else 0
+    zone = timezone(timedelta(minutes=minutes)) if abs(minutes) < 24 * 60 else timezone.utc
     return datetime.fromisoformat(text).astimezone(zone)
+
+
+def stored_seconds(value: object) -> float:
+    """A stored number of seconds, 0 when it is not a sensible one."""
+    if isinstance(value, (int, float)) and 0 <= value < float("inf"):
+        return float(value)
+    return 0.0
 
 
 def aware(moment: datetime) -> datetime:
@@ -142,11 +153,11 @@ def session_from_row(row: tuple[Any, ...]) -> Session:
     return Session(
         id=id_,
         routine=routine,
-        title=title,
+        title=printable(str(title)),
         started_at=from_utc_text(started, offset),
         total_stretches=total,
         stretches_completed=completed,
-        seconds_done=seconds,
+        seconds_done=stored_seconds(seconds),
         outcome=outcome,
         ended_at=from_utc_text(ended, offset) if ended else None,
     )

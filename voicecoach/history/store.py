@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args
 
 from voicecoach import paths
-from voicecoach.errors import HistoryError
+from voicecoach.errors import HistoryBusy, HistoryError
 from voicecoach.history.overview import Overview
 from voicecoach.history.records import (
     SESSION_COLUMNS,
@@ -28,17 +28,19 @@ from voicecoach.history.records import (
     from_utc_text,
     offset_minutes,
     session_from_row,
+    stored_seconds,
     streak_of,
     to_utc_text,
 )
 from voicecoach.outcome import Outcome
+from voicecoach.text import printable
 
 if TYPE_CHECKING:
     import sqlite3
 
 FILE_NAME = "history.sqlite3"
 APPLICATION_ID = 0x56434831  # "VCH1" in the file header: how we know the file is ours
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 PROGRESS_EVERY_S = 15.0  # a Recorder writes progress at least this often, and at each stretch
 BUSY_TIMEOUT_MS = 10_000  # how long a write waits for another process's write to finish
 OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
@@ -64,6 +66,31 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """,
         "CREATE INDEX sessions_by_start ON sessions (started_at)",
     ),
+    # 2: the outcome "skipped" (reached the end with parts skipped). SQLite cannot change a
+    # CHECK in place, so the table is copied whole into one that allows it.
+    (
+        """
+        CREATE TABLE sessions_2 (
+            id INTEGER PRIMARY KEY,
+            routine TEXT NOT NULL,
+            title TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            utc_offset INTEGER NOT NULL,
+            total_stretches INTEGER NOT NULL,
+            stretches_completed INTEGER NOT NULL DEFAULT 0,
+            seconds_done REAL NOT NULL DEFAULT 0,
+            outcome TEXT CHECK (outcome IN ('finished', 'quit', 'interrupted', 'skipped')),
+            updated_at TEXT NOT NULL,
+            ended_at TEXT
+        )
+        """,
+        "INSERT INTO sessions_2 SELECT id, routine, title, started_at, utc_offset, "
+        "total_stretches, stretches_completed, seconds_done, outcome, updated_at, ended_at "
+        "FROM sessions",
+        "DROP TABLE sessions",
+        "ALTER TABLE sessions_2 RENAME TO sessions",
+        "CREATE INDEX sessions_by_start ON sessions (started_at)",
+    ),
 )
 # started_at, updated_at, ended_at: UTC, ISO 8601 to the second. utc_offset: minutes east of UTC
 # where the session started. outcome NULL: no end recorded (still running, or the process died).
@@ -84,6 +111,13 @@ def _check_counts(seconds_done: float, stretches_completed: int) -> None:
         raise ValueError(f"seconds_done must be 0 or more, not {seconds_done!r}")
     if stretches_completed < 0:
         raise ValueError(f"stretches_completed must be 0 or more, not {stretches_completed!r}")
+
+
+# seconds_done where it is a number of seconds, else 0 (a hand-edited file may hold anything).
+_SANE_SECONDS = (
+    "CASE WHEN typeof(seconds_done) IN ('integer', 'real') AND seconds_done >= 0 "
+    "AND seconds_done < 1e300 THEN seconds_done ELSE 0 END"
+)
 
 
 class History:
@@ -113,7 +147,7 @@ class History:
             if retry_locked and isinstance(error, sqlite3.OperationalError) and "locked" in message:
                 raise
             if isinstance(error, sqlite3.OperationalError) and "locked" in message:
-                raise HistoryError(
+                raise HistoryBusy(
                     f"{self.path}: cannot {action}: another voicecoach kept it busy; try again"
                 ) from None
             if "not a database" in message or "malformed" in message:
@@ -333,8 +367,8 @@ class History:
     def totals(self) -> list[RoutineTotal]:
         """Sessions, finished runs and time spent per routine, most used first."""
         rows = self._query(
-            "SELECT routine, count(*), sum(outcome = 'finished'), sum(seconds_done), "
-            "max(started_at) FROM sessions GROUP BY routine"
+            "SELECT routine, count(*), sum(outcome = 'finished'), "
+            f"sum({_SANE_SECONDS}), max(started_at) FROM sessions GROUP BY routine"
         )
         latest = {
             routine: (title, started, offset)
@@ -350,7 +384,7 @@ class History:
             totals.append(
                 RoutineTotal(
                     routine,
-                    title,
+                    printable(str(title)),
                     int(sessions),
                     int(finished or 0),
                     float(seconds or 0),
@@ -367,7 +401,7 @@ class History:
         ):
             day = from_utc_text(started, offset).date()
             before = days.get(day, Day(day, 0, 0.0))
-            days[day] = Day(day, before.sessions + 1, before.seconds + float(seconds))
+            days[day] = Day(day, before.sessions + 1, before.seconds + stored_seconds(seconds))
         return days
 
     def streak(self, today: date | None = None) -> Streak:

@@ -22,9 +22,12 @@ class Role(StrEnum):
     """What an event is for in the routine (its value is what `plan --json` shows)."""
 
     DISCLAIMER = "disclaimer"
+    PAIN = "pain"  # the general pain rule, right after the disclaimer
     INTRO = "intro"
+    WHY = "why"
     NAME = "name"
     INSTRUCTIONS = "instructions"
+    EASIER = "easier"
     SAFETY = "safety"
     SWITCH = "switch"
     SIDE = "side"
@@ -36,11 +39,13 @@ class Role(StrEnum):
     COUNT = "count"
     REP = "rep"
     HALFWAY = "halfway"
+    REMAINING = "remaining"  # "10 seconds left."
     FORM = "form"
     RELEASE = "release"
     REST = "rest"
     PREVIEW = "preview"
     GAP = "gap"
+    COME_UP = "come-up"  # getting up at the end of a routine that finishes on the floor
     COMPLETE = "complete"
     INSOLES = "insoles"
 
@@ -59,6 +64,7 @@ class PlanOptions:
     rate: int = DEFAULT_RATE
     transition: float | None = None  # overrides the routine's transition seconds
     rest: float | None = None  # overrides the routine's rest seconds
+    tight_side: str | None = None  # "left" | "right": first, and once more at the end
 
 
 @dataclass(frozen=True)
@@ -138,6 +144,19 @@ class Plan:
             return None, None
         closing = inside[-1] + 1
         return inside[0], closing if closing < len(self.events) else None
+
+    def next_side(self, index: int) -> str | None:
+        """The side of the next set of the stretch that event `index` is part of (None: that
+        stretch has no set after this one)."""
+        event = self.events[index]
+        if event.stretch is None or event.side is None:
+            return None
+        for later in self.events[index + 1:]:
+            if later.stretch != event.stretch or later.resting:
+                return None
+            if later.side is not None and later.side != event.side:
+                return later.side
+        return None
 
     def work_around(self, index: int) -> tuple[int, int] | None:
         """The hold or set of reps that event `index` is part of: the events of its start cue

@@ -1,4 +1,5 @@
-"""The routine format: its model, a safe YAML reader, located problems and file reading.
+"""The routine format: its model, a safe YAML reader, located problems, file reading, and the
+stretch library that routines refer to by id.
 
 Names are loaded on first use, so that `voicecoach.routine.names` or the YAML reader can be
 imported without the model (and pydantic).
@@ -10,6 +11,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from voicecoach.routine.library import Library, LibraryStretch, load_library
     from voicecoach.routine.loader import load_routine, parse_routine, read_routine_text
     from voicecoach.routine.model import (
         DEFAULT_TEMPO,
@@ -33,6 +35,9 @@ if TYPE_CHECKING:
     )
 
 _WHERE = {
+    "Library": "library",
+    "LibraryStretch": "library",
+    "load_library": "library",
     "load_routine": "loader",
     "parse_routine": "loader",
     "read_routine_text": "loader",

@@ -42,6 +42,10 @@ def parse_routine(text: str, source: str, default_name: str | None = None) -> Ro
         raise RoutineError(
             source, [located(root.start_mark, "", f"{expected}, not {describe(data)}")]
         )
+    if _uses_library(data):
+        from voicecoach.routine.library import resolve_references
+
+        problems += resolve_references(data, root)
     try:
         routine = Routine.model_validate(data)
     except ValidationError as error:
@@ -63,12 +67,19 @@ def parse_routine(text: str, source: str, default_name: str | None = None) -> Ro
     return routine
 
 
+def _uses_library(data: dict[str, object]) -> bool:
+    stretches = data.get("stretches")
+    return isinstance(stretches, list) and any(
+        isinstance(item, dict) and "use" in item for item in stretches
+    )
+
+
 def read_routine_text(path: Path) -> str:
     """A routine file's text, refusing folders, huge files and bytes that are not UTF-8."""
     source = str(path)
-    if path.is_dir():
-        raise RoutineError.single(source, "is a folder, not a routine file")
     try:
+        if path.is_dir():
+            raise IsADirectoryError(path)
         raw = read_capped(path, MAX_FILE_BYTES)
     except FileNotFoundError:
         raise RoutineError.single(source, "no such file") from None

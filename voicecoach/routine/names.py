@@ -4,10 +4,22 @@ from __future__ import annotations
 
 import re
 
-SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,59}$"
+# Words of lower-case letters and digits joined by single dashes: exactly the names `slug`
+# leaves as they are, so a routine is found again by the name it was given.
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+MAX_SLUG_CHARS = 60
+SLUG_RULE = (
+    "use words of lower-case letters and digits joined by single dashes "
+    f"(at most {MAX_SLUG_CHARS} characters)"
+)
 
 
 def slug(stem: str) -> str:
     """A file stem made into a routine name: lower-case-with-dashes."""
     name = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
-    return name[:60].rstrip("-") or "routine"
+    return name[:MAX_SLUG_CHARS].rstrip("-") or "routine"
+
+
+def is_slug(name: str) -> bool:
+    """Whether `name` is a routine name as it stands (`slug(name) == name`)."""
+    return len(name) <= MAX_SLUG_CHARS and re.match(SLUG_PATTERN, name) is not None

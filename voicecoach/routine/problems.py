@@ -15,7 +15,7 @@ from voicecoach.routine.model import (
     Routine,
     Stretch,
 )
-from voicecoach.routine.names import SLUG_PATTERN
+from voicecoach.routine.names import SLUG_PATTERN, SLUG_RULE
 from voicecoach.routine.safe_yaml import MAX_PROBLEMS, field_path, located, shorten
 from voicecoach.timefmt import plural
 
@@ -138,7 +138,11 @@ def _message(error: dict[str, Any]) -> str:
         return "must not be empty"
     if kind == "string_pattern_mismatch":
         if ctx.get("pattern") == SLUG_PATTERN:
-            return "use lower-case letters, digits and dashes (at most 60), e.g. my-routine"
+            return f"{SLUG_RULE}, e.g. my-routine"
+        if isinstance(value, str) and value.strip():
+            return (
+                "holds only invisible characters (zero-width spaces and the like): nothing to say"
+            )
         return "must not be blank"
     if kind == "literal_error":
         return f"should be {ctx['expected']}, not {describe(value)}"

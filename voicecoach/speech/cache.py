@@ -9,13 +9,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from voicecoach import paths
-from voicecoach.files import AtomicFile
-from voicecoach.speech.clip import Clip, read_wav, write_wav
+from voicecoach.files import AtomicFile, read_capped
+from voicecoach.speech.clip import SAMPLE_WIDTH, Clip
 
 if TYPE_CHECKING:
     from voicecoach.speech.engine import Engine
 
-FORMAT = 1  # bump when the way clips are rendered or trimmed changes: old files are then unused
+FORMAT = 2  # bump when the way clips are rendered or stored changes: old files are then unused
+MAGIC = b"voicecoach clip\n"
+MAX_CLIP_SECONDS = 600  # far past the longest line a routine may hold
 
 
 def clips_dir() -> Path:
@@ -46,7 +48,7 @@ class ClipCache:
 
     def path(self, text: str) -> Path:
         key = self.key(text)
-        return self.folder / key[:2] / f"{key}.wav"
+        return self.folder / key[:2] / f"{key}.clip"
 
     def clip(self, text: str) -> Clip:
         """The clip of `text`: from the cache if there, else rendered (and stored)."""
@@ -84,19 +86,38 @@ class ClipCache:
                 progress(done, len(lines))
 
     def _read(self, text: str) -> Clip | None:
-        path = self.path(text)
+        """The stored clip of `text`, or None when it is missing or does not match what was
+        recorded when it was written (its length, format, rate and a digest of its sound)."""
+        limit = len(MAGIC) + 1024 + MAX_CLIP_SECONDS * self.sample_rate * SAMPLE_WIDTH
         try:
-            clip = read_wav(path)
-        except Exception:  # missing, or damaged: rendered again and replaced
+            data = read_capped(self.path(text), limit)
+        except OSError:  # missing, a folder, a pipe: rendered again
             return None
-        return clip if clip.sample_rate == self.sample_rate else None
+        if not data.startswith(MAGIC) or len(data) > limit:
+            return None
+        line, _, frames = data[len(MAGIC):].partition(b"\n")
+        try:
+            record = json.loads(line)
+        except ValueError:
+            return None
+        expected = {
+            "format": FORMAT, "sample_rate": self.sample_rate, "sample_width": SAMPLE_WIDTH,
+            "channels": 1, "bytes": len(frames), "sha256": hashlib.sha256(frames).hexdigest(),
+        }
+        return Clip(frames, self.sample_rate) if record == expected else None
 
     def _write(self, text: str, clip: Clip) -> bool:
-        """Store `clip` atomically; False if the cache folder cannot be written."""
-        path = self.path(text)
+        """Store `clip` atomically with what it must match when read back; False if the cache
+        folder cannot be written."""
+        record = {
+            "format": FORMAT, "sample_rate": clip.sample_rate, "sample_width": SAMPLE_WIDTH,
+            "channels": 1, "bytes": len(clip.frames),
+            "sha256": hashlib.sha256(clip.frames).hexdigest(),
+        }
         try:
-            with AtomicFile(path, suffix=".part", sync=False) as file:
-                write_wav(file, clip)
+            with AtomicFile(self.path(text), suffix=".part", sync=False) as file:
+                file.write(MAGIC + json.dumps(record).encode() + b"\n")
+                file.write(clip.frames)
         except OSError:
             return False
         return True

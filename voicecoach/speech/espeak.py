@@ -59,6 +59,34 @@ def _quiet(*args: Any, **kwargs: Any) -> None:
     """Stands in for `print` in the eSpeak driver, which announces every file it saves."""
 
 
+def _guard_synth_callback() -> None:
+    """Make a failure inside pyttsx3's eSpeak callback end the line with an error.
+
+    The driver writes the WAV file from eSpeak's callback; when that write fails (a full disk,
+    a file size limit) ctypes only prints the exception, the driver never signals the end of
+    the line, and `runAndWait` waits forever. Reported as an error instead, the line ends.
+    """
+    from pyttsx3.drivers import espeak as driver
+
+    original = driver.EspeakDriver._onSynth
+    if getattr(original, "guarded", False):
+        return
+
+    def on_synth(self: Any, wav: Any, numsamples: int, events: Any) -> int:
+        try:
+            return int(original(self, wav, numsamples, events))
+        except Exception as error:  # noqa: BLE001 (anything lost here hangs the loop)
+            self._data_buffer = b""
+            self._speaking = False
+            self._proxy.notify("error", exception=error)
+            self._proxy.setBusy(False)
+            self.endLoop()
+            return 1  # asks eSpeak to stop this line
+
+    on_synth.guarded = True  # type: ignore[attr-defined]
+    driver.EspeakDriver._onSynth = on_synth
+
+
 class _Host:
     """The process's one pyttsx3 engine, living in its own thread."""
 
@@ -70,7 +98,6 @@ class _Host:
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="voicecoach-engine")
         self._engine: Any = None
         self._errors: list[BaseException] = []
-        self._folder = tempfile.mkdtemp(prefix="voicecoach-engine-")
         self.espeak = sys.platform.startswith("linux")
         self.call(self._start)
 
@@ -87,6 +114,7 @@ class _Host:
     def _start(self) -> None:
         if self.espeak:
             _load_embedded_espeak()
+            _guard_synth_callback()
         try:
             import pyttsx3
 
@@ -152,10 +180,15 @@ class _Host:
         return self.call(self._render, text, voice, rate)
 
     def _render(self, text: str, voice: str, rate: int) -> bytes:
+        # A folder for this line alone, gone once it is read: nothing is left in the temp
+        # folder between lines, after the run, or when the program is stopped.
+        with tempfile.TemporaryDirectory(prefix="voicecoach-engine-") as folder:
+            return self._render_in(Path(folder), text, voice, rate)
+
+    def _render_in(self, folder: Path, text: str, voice: str, rate: int) -> bytes:
         engine = self._engine
         mac = sys.platform == "darwin"
-        target = Path(self._folder) / ("line.aiff" if mac else "line.wav")
-        target.unlink(missing_ok=True)
+        target = folder / ("line.aiff" if mac else "line.wav")
         self._errors.clear()
         if voice:
             engine.setProperty("voice", voice)
