@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 CHUNK_FRAMES = 4096  # what `chunks` yields by default: about 0.19 s at 22,050 Hz
 FADE_SECONDS = 0.01  # a line cut where the next event begins fades out over this
-CLIPS_KEPT = 24  # clips held in memory while rendering (enough for any stretch's lines)
+CLIPS_KEPT = 4  # clips held while rendering in order (a chunk spans a few lines at most)
 
 
 class ClipSource(Protocol):
