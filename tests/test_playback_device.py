@@ -68,7 +68,7 @@ class Recorded:
 def test_the_null_device_pulls_every_line_onto_its_planned_frame() -> None:
     plan = _plan()
     timeline = Timeline(plan, Tones(), keep_clips=True)
-    device = Recorded(open_device(SAMPLE_RATE, backends=("NULL",)))
+    device = Recorded(open_device(SAMPLE_RATE, backends=("NULL",), period_ms=10, periods=3))
     assert device.name == "Null"
     with Stream(device, timeline) as stream:
         stream.start()
@@ -88,7 +88,7 @@ def test_the_null_device_pulls_every_line_onto_its_planned_frame() -> None:
 
 def test_hold_on_the_null_device_returns_at_once_and_the_next_frames_are_silent() -> None:
     plan = _plan()
-    device = Recorded(open_device(SAMPLE_RATE, backends=("NULL",)))
+    device = Recorded(open_device(SAMPLE_RATE, backends=("NULL",), period_ms=10, periods=3))
     with Stream(device, Timeline(plan, Tones(), keep_clips=True)) as stream:
         stream.start()
         stream.wait_for_device()

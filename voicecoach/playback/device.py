@@ -13,9 +13,10 @@ from typing import Any
 from voicecoach.errors import AudioError
 
 # What the sound server is asked to hold: enough to ride out a busy machine (a late callback
-# on a loaded 2-core machine took 56 ms). A stop does not wait for it: the device is stopped,
-# dropping what it holds, and a new one takes over when playback goes on.
-PERIOD_MS = 100
+# on a loaded 2-core machine took 56 ms; reading the clips while the first line plays, more).
+# A stop does not wait for it: the device is stopped, dropping what it holds, and a new one
+# takes over when playback goes on.
+PERIOD_MS = 200
 PERIODS = 2
 APP_NAME = "voicecoach"
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from voicecoach.playback.stream import Stream
 
 TICK = 0.01  # seconds between looks at the keys: a pause key is obeyed within 10 ms
-HEARD_OUT_SECONDS = 0.3  # more than the device holds: the last line is heard to its end
+HEARD_OUT_SECONDS = 0.5  # more than the device holds: the last line is heard to its end
 
 
 class StreamSpeaker:
