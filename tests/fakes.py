@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from voicecoach.speech.clip import Clip
 
 
 class FakeClock:
@@ -87,6 +91,13 @@ class RecordingOutput:
 
     def play(self, clip: object) -> None:
         self.played.append((self.clock.elapsed, clip))
+
+    def play_next(self, clip: Clip) -> None:
+        """Played right after the last clip, with no seam: kept as one clip with it."""
+        from voicecoach.speech.clip import Clip
+
+        at, last = self.played[-1]
+        self.played[-1] = (at, Clip(last.frames + clip.frames, last.sample_rate))  # type: ignore
 
     def stop(self) -> None:
         self.stops += 1

@@ -30,6 +30,17 @@ class FakeEngine:
     def length(self, text: str) -> float:
         return max(1, len(re.findall(r"[\w']+", text))) * self.seconds_per_word
 
+    def spoken(self, text: str) -> float:
+        """How long the clip cache's clip of `text` lasts: the disclaimer comes in two parts
+        (its first sentence, a short gap, the rest), every other line whole."""
+        from voicecoach import content
+        from voicecoach.speech.cache import SENTENCE_GAP, first_sentence
+
+        parts = first_sentence(text) if text == content.DISCLAIMER else None
+        if parts is None:
+            return self.length(text)
+        return self.length(parts[0]) + SENTENCE_GAP + self.length(parts[1])
+
     def render(self, text: str) -> Clip:
         if self.fail_on is not None and self.fail_on in text:
             raise EngineError(f"could not render {text!r}")

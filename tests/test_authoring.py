@@ -56,7 +56,7 @@ def test_new_then_validate_then_plan(voicecoach_home: Path) -> None:
 
     checked = invoke("validate", str(path))
     assert checked.exit_code == 0, checked.output
-    assert checked.stdout == f"{path}: ok (3 stretches, about 5:39)\n"
+    assert checked.stdout == f"{path}: ok (3 stretches, about 5:46)\n"  # natural voice
 
     planned = invoke("plan", "my-hips", "--json")
     assert planned.exit_code == 0, planned.output
@@ -147,7 +147,7 @@ def test_validate_checks_every_file_and_sums_up(tmp_path: Path) -> None:
     result = invoke("validate", str(good), str(bad), str(tmp_path), str(tmp_path / "gone.yaml"))
     assert result.exit_code == 2
     assert result.stdout.splitlines() == [
-        f"{good}: ok (1 stretch, about 1:25)",
+        f"{good}: ok (1 stretch, about 1:26)",  # timed for the natural voice
         f"{bad}:5:5: stretches[0].instructions: required field is missing",
         f"{bad}:8:5: stretches[0].instruction: unknown field (did you mean `instructions`?)",
         f"{tmp_path}: is a folder, not a routine file",

@@ -68,10 +68,52 @@ def test_a_name_resolves_to_its_file(builtin: Path, mine: Path):
     assert catalog.resolve("own") == mine / "own.yml"
 
 
-@pytest.mark.parametrize("name", ["./tiny.yaml", "sub/tiny.yaml", "tiny.yaml", "tiny.yml"])
+@pytest.mark.parametrize("name", ["./tiny.yaml", "sub/tiny.yaml", "other.yaml", "other.yml"])
 def test_something_that_looks_like_a_path_is_taken_as_one(name: str, builtin: Path):
     (builtin / "tiny.yaml").write_text(TINY)
     assert catalog.resolve(name) == Path(name)
+
+
+@pytest.mark.parametrize("name", ["tiny.yaml", "tiny.yml"])
+def test_a_name_with_a_suffix_means_the_routine_when_no_such_file_is_here(
+    name: str, builtin: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    (builtin / "tiny.yaml").write_text(TINY)
+    monkeypatch.chdir(tmp_path)
+    assert catalog.resolve(name) == builtin / "tiny.yaml"
+    (tmp_path / name).write_text(TINY)  # a file of that name here wins
+    assert catalog.resolve(name) == Path(name)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("busyday", "busy-day"), ("Busy-Day", "busy-day"), ("busy_day", "busy-day"),
+     ("post-run-hip", "post-run-hips"), ("busyday.yaml", "busy-day"), ("evning", "evening")],
+)
+def test_a_mistyped_name_gets_the_closest_names_suggested(
+    typed: str, meant: str, builtin: Path, mine: Path, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+):
+    for name in ("busy-day", "post-run-hips", "hips-and-lower-back"):
+        (builtin / f"{name}.yaml").write_text(TINY)
+    (mine / "evening.yaml").write_text(TINY)  # the user's own are suggested too
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(RoutineError) as caught:
+        catalog.resolve(typed)
+    assert str(caught.value) == f"{typed}: no routine of that name; did you mean {meant}?"
+
+
+def test_a_stretch_in_the_library_is_named_when_no_routine_is_close(
+    builtin: Path, monkeypatch: pytest.MonkeyPatch
+):
+    (builtin / "busy-day.yaml").write_text(TINY)
+    monkeypatch.setattr(catalog, "_library_ids", lambda: ["pigeon", "butterfly"])
+    with pytest.raises(RoutineError) as caught:
+        catalog.resolve("pidgeon")
+    assert str(caught.value) == (
+        "pidgeon: no routine of that name; pigeon is a stretch in the library "
+        "(voicecoach stretches pigeon)"
+    )
 
 
 def test_an_existing_file_is_taken_as_a_path_even_without_a_suffix(

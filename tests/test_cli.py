@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from voicecoach import __version__, content
 from voicecoach.cli import app
+from voicecoach.cli.commands import split_examples
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -209,21 +210,24 @@ def test_plan_refuses_out_of_range_options(args: list[str], message: str):
     assert "Traceback" not in result.output
 
 
-def test_plan_text_prints_every_event_with_its_time_then_the_end():
+@pytest.mark.parametrize("show_all", [True, False])
+def test_plan_text_prints_every_event_with_its_time_then_the_end(show_all: bool):
     data = plan_json(TINY)
-    result = invoke("plan", TINY)
+    result = invoke("plan", TINY, *(["--all"] if show_all else []))
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     says = [e for e in data["events"] if e["kind"] == "say"]
     minutes, rest = divmod(round(data["estimated_seconds"]), 60)
     total = f"{minutes}:{rest:02d}"
     assert lines[0] == f"Tiny test routine: {len(says)} cues, about {total}"
-    assert len(lines) == len(data["events"]) + 2
-    for line, event in zip(lines[1:-1], data["events"]):
+    shown = [e for e in data["events"] if show_all or e["role"] != "gap"]
+    assert any(e["role"] == "gap" for e in data["events"])
+    assert len(lines) == len(shown) + 2
+    for line, event in zip(lines[1:-1], shown):
         if event["kind"] == "say":
             assert line == f"{clock(event['at']):>8}  say    {event['text']}"
         else:
-            pause = f"{event['seconds']:g} s ({event['role']})"
+            pause = f"{event['seconds']:.1f} s ({event['role']})"  # one precision: tenths
             assert line == f"{clock(event['at']):>8}  pause  {pause}"
     assert lines[-1] == f"{clock(data['estimated_seconds']):>8}  end"
 
@@ -271,8 +275,10 @@ def test_every_command_and_option_has_help(name: str):
         assert getattr(param, "help", None), f"{name} {param.name} has no help text"
     result = invoke(name, "--help")
     assert result.exit_code == 0
-    # --help wraps lines to the terminal's width: compare the words.
-    assert " ".join(command.help.split()) in " ".join(result.stdout.split())
+    # --help wraps lines to the terminal's width: compare the words. Examples come last.
+    text, examples = split_examples(command.help)
+    assert " ".join(text.split()) in " ".join(result.stdout.split())
+    assert result.stdout.endswith("".join(f"  {line}\n" for line in examples))
 
 
 def test_the_expected_commands_exist():
@@ -356,7 +362,8 @@ def test_python_m_voicecoach_reports_a_bad_file_without_a_traceback(voicecoach_h
     ("option", "value", "message"),
     [("--hold", "nan", "must be a finite number"), ("--hold", "NaN", "must be a finite number"),
      ("--volume", "nan", "must be a finite number"),
-     ("--hold", "inf", "is not in the range"), ("--hold", "-inf", "is not in the range")],
+     ("--hold", "inf", "--hold takes a number from 5 to 600, not inf"),
+     ("--hold", "-inf", "--hold takes a number from 5 to 600, not -inf")],
 )
 def test_a_number_that_is_not_finite_is_refused_as_bad_input(
     tmp_path: Path, command: str, option: str, value: str, message: str

@@ -49,7 +49,7 @@ def test_export_writes_the_file_and_says_so(tiny: Path, tmp_path: Path) -> None:
     assert result.output.startswith(f"Wrote {out}: ")
     assert result.output.rstrip().endswith("lines (Tiny).")
     frames, rate = read_pcm(out)
-    assert rate == 22050 and len(frames) > 20 * rate * 2
+    assert rate == 24_000 and len(frames) > 20 * rate * 2  # the natural voice, by default
 
 
 def test_json_reports_each_lines_onset_and_matches_the_plan(tiny: Path, tmp_path: Path) -> None:
@@ -58,7 +58,7 @@ def test_json_reports_each_lines_onset_and_matches_the_plan(tiny: Path, tmp_path
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
-    assert report["routine"] == "tiny" and report["sample_rate"] == 22050
+    assert report["routine"] == "tiny" and report["sample_rate"] == 24_000
     assert abs(report["seconds"] - report["planned_seconds"]) < 0.001
     frames, rate = read_pcm(out)
     assert len(frames) / 2 / rate == pytest.approx(report["seconds"], abs=1e-6)
@@ -90,8 +90,8 @@ def test_clips_are_cached_and_reused_unless_no_cache(tiny: Path, tmp_path: Path)
     ("args", "message"),
     [
         (["--voice", "xx-nowhere"], "Error: unknown voice 'xx-nowhere'; `voicecoach voices` lists"),
-        (["--rate", "20"], "Invalid value for '--rate'"),
-        (["--volume", "2"], "Invalid value for '--volume'"),
+        (["--rate", "20"], "Error: --rate takes a whole number from 80 to 300, not 20"),
+        (["--volume", "2"], "Error: --volume takes a number from 0 to 1, not 2"),
     ],
 )
 def test_bad_options_exit_2(tiny: Path, tmp_path: Path, args: list[str], message: str) -> None:

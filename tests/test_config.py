@@ -242,6 +242,8 @@ def test_config_beats_defaults_and_flags_beat_config() -> None:
     assert resolve_options(config, chime=False).chime is False
     assert settings.sources == {
         "chime": "config",
+        "engine": "default",
+        "piper_voices": "default",
         "voice": "config",
         "rate": "flag",
         "volume": "flag",
@@ -347,15 +349,17 @@ def test_config_path_show_set_unset_commands(voicecoach_home: Path) -> None:
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
         str(config_path()),
-        "  voice       the engine's default  default",
-        "  rate        150                   config",
-        "  volume      1                     default",
-        "  insoles     true                  default",
-        "  hold_scale  1                     default",
-        "  transition  the routine's         default",
-        "  rest        the routine's         default",
-        "  chime       false                 default",
-        "  tight_side  none                  default",
+        "  voice         the engine's default               default",
+        "  rate          150                                config",
+        "  volume        1                                  default",
+        "  insoles       true                               default",
+        "  hold_scale    1                                  default",
+        "  transition    the routine's                      default",
+        "  rest          the routine's                      default",
+        "  chime         false                              default",
+        "  tight_side    none                               default",
+        "  engine        natural if installed, else espeak  default",
+        "  piper_voices  none                               default",
         "Command-line options override these for one run.",
     ]
 

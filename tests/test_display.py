@@ -122,6 +122,32 @@ def test_live_display_prints_cues_above_the_view() -> None:
     assert f"{clock(plan.total_ms / 1000)} / " in text
 
 
+def test_the_view_left_after_the_end_has_nothing_next_and_no_keys() -> None:
+    plan = busy_day()
+    end = Progress(plan, plan.total_ms)
+    assert any(line.startswith("Next:") for line in render(end, keys=True))
+    over = render(end, keys=True, over=True)
+    assert over[0] == "Busy day hip reset" and over[1] == "Finishing"
+    assert not any(line.startswith("Next:") or "q quit" in line for line in over)
+    assert over[-1].startswith("All   " + "█" * 30)
+
+
+def test_live_display_leaves_the_ended_view_on_screen() -> None:
+    plan = busy_day()
+    out = io.StringIO()  # not a terminal: the view is written once, as it is left at the end
+    with LiveDisplay(plan, keys=True, file=out) as display:
+        display.update(Progress(plan, plan.total_ms))
+    text = out.getvalue()
+    assert "Finishing" in text and f"{clock(plan.total_ms / 1000)} / " in text
+    assert "Next:" not in text and "q quit" not in text
+
+
+def test_a_key_that_does_nothing_gets_a_note_in_the_view() -> None:
+    plan = busy_day()
+    lines = render(Progress(plan, 100, note="the disclaimer is always heard out"), keys=True)
+    assert lines[0] == "Busy day hip reset   (the disclaimer is always heard out)"
+
+
 def test_with_a_tighter_side_next_names_the_set_still_to_come() -> None:
     from voicecoach.plan import PlanOptions
 

@@ -180,7 +180,7 @@ def test_a_signal_during_a_run_stops_the_voice_records_the_run_and_exits_with_it
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     assert process.stdout is not None
-    assert process.stdout.readline().startswith("Tiny test: about")
+    assert process.stdout.readline().startswith("Tiny test: 0:")
     assert process.stdout.readline().startswith("[0:00] ")
     process.send_signal(signum)
     _, err = process.communicate(timeout=30)

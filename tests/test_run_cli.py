@@ -17,6 +17,7 @@ from voicecoach.cli import app
 from voicecoach.errors import EngineError
 from voicecoach.plan import PlanOptions, build_plan
 from voicecoach.speech import NoAudioOutput
+from voicecoach.timefmt import duration
 
 STAMPED = re.compile(r"^\[\d+:\d\d\] ")
 
@@ -66,8 +67,8 @@ def test_text_prints_every_cue_stamped_with_its_time(fake_clock: FakeClock) -> N
 
     plan = build_plan(catalog.load("busy-day"))
     lines = result.stdout.splitlines()
-    minutes = round(plan.total_ms / 60_000)
-    assert lines[0] == f"Busy day hip reset: about {minutes} min, 3 stretches."
+    assert lines[0] == f"Busy day hip reset: {duration(plan.estimated_seconds)}, 3 stretches."
+    assert re.fullmatch(r"Busy day hip reset: \d+:\d\d, 3 stretches\.", lines[0])
     cues = lines[1:-1]
     assert [STAMPED.sub("", line) for line in cues] == [e.text for e in plan.says]
     for line, event in zip(cues, plan.says, strict=True):
@@ -180,16 +181,19 @@ def test_menu_lists_routines_and_runs_the_one_picked(fake_clock: FakeClock, tiny
     result = invoke("run", "--text", input="9\n")
 
     assert result.exit_code == 0, result.output
-    menu, _, rest = result.stdout.partition("Number (1-9): ")
+    menu, _, rest = result.stdout.partition("Number or name (1-9): ")
     lines = menu.splitlines()
     assert lines[0] == "Choose a routine:"
-    assert lines[1].startswith("  1. Before-run warm-up             7:")
+    # the name to type next time, then the title
+    assert lines[1].startswith("  1. before-run           Before-run warm-up             7:")
     assert re.search(r" \d+:\d\d  before-run$", lines[1])
     assert re.search(r" \d+:\d\d  anytime$", lines[2])
     assert re.search(r" \d+:\d\d  after-run$", lines[6])
-    assert lines[9] == "  9. Tiny test                      0:54  anytime  (yours)"
+    assert lines[9] == (
+        "  9. tiny                 Tiny test                      0:54  anytime  (yours)"
+    )
     assert len(lines) == 10
-    assert rest.splitlines()[0] == "Tiny test: about 1 min, 1 stretch."
+    assert rest.splitlines()[0] == "Tiny test: 0:54, 1 stretch."
     assert "Sit with the soles of your feet together." in rest
 
 
@@ -197,9 +201,26 @@ def test_menu_asks_again_after_a_bad_answer(fake_clock: FakeClock, tiny: Path) -
     result = invoke("run", "--text", input="seven\n\n0\n10\n9\n")
 
     assert result.exit_code == 0, result.output
-    assert result.stdout.count("Please type a number from 1 to 9.") == 4
-    assert result.stdout.count("Number (1-9): ") == 5
-    assert "Tiny test: about 1 min" in result.stdout
+    assert result.stdout.count("Please type a number from 1 to 9 or a name.") == 4
+    assert result.stdout.count("Number or name (1-9): ") == 5
+    assert "Tiny test: 0:54, 1 stretch." in result.stdout
+
+
+@pytest.mark.parametrize("answer", ["tiny", "Tiny test", "TINY"])
+def test_menu_takes_a_name_or_a_title(fake_clock: FakeClock, tiny: Path, answer: str) -> None:
+    result = invoke("run", "--text", input=f"{answer}\n")
+
+    assert result.exit_code == 0, result.output
+    assert "Please type" not in result.stdout
+    assert "Tiny test: 0:54, 1 stretch." in result.stdout
+
+
+def test_menu_suggests_a_name_close_to_the_answer(fake_clock: FakeClock, tiny: Path) -> None:
+    result = invoke("run", "--text", input="busyday\nbusy-day\n")
+
+    assert result.exit_code == 0, result.output
+    assert "Please type a number from 1 to 9 or a name (did you mean busy-day?)." in result.stdout
+    assert "Busy day hip reset: " in result.stdout
 
 
 def test_menu_at_end_of_input_is_a_clear_error(fake_clock: FakeClock) -> None:
@@ -207,7 +228,7 @@ def test_menu_at_end_of_input_is_a_clear_error(fake_clock: FakeClock) -> None:
 
     assert result.exit_code == 2
     assert result.stderr == (
-        "Error: no routine chosen: type its number at the menu, "
+        "Error: no routine chosen: type its number or name at the menu, "
         "or name it (e.g. voicecoach run before-run)\n"
     )
 
@@ -307,7 +328,7 @@ def test_speaking_plays_each_rendered_clip_on_a_timeline_made_from_them(
     assert result.exit_code == 0, result.output
     from voicecoach.routine import load_routine
 
-    lengths = FakeEngine(seconds_per_word=0.5).length
+    lengths = FakeEngine(seconds_per_word=0.5).spoken
     plan = build_plan(load_routine(tiny), PlanOptions(), lengths)
     assert [round(clip.seconds, 3) for _, clip in output.played] == [e.seconds for e in plan.says]
     assert [at for at, _ in output.played] == pytest.approx([e.at for e in plan.says], abs=1e-6)

@@ -71,7 +71,7 @@ def test_a_real_run_without_sound_goes_on_as_text_and_ctrl_c_exits_130(
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     assert process.stdout is not None
-    assert process.stdout.readline().startswith("Busy day hip reset: about")
+    assert re.fullmatch(r"Busy day hip reset: \d+:\d\d, 3 stretches\.\n", process.stdout.readline())
     assert process.stdout.readline().startswith("[0:00] First, a note")
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=10)
@@ -97,6 +97,19 @@ def _read_until(fd: int, pattern: bytes, seen: bytearray, timeout: float = 15.0)
     return bool(re.search(pattern, bytes(seen)))
 
 
+def _reap(pid: int, timeout: float = 20.0) -> int:
+    """The child's exit status; a child still running after `timeout` is killed (a failed
+    test must not hang the suite)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return status
+        time.sleep(0.05)
+    os.kill(pid, signal.SIGKILL)
+    return os.waitpid(pid, 0)[1]
+
+
 def test_menu_under_a_terminal_picks_by_number_and_starts(
     voicecoach_home: Path, tiny: Path
 ) -> None:
@@ -110,8 +123,8 @@ def test_menu_under_a_terminal_picks_by_number_and_starts(
                   _env(voicecoach_home))
     seen = bytearray()
     try:
-        assert _read_until(fd, rb"Number \(1-9\): ", seen), bytes(seen)
-        assert b"9. Tiny test" in seen
+        assert _read_until(fd, rb"Number or name \(1-9\): ", seen), bytes(seen)
+        assert b"9. tiny                 Tiny test" in seen
         os.write(fd, b"9\n")
         assert _read_until(fd, rb"\[0:00\] First, a note", seen), bytes(seen)
         assert _read_until(fd, rb"Next: Butterfly", seen), bytes(seen)  # the live view
@@ -120,9 +133,82 @@ def test_menu_under_a_terminal_picks_by_number_and_starts(
         os.write(fd, b"\x03")  # Ctrl-C, as typed
         assert _read_until(fd, rb"Stopped before the first stretch\.", seen), bytes(seen)
     finally:
-        _, status = os.waitpid(pid, 0)
+        status = _reap(pid)
         mode = termios.tcgetattr(fd)[3]
         os.close(fd)
     assert os.waitstatus_to_exitcode(status) == 130
     assert b"Traceback" not in seen
     assert mode & termios.ICANON and mode & termios.ECHO  # the terminal is back as it was
+
+
+def _fork_run(home: Path, *args: str, term: str = "xterm") -> tuple[int, int]:
+    import pty
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: voicecoach with a terminal for stdin and stdout
+        os.chdir(ROOT)
+        os.execve(sys.executable, [sys.executable, "-m", "voicecoach", "run", *args],
+                  dict(_env(home), TERM=term))
+    return pid, fd
+
+
+def test_after_ctrl_z_and_fg_keys_work_again_and_the_view_is_redrawn(
+    voicecoach_home: Path, tiny: Path
+) -> None:
+    import termios
+
+    pid, fd = _fork_run(voicecoach_home, "tiny", "--text")
+    seen = bytearray()
+    try:
+        assert _read_until(fd, rb"Next: Butterfly", seen), bytes(seen)
+        assert not termios.tcgetattr(fd)[3] & termios.ICANON  # single keys
+        # Ctrl-Z stops the program (SIGSTOP here: this test's child leads an orphaned group,
+        # where the terminal's own stop signal is discarded).
+        os.kill(pid, signal.SIGSTOP)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            done, status = os.waitpid(pid, os.WUNTRACED | os.WNOHANG)
+            if done:
+                break
+            time.sleep(0.05)
+        assert done and os.WIFSTOPPED(status)
+        # The shell takes the terminal back in line mode while the program is stopped.
+        attrs = termios.tcgetattr(fd)
+        attrs[3] |= termios.ICANON | termios.ECHO
+        termios.tcsetattr(fd, termios.TCSANOW, attrs)
+        # A redraw starts a fresh view on the line below the old one (a refresh moves the
+        # cursor up over it instead).
+        redrawn = rb"\(Ctrl-C stops\)\r?\n(\x1b\[[0-9;?]*[A-Za-z])*Tiny test"
+        assert not re.search(redrawn, bytes(seen))
+        os.kill(pid, signal.SIGCONT)  # fg
+        assert _read_until(fd, redrawn, seen), bytes(seen)
+        deadline = time.monotonic() + 10
+        while termios.tcgetattr(fd)[3] & termios.ICANON and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not termios.tcgetattr(fd)[3] & termios.ICANON  # single keys again
+        os.write(fd, b"q")  # one key, no Enter: only works in single-key mode
+        assert _read_until(fd, rb"Stopped before the first stretch", seen), bytes(seen)
+    finally:
+        status = _reap(pid)
+        os.close(fd)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert b"Traceback" not in seen
+
+
+def test_a_dumb_terminal_gets_printed_lines_and_the_keys_told_once(
+    voicecoach_home: Path, tiny: Path
+) -> None:
+    pid, fd = _fork_run(voicecoach_home, "tiny", "--text", term="dumb")
+    seen = bytearray()
+    try:
+        assert _read_until(fd, rb"\[0:00\] First, a note", seen), bytes(seen)
+        os.write(fd, b"q")
+        assert _read_until(fd, rb"Stopped before the first stretch", seen), bytes(seen)
+    finally:
+        status = _reap(pid)
+        os.close(fd)
+    assert os.waitstatus_to_exitcode(status) == 0
+    text = bytes(seen).decode()
+    assert text.count("Keys: space pause · n next · b back · q quit   (Ctrl-C stops)") == 1
+    assert "\x1b[" not in text  # no cursor movement: a plain line a cue
+    assert re.search(r"Tiny test: \d+:\d\d, 1 stretch\.", text)

@@ -16,7 +16,7 @@ from voicecoach.plan import Plan, PlanOptions, build_plan
 from voicecoach.player import Progress
 from voicecoach.routine import parse_routine
 from voicecoach.session import RunSession, Settings, export_routine, resolve_options
-from voicecoach.speech.clip import read_wav
+from voicecoach.speech.clip import Clip, read_wav
 
 TINY = """\
 title: Tiny test
@@ -87,7 +87,7 @@ def test_a_spoken_run_plays_every_clip_on_the_timeline_made_from_them() -> None:
         report = session.play(view)
     assert output.closed
 
-    plan = build_plan(ROUTINE, PlanOptions(), FakeEngine(seconds_per_word=0.5).length)
+    plan = build_plan(ROUTINE, PlanOptions(), FakeEngine(seconds_per_word=0.5).spoken)
     assert report.outcome == FINISHED and report.plan == plan
     assert [round(clip.seconds, 3) for _, clip in output.played] == [e.seconds for e in plan.says]
     assert [at for at, _ in output.played] == pytest.approx([e.at for e in plan.says], abs=1e-6)
@@ -115,6 +115,36 @@ def test_the_first_line_starts_before_the_rest_is_rendered() -> None:
         session.play(RecordingView(clock))
     assert rendered_when_played[0] == 1
     assert rendered_when_played[1] == len(set(engine.rendered)) > 1
+
+
+def test_nothing_cached_the_first_sentence_plays_while_the_rest_of_the_line_renders() -> None:
+    from voicecoach import content
+    from voicecoach.speech.cache import first_sentence
+
+    clock = FakeClock()
+    engine = FakeEngine(seconds_per_word=0.5)
+    output = RecordingOutput(clock)
+    heard: list[tuple[list[str], float]] = []  # (rendered so far, seconds) at each play
+    plays, follows = output.play, output.play_next
+
+    def play(clip: Clip) -> None:
+        heard.append((list(engine.rendered), clip.seconds))
+        plays(clip)
+
+    def play_next(clip: Clip) -> None:
+        heard.append((list(engine.rendered), clip.seconds))
+        follows(clip)
+
+    output.play, output.play_next = play, play_next  # type: ignore[method-assign]
+    with RunSession(ROUTINE, settings(), clock=clock, engine=engine, output=output,
+                    record=RecordingHistory) as session:
+        report = session.play(RecordingView(clock))
+    head, rest = first_sentence(content.DISCLAIMER)  # type: ignore[misc]
+    assert heard[0] == ([head], engine.length(head))  # only the first sentence was ready
+    assert heard[1][0] == [head, rest]  # the rest followed as soon as it was rendered
+    # Heard as one: exactly the first line of the timeline, on time.
+    assert output.played[0][0] == 0
+    assert output.played[0][1].seconds == pytest.approx(report.plan.says[0].seconds, abs=1e-3)
 
 
 def test_a_text_run_opens_no_engine_and_says_the_estimated_plan() -> None:
@@ -198,7 +228,7 @@ def test_the_engine_named_in_the_settings_is_opened_through_the_registry(
     monkeypatch.setitem(speech.ENGINES, "fake", "tests.speech_fakes")
     chosen = replace(settings(voice="fr", rate=200), engine="fake")
     plan, result = export_routine(ROUTINE, chosen, tmp_path / "tiny.wav", cache=False)
-    assert plan == build_plan(ROUTINE, PlanOptions(rate=200), FakeEngine().length)
+    assert plan == build_plan(ROUTINE, PlanOptions(rate=200), FakeEngine().spoken)
     assert result.sample_rate == FakeEngine.sample_rate
 
 
@@ -215,7 +245,7 @@ def test_export_writes_the_plan_timed_from_the_clips(tmp_path: Path) -> None:
         ROUTINE, settings(rate=200), target, cache=False, engine=engine, steps=step
     )
 
-    assert plan == build_plan(ROUTINE, PlanOptions(rate=200), engine.length)
+    assert plan == build_plan(ROUTINE, PlanOptions(rate=200), engine.spoken)
     assert read_wav(target).seconds == pytest.approx(plan.total_ms / 1000, abs=1e-3)
     assert [cue.event for cue in result.cues] == plan.says
     assert list(steps) == ["Rendering speech", "Writing audio"]
@@ -264,8 +294,9 @@ def test_a_run_through_the_stream_pulls_the_timeline_export_writes(
 
     # the device went on past the end long enough for the last line to be heard out
     assert len(heard) - start - len(exported) >= 2 * HEARD_OUT_SECONDS * result.sample_rate - 2
-    from voicecoach.speech import ClipCache
+    from voicecoach.session import open_clips
 
-    clips = ClipCache(FakeEngine(seconds_per_word=0.5), enabled=False)
+    clips = open_clips(voice=None, rate=chosen.options.rate, volume=1.0, cache=False,
+                       engine=FakeEngine(seconds_per_word=0.5))
     timeline = Timeline(plan, clips, volume=0.5, chime=True)
     assert exported == timeline.render(0, timeline.total_frames) and timeline.chimes

@@ -99,6 +99,23 @@ def test_prepare_renders_each_distinct_line_once_and_reports_progress() -> None:
     assert seen == [(1, 3), (2, 3), (3, 3)]
 
 
+def test_a_line_rendered_by_sentence_is_its_first_sentence_a_gap_and_the_rest() -> None:
+    from voicecoach.speech.cache import SENTENCE_GAP, first_sentence
+
+    line = "First, a note: stretch gently. Stop if it hurts. Breathe."
+    assert first_sentence(line) == ("First, a note: stretch gently.", "Stop if it hurts. Breathe.")
+    assert first_sentence("One sentence only.") is None
+    engine = FakeEngine()
+    cache = ClipCache(engine, by_sentence=[line])
+    whole = cache.clip(line)
+    head = cache.clip("First, a note: stretch gently.")
+    rest = cache.clip("Stop if it hurts. Breathe.")
+    gap = bytes(2 * round(SENTENCE_GAP * engine.sample_rate))
+    assert whole.frames == head.frames + gap + rest.frames
+    assert engine.rendered == ["First, a note: stretch gently.", "Stop if it hurts. Breathe."]
+    assert ClipCache(FakeEngine()).clip(line).seconds < whole.seconds  # other caches: whole
+
+
 def _damage(path: Path, how: str, rate: int) -> None:
     data = path.read_bytes()
     header = data[: data.index(b"\n", len("voicecoach clip\n")) + 1]

@@ -127,3 +127,45 @@ def test_audio_speaker_plays_each_lines_clip_and_stops_the_output() -> None:
     speaker.say("   ")
     speaker.stop()
     assert output.events == [("play", pytest.approx(2.0, abs=1e-3)), ("stop", 0.0)]
+
+
+def _log_player(tmp_path: Path, seconds: float) -> tuple[ProcessOutput, Path]:
+    """A player that notes each file's length in frames when it starts, then plays a while."""
+    log = tmp_path / "log"
+    script = _player(tmp_path, "player", f'wc -c < "$1" >> "{log}"\nexec sleep {seconds}\n')
+    return ProcessOutput([str(script)]), log
+
+
+def _wait_for(condition: object, seconds: float = 5.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:  # type: ignore[operator]
+        time.sleep(0.01)
+
+
+def test_play_next_starts_once_the_clip_playing_has_ended(tmp_path: Path) -> None:
+    output, log = _log_player(tmp_path, 0.3)
+    try:
+        output.play(Clip(tone(0.1)))
+        started = time.monotonic()
+        output.play_next(Clip(tone(0.2)))
+        _wait_for(lambda: log.exists() and len(log.read_text().split()) == 2)
+        assert time.monotonic() - started >= 0.25  # not before the first one ended
+        first, second = (int(n) for n in log.read_text().split())
+        assert second > first  # the longer clip came second
+    finally:
+        output.close()
+
+
+def test_a_stop_or_a_new_line_cancels_the_clip_waiting_to_follow(tmp_path: Path) -> None:
+    output, _ = _log_player(tmp_path, 0.2)
+    try:
+        output.play(Clip(tone(0.1)))
+        output.play_next(Clip(tone(0.2)))
+        output.stop()
+        output.play(Clip(tone(0.3)))
+        output.play_next(Clip(tone(0.2)))
+        output.play(Clip(tone(0.4)))  # the next line, before the follower began
+        time.sleep(0.6)
+        assert output._count == 3  # the three lines went to the player, neither follower
+    finally:
+        output.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from difflib import get_close_matches
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -59,7 +60,10 @@ def _scan(folder: Path, builtin: bool) -> list[Entry]:
         raise VoicecoachError(
             f"{folder}: cannot read {whose} ({error.strerror or error})"
         ) from None
-    files = [p for p in names if not p.name.startswith(".") and _is_file(p)]
+    files = sorted(
+        (p for p in names if not p.name.startswith(".") and _is_file(p)),
+        key=lambda p: (slug(p.stem), p.name),  # by the name `list` shows, not the file's
+    )
     return [Entry(slug(p.stem), p, builtin) for p in files]
 
 
@@ -90,17 +94,64 @@ def looks_like_path(name: str) -> bool:
     return "/" in name or "\\" in name or name.endswith(SUFFIXES) or name.startswith(".")
 
 
+def _library_ids() -> list[str]:
+    """Ids in the stretch library, where there is one: a name may mean one of those."""
+    try:
+        from voicecoach.routine.library import load_library  # type: ignore[import-not-found]
+
+        return list(load_library().ids)
+    except Exception:  # no library, or a broken one: suggest routines only
+        return []
+
+
+def closest(name: str, candidates: list[str], n: int = 3) -> list[str]:
+    """The candidates NAME most likely meant: any case, `_` or spaces for dashes, dashes left
+    out, a letter or two wrong."""
+    wanted = slug(Path(name).name.removesuffix(".yaml").removesuffix(".yml"))
+    if wanted in candidates:
+        return [wanted]
+    squeezed = {c.replace("-", ""): c for c in candidates}
+    if wanted.replace("-", "") in squeezed:
+        return [squeezed[wanted.replace("-", "")]]
+    return get_close_matches(wanted, candidates, n=n, cutoff=0.6)
+
+
+def _unknown(name: str, known: list[Entry]) -> RoutineError:
+    names = sorted({e.name for e in known})
+    close = closest(name, names)
+    if close:
+        return RoutineError.single(
+            name, f"no routine of that name; did you mean {' or '.join(close)}?"
+        )
+    stretches = closest(name, _library_ids(), n=1)
+    if stretches:
+        return RoutineError.single(
+            name, f"no routine of that name; {stretches[0]} is a stretch in the library "
+            f"(voicecoach stretches {stretches[0]})"
+        )
+    return RoutineError.single(
+        name, f"no routine of that name (known: {', '.join(names) or 'none'})"
+    )
+
+
 def resolve(name: str) -> Path:
-    """The file behind NAME: a built-in or user routine's name, or a path to a YAML file."""
-    if looks_like_path(name) or _is_file(Path(name)):
+    """The file behind NAME: a built-in or user routine's name, or a path to a YAML file.
+
+    `busy-day.yaml` means the routine busy-day when there is no such file here.
+    """
+    if _is_file(Path(name)):
+        return Path(name)
+    bare = name.removesuffix(".yaml").removesuffix(".yml")
+    if looks_like_path(name) and not (bare != name and not looks_like_path(bare)):
         return Path(name)
     known = entries()
-    found = [e for e in known if e.name == name]
+    found = [e for e in known if e.name == bare]
     if not found and _is_folder(Path(name)):
         raise RoutineError.single(name, "is a folder, not a routine file")
+    if not found and bare != name and not closest(name, [e.name for e in known]):
+        return Path(name)  # a file name after all: the loader says it is not there
     if not found:
-        names = ", ".join(sorted({e.name for e in known})) or "none"
-        raise RoutineError.single(name, f"no routine of that name (known: {names})")
+        raise _unknown(name, known)
     if len(found) > 1:
         raise RoutineError.single(name, describe_clash(name, found))
     return found[0].path

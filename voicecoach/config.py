@@ -13,6 +13,7 @@ import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from voicecoach import paths
+from voicecoach.engine_names import ENGINE_NAMES
 from voicecoach.errors import ConfigError, Problem
 from voicecoach.files import NotRegularFileError, atomic_write, read_capped
 from voicecoach.rates import DEFAULT_RATE, MAX_RATE, MIN_RATE
@@ -80,6 +81,13 @@ class Config(BaseModel):
         description="Your tighter side: two-sided stretches start there and end with one "
         "more set there.",
     )
+    engine: Literal[ENGINE_NAMES] | None = Field(  # type: ignore[valid-type]
+        default=None, description="Speech engine: natural, espeak or piper."
+    )
+    piper_voices: Annotated[str, Field(strict=True, min_length=1, max_length=1000)] | None = (
+        Field(default=None, description="A folder of Piper voices (.onnx with .onnx.json), "
+              "used by name with --voice.")
+    )
 
 
 KEYS: tuple[str, ...] = tuple(Config.model_fields)
@@ -93,8 +101,12 @@ DEFAULTS: dict[str, Any] = {
     "rest": None,  # each routine's own
     "chime": False,
     "tight_side": None,  # both sides equal
+    "engine": None,  # the natural voice where it is installed, else eSpeak NG
+    "piper_voices": None,
 }
 DEFAULT_NOTES = {
+    "engine": "natural if installed, else espeak",
+    "piper_voices": "none",
     "voice": "the engine's default",
     "transition": "the routine's",
     "rest": "the routine's",
@@ -243,8 +255,10 @@ def parse_value(key: str, raw: str) -> Any:
     """A command-line VALUE for KEY, read as YAML (`150`, `0.8`, `false`); a voice stays text."""
     if key not in KEYS:
         raise ConfigError(f"{key}: {_suggest(key)}")
-    if key == "voice":
+    if key in ("voice", "piper_voices"):
         return raw.strip()
+    if key == "engine":
+        return raw.strip().lower()
     try:
         return yaml.safe_load(raw)
     except yaml.YAMLError:

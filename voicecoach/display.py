@@ -37,14 +37,17 @@ def _work(plan: Plan, index: int, position_ms: int) -> tuple[str, int, int, str]
     return "Hold", events[begin].start_ms, events[end].start_ms, f"{max(0, round(left))} s left"
 
 
-def render(progress: Progress, *, keys: bool = False) -> list[str]:
-    """The lines of the live view."""
+def render(progress: Progress, *, keys: bool = False, over: bool = False) -> list[str]:
+    """The lines of the live view; `over`: as left on screen once the run has ended (nothing
+    next, no keys)."""
     plan = progress.plan
     position = progress.position_ms
     index = progress.index
     event = plan.events[index]
     count = len(plan.stretch_names)
     lines = [plan.title + ("   (paused: press space to go on)" if progress.paused else "")]
+    if progress.note:
+        lines[0] += f"   ({progress.note})"
 
     first, _ = plan.stretch_bounds()
     first = len(plan.events) if first is None else first
@@ -74,7 +77,9 @@ def render(progress: Progress, *, keys: bool = False) -> list[str]:
     else:
         lines.append("")
 
-    if coming:
+    if over:
+        pass
+    elif coming:
         lines.append(f"Next: {coming}")
     elif upcoming is not None and upcoming < count:
         lines.append(f"Next: {plan.stretch_names[upcoming]}")
@@ -84,7 +89,7 @@ def render(progress: Progress, *, keys: bool = False) -> list[str]:
     total = plan.total_ms
     done = position / total if total else 1.0
     lines.append(f"All   {bar(done)}  {clock(position / 1000)} / {clock(total / 1000)}")
-    if keys:
+    if keys and not over:
         from voicecoach.keys import HELP
 
         lines.append(HELP + "   (Ctrl-C stops)")
@@ -100,6 +105,7 @@ class LiveDisplay:
         self.file = file
         self._live: Any = None
         self._shown: list[str] | None = None
+        self._progress = Progress(plan, 0)
 
     def __enter__(self) -> LiveDisplay:
         from rich.console import Console
@@ -113,12 +119,23 @@ class LiveDisplay:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._show(render(self._progress, over=True))  # nothing comes next, no key works now
         self._live.stop()
 
     def update(self, progress: Progress) -> None:
+        self._progress = progress
+        self._show(render(progress, keys=self.keys))
+
+    def redraw(self) -> None:
+        """Draw the view afresh below whatever the terminal shows now (after Ctrl-Z and fg)."""
+        self._live._live_render._shape = None  # forget the old view: move up over nothing
+        self._live.console.line()
+        self._shown = None
+        self.update(self._progress)
+
+    def _show(self, lines: list[str]) -> None:
         from rich.text import Text
 
-        lines = render(progress, keys=self.keys)
         if lines != self._shown:  # most ticks change nothing on screen
             self._shown = lines
             self._live.update(Text("\n".join(lines)), refresh=True)

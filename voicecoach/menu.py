@@ -10,14 +10,30 @@ from voicecoach.timefmt import duration
 
 
 def menu_lines(rows: list[dict[str, Any]]) -> list[str]:
-    """One numbered line per routine that can be run: title, length, when."""
+    """One numbered line per routine that can be run: name, title, length, when."""
+    names = max(len(r["name"]) for r in rows)
     width = max(len(r["title"]) for r in rows)
     lines = []
     for number, r in enumerate(rows, 1):
         mark = "  (yours)" if not r.get("builtin", True) else ""
         title = f"{r['title']:<{width}}"
-        lines.append(f"{number:>3}. {title}  {duration(r['seconds']):>5}  {r['when']}{mark}")
+        lines.append(
+            f"{number:>3}. {r['name']:<{names}}  {title}  {duration(r['seconds']):>5}  "
+            f"{r['when']}{mark}"
+        )
     return lines
+
+
+def _pick(usable: list[dict[str, Any]], choice: str) -> dict[str, Any] | None:
+    """The routine an answer means: its number, its name, or its title (any case)."""
+    if choice.isdigit():
+        return usable[int(choice) - 1] if 1 <= int(choice) <= len(usable) else None
+    wanted = choice.casefold()
+    for field in ("name", "title"):
+        found = [r for r in usable if r[field].casefold() == wanted]
+        if len(found) == 1:
+            return found[0]
+    return None
 
 
 def choose_routine(
@@ -25,24 +41,32 @@ def choose_routine(
     readline: Callable[[], str],
     write: Callable[[str], None],
 ) -> dict[str, Any]:
-    """Ask for a routine by number until a good one comes; `readline` gives "" at end of input."""
+    """Ask for a routine by number or name until a good one comes; `readline` gives "" at end
+    of input."""
     usable = [r for r in rows if not r.get("error")]
     if not usable:
         raise UsageError(
             "no routines to choose from; give a routine file: voicecoach run FILE.yaml"
         )
     write("Choose a routine:\n" + "\n".join(menu_lines(usable)) + "\n")
-    prompt = f"Number (1-{len(usable)}): "
+    prompt = f"Number or name (1-{len(usable)}): "
     while True:
         write(prompt)
         line = readline()
         if not line:
             write("\n")  # the error goes on a line of its own, not after the prompt
             raise UsageError(
-                "no routine chosen: type its number at the menu, or name it "
+                "no routine chosen: type its number or name at the menu, or name it "
                 f"(e.g. voicecoach run {usable[0]['name']})"
             )
         choice = line.strip()
-        if choice.isdigit() and 1 <= int(choice) <= len(usable):
-            return usable[int(choice) - 1]
-        write(f"Please type a number from 1 to {len(usable)}.\n")
+        picked = _pick(usable, choice)
+        if picked is not None:
+            return picked
+        hint = ""
+        if choice and not choice.isdigit():
+            from voicecoach.catalog import closest
+
+            close = closest(choice, [r["name"] for r in usable], n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+        write(f"Please type a number from 1 to {len(usable)} or a name{hint}.\n")

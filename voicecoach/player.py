@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 PAUSE, NEXT, BACK, QUIT = "pause", "next", "back", "quit"
 TICK = 0.1  # seconds between looks at the keys (and display updates) while waiting
 BACK_RESTART_MS = 10_000  # `back` this far into a stretch restarts it rather than going back one
+NOTE_SECONDS = 2.0  # how long a note about a key that did nothing stays in view
 
 
 class Controls(Protocol):
@@ -40,6 +41,7 @@ class Progress:
     position_ms: int  # on the plan's timeline
     paused: bool = False
     stretches_completed: int = 0
+    note: str = ""  # why the last key did nothing, for a moment after it was pressed
 
     @property
     def index(self) -> int:
@@ -170,6 +172,8 @@ class _Player:
         self.completed: set[int] = set()
         self.outcome: Outcome = FINISHED
         self.ended: float | None = None
+        self.note = ""
+        self.note_until = 0.0
         self.skipped = False  # a part of the routine was skipped with `n`
 
     # --- the schedule ---------------------------------------------------------------------
@@ -260,9 +264,11 @@ class _Player:
 
     def _progress(self) -> None:
         if self.on_progress is not None:
+            note = self.note if self.clock.now() < self.note_until else ""
             self.on_progress(
                 Progress(
-                    self.plan, self.position_ms(), self.paused_at is not None, len(self.completed)
+                    self.plan, self.position_ms(), self.paused_at is not None,
+                    len(self.completed), note,
                 )
             )
 
@@ -278,6 +284,8 @@ class _Player:
             return self._pause()
         target = self._target(command) if command in (NEXT, BACK) else None
         if target is None:
+            self.note = self._why_not(command)
+            self.note_until = self.clock.now() + NOTE_SECONDS
             return False
         self.skipped = self.skipped or command == NEXT
         self._jump(target)
@@ -340,6 +348,16 @@ class _Player:
         if command == NEXT:
             return self._next_target(current, first, closing, stretch)
         return self._back_target(current, first, stretch)
+
+    def _why_not(self, command: str) -> str:
+        """Why `next` or `back` stays where it is, in a few words."""
+        current = self.plan.event_at(self.position_ms())
+        first, _ = self.plan.stretch_bounds()
+        if command == BACK:
+            return "nothing to go back to yet"
+        if first is None or current >= first:
+            return "no stretch left to skip to"
+        return "the disclaimer is always heard out"
 
     def _next_target(
         self, current: int, first: int, closing: int | None, stretch: int | None

@@ -51,6 +51,7 @@ class Settings:
 def resolve_options(
     config: Config,
     *,
+    engine: str | None = None,
     voice: str | None = None,
     rate: int | None = None,
     volume: float | None = None,
@@ -66,7 +67,11 @@ def resolve_options(
     from voicecoach.config import effective
     from voicecoach.plan import PlanOptions
 
+    from voicecoach.engine_names import default_engine, engine_for_voice
+
     flags = {
+        "engine": engine,
+        "piper_voices": None,
         "voice": voice,
         "rate": rate,
         "volume": volume,
@@ -93,10 +98,12 @@ def resolve_options(
         transition=values["transition"],
         rest=values["rest"],
         tight_side=values["tight_side"],
+        engine=values["engine"] or engine_for_voice(values["voice"]) or default_engine(),
     )
     return Settings(
         options=options, voice=values["voice"], volume=values["volume"], sources=sources,
         chime=values["chime"],
+        engine=values["engine"],
     )
 
 
@@ -131,9 +138,30 @@ def open_clips(
     voice, rate and volume."""
     from voicecoach import speech
 
+    from voicecoach import content
+
     if engine is None:
         engine = speech.open_engine(engine_name, voice=voice, rate=rate, volume=volume)
-    return speech.ClipCache(engine, enabled=cache)
+    # The first line sentence by sentence: its first sentence plays while the rest renders.
+    return speech.ClipCache(engine, enabled=cache, by_sentence=[content.DISCLAIMER])
+
+
+def warm_voice(settings: Settings, cache: bool = True) -> None:
+    """Start loading the engine in the background while the routine loads, unless the first
+    line is cached: then the first word needs no engine, and loading it would only slow it."""
+    from voicecoach import content, speech
+    from voicecoach.errors import VoicecoachError
+
+    name = settings.engine or settings.options.engine
+    if cache and speech.opens_lazily(name):
+        try:
+            clips = open_clips(voice=settings.voice, rate=settings.options.rate,
+                               volume=settings.volume, engine_name=name)
+        except VoicecoachError:
+            return  # said when the engine is opened for real
+        if clips.cached(content.DISCLAIMER):  # every plan begins with it
+            return
+    speech.warm_up(name)
 
 
 class SpokenOutput:
@@ -152,9 +180,21 @@ class SpokenOutput:
         The rest is rendered while it plays (`timed`), so the first word comes quickly even
         when no line is cached yet."""
         first = draft.events[0].text
-        self.clips.prepare([first])
+        parts = self.clips.split(first)
+        if parts is None or self.clips.cached(first) or not self.speaker.follows():
+            self.clips.prepare([first])
+            start = clock.now()
+            self.speaker.say(first)
+            return start
+        # Nothing cached: the first sentence starts as soon as it is ready, and the rest of the
+        # line (the same samples as the whole line's clip) follows it without a seam.
+        from voicecoach.speech import Clip
+
+        head = self.clips.clip(parts[0])
         start = clock.now()
-        self.speaker.say(first)
+        self.speaker.play(head)
+        whole = self.clips.clip(first)
+        self.speaker.follow(Clip(whole.frames[len(head.frames):], whole.sample_rate))
         return start
 
     def timed(self, routine: Routine, options: PlanOptions, draft: Plan) -> Plan:

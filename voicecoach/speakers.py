@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from voicecoach.clock import Clock
-    from voicecoach.speech import AudioOutput, ClipCache
+    from voicecoach.speech import AudioOutput, Clip, ClipCache
 
 
 class Speaker(Protocol):
@@ -89,6 +89,18 @@ class AudioSpeaker:
         if not text.strip():
             return
         self.output.play(self.clips.clip(text))
+
+    def play(self, clip: Clip) -> None:
+        """Play a clip that is not a whole line (the first part of one)."""
+        self.output.play(clip)
+
+    def follows(self) -> bool:
+        """Whether the output can play a clip right after the one playing (`follow`)."""
+        return hasattr(self.output, "play_next")
+
+    def follow(self, clip: Clip) -> None:
+        """Play `clip` as soon as the clip playing now ends."""
+        self.output.play_next(clip)  # type: ignore[attr-defined]
 
     def stop(self) -> None:
         self.output.stop()

@@ -25,6 +25,10 @@ def new(
     NAME.yaml goes into your routines folder ($VOICECOACH_HOME/routines when that is set,
     otherwise your user config folder), where `list`, `run` and the other commands find it
     beside the built-in routines. An existing file is never overwritten.
+
+    Examples:
+      voicecoach new evening
+      voicecoach validate evening
     """
     from voicecoach import authoring
 
@@ -51,6 +55,10 @@ def validate(
 
     Each problem is printed as file:line:column: field: message. The exit code is 0 when
     every file is valid and 2 otherwise.
+
+    Examples:
+      voicecoach validate evening
+      voicecoach validate routines/*.yaml --json
     """
     from voicecoach import authoring
 
@@ -80,6 +88,9 @@ def schema() -> None:
     Save it to a file beside your routines and name that file in a comment on a routine's
     first line (the README shows how): editors that know YAML schemas then complete and
     check the routine as you type. Routines made with `voicecoach new` come set up so.
+
+    Examples:
+      voicecoach schema > voicecoach-routine.schema.json
     """
     from voicecoach.schema import schema_text
 

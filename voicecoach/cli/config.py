@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperCommand
-
+from voicecoach.cli.commands import App, Command, Group
 from voicecoach.cli.options import Json
 from voicecoach.cli.root import app, echo_json
 
 
-class _WithKeys(TyperCommand):
+class _ConfigGroup(Group):
+    order = ("show", "set", "unset", "path")
+
+
+class _WithKeys(Command):
     """A command whose help ends with every config key, described only when help is shown."""
 
     @property  # type: ignore[override]
@@ -29,13 +32,25 @@ class _WithKeys(TyperCommand):
         self._help = value
 
 
-config_app = typer.Typer(
-    help="Your defaults for run, plan and export: voice, rate, volume, insoles, timings.",
+config_app = App(
+    cls=_ConfigGroup,
+    help="""Your defaults for run, plan and export: voice, rate, volume, insoles, timings.
+
+    Examples:
+      voicecoach config show
+      voicecoach config set rate 150
+      voicecoach config unset rate
+    """,
     no_args_is_help=True,
 )
 app.add_typer(config_app, name="config")
 
-Key = Annotated[str, typer.Argument(help="A config key (see the list below).")]
+Key = Annotated[
+    str,
+    typer.Argument(
+        metavar="KEY", help="A config key (see the list below)."
+    ),
+]
 
 
 def _shown(key: str, value: Any) -> str:
@@ -52,7 +67,12 @@ def _shown(key: str, value: Any) -> str:
 
 @config_app.command("path")
 def config_path_command() -> None:
-    """Print where the config file is (it may not exist yet)."""
+    """Print where the config file is (it may not exist yet).
+
+    Examples:
+      voicecoach config path
+      $EDITOR "$(voicecoach config path)"
+    """
     from voicecoach.config import config_path
 
     typer.echo(str(config_path()))
@@ -60,7 +80,12 @@ def config_path_command() -> None:
 
 @config_app.command("show")
 def config_show(json_output: Json = False) -> None:
-    """Show each setting's value and where it comes from (the config file or the default)."""
+    """Show each setting's value and where it comes from (the config file or the default).
+
+    Examples:
+      voicecoach config show
+      voicecoach config show --json
+    """
     from voicecoach.config import config_path, effective, load_config
 
     path = config_path()
@@ -82,24 +107,29 @@ def config_show(json_output: Json = False) -> None:
 
 
 @config_app.command(
-    "set", cls=_WithKeys, help="Set KEY to VALUE in the config file (checked before saving)."
+    "set", cls=_WithKeys, context_settings={"ignore_unknown_options": True}  # VALUE may be -1
 )
 def config_set(
     key: Key,
-    value: Annotated[str, typer.Argument(help="The new value, e.g. 150, 0.8, false.")],
+    value: Annotated[
+        str,
+        typer.Argument(
+            metavar="VALUE", help="The new value, e.g. 150, 0.8, false."
+        ),
+    ],
 ) -> None:
+    """Set KEY to VALUE in the config file (checked before saving).
+
+    Examples:
+      voicecoach config set rate 150
+      voicecoach config set voice en-us+f3
+      voicecoach config set insoles false
+    """
     from voicecoach.config import config_path, load_config, parse_value, set_value
     from voicecoach.errors import ConfigError
 
     parsed = parse_value(key, value)
-    if key == "voice":
-        from voicecoach.errors import EngineError
-        from voicecoach.speech import open_engine
-
-        try:
-            open_engine(voice=parsed)  # an unknown voice is refused here, not at the next run
-        except EngineError:
-            pass  # no engine on this machine: nothing to check the voice against
+    _check_installed(key, parsed)
     config = set_value(key, parsed)
     typer.echo(f"{key} = {_shown(key, getattr(config, key))}  (saved in {config_path()})")
     try:
@@ -109,9 +139,40 @@ def config_set(
             typer.echo(f"Warning: {line}", err=True)
 
 
+def _check_installed(key: str, value: object) -> None:
+    """Refuse an engine, voice or voice folder this machine does not have, before saving it."""
+    from voicecoach.errors import ConfigError, EngineError
+
+    if key == "engine" and isinstance(value, str):
+        from voicecoach.speech import check_engine
+
+        check_engine(value)
+    elif key == "voice" and isinstance(value, str):
+        from voicecoach.config import load_config
+        from voicecoach.speech import open_engine
+
+        try:
+            engine = load_config().engine
+        except ConfigError:
+            engine = None
+        try:  # an unknown voice is refused here, not at the next run
+            open_engine(engine, voice=value)
+        except EngineError:
+            pass  # the engine cannot start here: nothing to check the voice against
+    elif key == "piper_voices" and isinstance(value, str):
+        from pathlib import Path
+
+        if not Path(value).expanduser().is_dir():
+            raise ConfigError(f"piper_voices: no such folder: {value}")
+
+
 @config_app.command("unset", cls=_WithKeys)
 def config_unset(key: Key) -> None:
-    """Remove KEY from the config file, so its default applies again."""
+    """Remove KEY from the config file, so its default applies again.
+
+    Examples:
+      voicecoach config unset rate
+    """
     from voicecoach.config import DEFAULTS, config_path, unset_value
 
     if unset_value(key):

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from voicecoach.cli.options import Name, SpeechFlags, speech_options
+from voicecoach.cli.options import Name, SpeechFlags, idle_options, speech_options
 from voicecoach.cli.root import app, echo_json
 from voicecoach.interrupts import interrupt_exit_code
 from voicecoach.timefmt import duration
@@ -65,13 +65,20 @@ def export(
         bool, typer.Option("--json", help="Print JSON: the file, its length and each line's onset.")
     ] = False,
 ) -> None:
-    """Write a routine as one WAV file (lines at their exact times, pauses as silence)."""
+    """Write a routine as one WAV file (lines at their exact times, pauses as silence).
+
+    Examples:
+      voicecoach export busy-day -o busy-day.wav
+      voicecoach export post-run-hips -o hips.wav --hold 45 --voice en-gb
+    """
     from voicecoach import catalog
     from voicecoach.export import check_target
     from voicecoach.session import export_routine
 
     check_target(output)  # before any rendering: a wrong name fails at once
     routine = catalog.load(name)
+    for note in idle_options(flags, routine, speech=True):
+        typer.echo(note, err=True)
     settings = flags.settings()
     try:
         with _progress(sys.stderr.isatty()) as steps:

@@ -95,7 +95,13 @@ def history(
         int, typer.Option("--limit", min=1, max=1000, metavar="N", help="Recent sessions listed.")
     ] = 10,
 ) -> None:
-    """Show recent sessions, totals per routine, your streak of days and a calendar."""
+    """Show recent sessions, totals per routine, your streak of days and a calendar.
+
+    Examples:
+      voicecoach history
+      voicecoach history --weeks 26 --limit 20
+      voicecoach history --json
+    """
     from voicecoach.history import Overview, history_path, local_now, open_history, streak_of
 
     if history_path().exists():

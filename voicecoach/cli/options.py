@@ -14,6 +14,7 @@ import typer
 from voicecoach.rates import DEFAULT_RATE, MAX_RATE, MIN_RATE
 
 if TYPE_CHECKING:
+    from voicecoach.routine import Routine
     from voicecoach.session import Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -78,12 +79,23 @@ TightSide = Annotated[
     ),
 ]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+EngineName = Annotated[
+    str | None,
+    typer.Option(
+        "--engine",
+        metavar="NAME",
+        help="Speech engine: natural, espeak or piper (see `voicecoach voices`). "
+        "[default: config, else natural where installed, else espeak]",
+        show_default=False,
+    ),
+]
 VoiceId = Annotated[
     str | None,
     typer.Option(
         "--voice",
         metavar="ID",
-        help="Voice to speak with, e.g. en-us or en-us+f3 (see `voicecoach voices`).",
+        help="Voice to speak with, e.g. heart, en-us+f3 or a Piper voice.onnx "
+        "(see `voicecoach voices`).",
     ),
 ]
 Volume = Annotated[
@@ -121,6 +133,7 @@ class SpeechFlags:
 
     insoles: Insoles = None
     hold: Hold = None
+    engine: EngineName = None
     voice: VoiceId = None
     rate: Rate = None
     volume: Volume = None
@@ -133,10 +146,40 @@ class SpeechFlags:
         from voicecoach.session import load_settings
 
         return load_settings(
-            insoles=self.insoles, hold=self.hold, voice=self.voice, rate=self.rate,
-            volume=self.volume, chime=self.chime,
+            insoles=self.insoles, hold=self.hold, engine=checked_engine(self.engine),
+            voice=self.voice, rate=self.rate, volume=self.volume, chime=self.chime,
             tight_side=self.tight_side.value if self.tight_side else None,
         )
+
+
+def idle_hold(routine: Routine, hold: float | None) -> list[str]:
+    """A note when --hold is given for a routine with no held stretch (it changes nothing)."""
+    if hold is None or any(s.hold is not None for s in routine.stretches):
+        return []
+    return [f"Warning: --hold does nothing here: {routine.name} has no held stretches, only reps"]
+
+
+def idle_options(flags: SpeechFlags, routine: Routine, *, speech: bool) -> list[str]:
+    """One line per option given that cannot change this run or export."""
+    notes = idle_hold(routine, flags.hold)
+    unheard = [name for name, value in (("--voice", flags.voice), ("--volume", flags.volume),
+                                        ("--no-cache", flags.no_cache)) if value]
+    if not speech and unheard:
+        checked = f"; {flags.voice!r} was not checked" if flags.voice else ""
+        notes.append(
+            f"Warning: {' and '.join(unheard)} {'does' if len(unheard) == 1 else 'do'} "
+            f"nothing with --text: nothing is spoken{checked}"
+        )
+    return notes
+
+
+def checked_engine(name: str | None) -> str | None:
+    """`--engine NAME` checked against the engines installed here (UsageError if not)."""
+    if name is None:
+        return None
+    from voicecoach.speech import check_engine
+
+    return check_engine(name)
 
 
 def speech_options(command: F) -> F:

@@ -1,18 +1,31 @@
-"""The command line's root: the `voicecoach` group, its error handling and `--version`."""
+"""The command line's root: the `voicecoach` group, `--version` and shell completion."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
 
 from voicecoach import __version__
-from voicecoach.errors import ExitCode, VoicecoachError
+from voicecoach.cli.commands import App, Group, error_lines
+from voicecoach.cli.completion import install_completion, show_completion
+from voicecoach.errors import ExitCode
+
+# Commands in the order people reach for them in `voicecoach --help`; a command not named here
+# is listed after these.
+COMMAND_ORDER = (
+    "run", "list", "show", "plan", "export", "compose", "history",
+    "stretches", "voices", "listen-test",
+    "new", "validate", "schema",
+    "config",
+)
 
 
-class _Group(TyperGroup):
-    """Turns the project's own errors into `Error: ...` and an exit code, never a traceback."""
+class _Root(Group):
+    """The `voicecoach` group: also turns signals, a closed pipe and the system's refusals into
+    a message and an exit code, never a traceback (the project's own errors: see `Group`)."""
+
+    order = COMMAND_ORDER
 
     def invoke(self, ctx: Any) -> Any:
         from voicecoach.interrupts import interrupt_exit_code, quiet_broken_pipe, signals_interrupt
@@ -20,9 +33,6 @@ class _Group(TyperGroup):
         try:
             with signals_interrupt():
                 return super().invoke(ctx)
-        except VoicecoachError as error:
-            _error_lines(str(error))
-            ctx.exit(int(error.exit_code))
         except KeyboardInterrupt as interrupt:  # also SIGTERM and SIGHUP
             typer.echo("\nInterrupted.", err=True)
             ctx.exit(interrupt_exit_code(interrupt))
@@ -31,15 +41,8 @@ class _Group(TyperGroup):
             ctx.exit(0)
         except OSError as error:  # the system refused: a name too long, a folder not searchable
             where = f"{error.filename}: " if error.filename else ""
-            _error_lines(f"{where}{error.strerror or error}")
+            error_lines(f"{where}{error.strerror or error}")
             ctx.exit(int(ExitCode.FAILURE))
-
-
-def _error_lines(message: str) -> None:
-    from voicecoach.text import printable
-
-    for line in message.splitlines() or [""]:
-        typer.echo(f"Error: {printable(line)}", err=True)
 
 
 def _version(value: bool) -> None:
@@ -48,12 +51,11 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-app = typer.Typer(
-    cls=_Group,
+app = App(
+    cls=_Root,
     name="voicecoach",
-    help="A voice that talks you through stretching routines, hands-free.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=False,  # our own options below take the shell's name
     rich_markup_mode=None,  # plain help: starts faster, reads the same
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -66,8 +68,35 @@ def _root(
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
+    install: Annotated[
+        str | None,
+        typer.Option(
+            "--install-completion", metavar="SHELL", callback=install_completion,
+            expose_value=False, is_eager=True,
+            help="Set up tab completion in bash, zsh or fish.",
+        ),
+    ] = None,
+    show: Annotated[
+        str | None,
+        typer.Option(
+            "--show-completion", metavar="SHELL", callback=show_completion,
+            expose_value=False, is_eager=True,
+            help="Print the completion script for bash, zsh or fish.",
+        ),
+    ] = None,
 ) -> None:
-    """A voice that talks you through stretching routines, hands-free."""
+    """A voice that talks you through stretching routines, hands-free.
+
+    Start with `voicecoach run` and pick a routine from the menu, or name one. Every command
+    has its own help: voicecoach COMMAND --help.
+
+    Examples:
+      voicecoach run busy-day
+      voicecoach list
+      voicecoach plan post-run-hips --hold 45
+      voicecoach export busy-day -o busy-day.wav
+      voicecoach --install-completion bash
+    """
 
 
 def echo_json(data: Any) -> None:

@@ -2,17 +2,44 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
-from voicecoach.cli.options import Hold, Insoles, Json, Name, Rate, TightSide
+from voicecoach.cli.layout import NARROWEST, terminal_width, wrap
+from voicecoach.cli.options import (
+    EngineName,
+    Hold,
+    Insoles,
+    Json,
+    Name,
+    Rate,
+    TightSide,
+    checked_engine,
+    idle_hold,
+)
 from voicecoach.cli.root import app, echo_json
 from voicecoach.text import printable
 from voicecoach.timefmt import duration, precise
 
+All = Annotated[
+    bool, typer.Option("--all", help="Show the short gaps between lines too.")
+]
+
+
+def _echo(lines: list[str]) -> None:
+    for line in lines:
+        typer.echo(line)
+
 
 @app.command("list")
 def list_routines(json_output: Json = False) -> None:
-    """List every routine: name, title, length, when to do it, targets."""
+    """List every routine: name, title, length, when to do it, targets.
+
+    Examples:
+      voicecoach list
+      voicecoach list --json
+    """
     from voicecoach import listing
 
     rows = listing.summaries()
@@ -25,35 +52,43 @@ def list_routines(json_output: Json = False) -> None:
         typer.echo("No routines found.")
         return
     width = max(len(r["name"]) for r in rows)
+    columns = terminal_width()
+    # Narrow terminals: title and targets go below the name, indented a little.
+    pad = width + 2 if columns is None or columns - width - 11 >= NARROWEST else 2
     for r in rows:
         mark = "" if r["builtin"] else "  (yours)"
         if r.get("error"):
-            typer.echo(f"{r['name']:<{width}}  cannot be loaded: {r['error']}{mark}")
+            first = f"{r['name']:<{width}}  "
+            _echo(wrap(f"cannot be loaded: {r['error']}{mark}", columns, first, indent=pad))
             continue
-        typer.echo(
-            f"{r['name']:<{width}}  {duration(r['seconds']):>5}  {r['when']:<10}  "
-            f"{r['title']}{mark}"
-        )
-        typer.echo(f"{'':<{width}}  targets: {', '.join(r['targets'])}")
+        first = f"{r['name']:<{width}}  {duration(r['seconds']):>5}  {r['when']:<10}  "
+        _echo(wrap(f"{r['title']}{mark}", columns, first, indent=pad))
+        _echo(wrap(", ".join(r["targets"]), columns, f"{'':<{pad}}targets: "))
 
 
 @app.command()
 def show(name: Name) -> None:
-    """Show a routine's stretches, targets, sides and timings."""
+    """Show a routine's stretches, targets, sides and timings.
+
+    Examples:
+      voicecoach show busy-day
+      voicecoach show ./my-routine.yaml
+    """
     from voicecoach import catalog
     from voicecoach.plan import build_plan
 
     routine = catalog.load(name)
     plan = build_plan(routine)
-    typer.echo(f"{routine.title}  ({routine.name})")
+    columns = terminal_width()
+    _echo(wrap(f"{routine.title}  ({routine.name})", columns))
     if routine.summary:
-        typer.echo(routine.summary)
-    typer.echo(
+        _echo(wrap(routine.summary, columns))
+    _echo(wrap(
         f"when: {routine.when}   style: {routine.style}   "
-        f"transition: {routine.transition:g} s   rest: {routine.rest:g} s"
-    )
+        f"transition: {routine.transition:g} s   rest: {routine.rest:g} s", columns, indent=2,
+    ))
     if routine.equipment:
-        typer.echo(f"you need: {', '.join(routine.equipment)}")
+        _echo(wrap(", ".join(routine.equipment), columns, "you need: "))
     typer.echo("")
     for i, s in enumerate(routine.stretches, 1):
         if s.hold is not None:
@@ -65,8 +100,8 @@ def show(name: Name) -> None:
         if s.transition is not None and s.transition != routine.transition:
             own = f", {s.transition:g} s to get into position"
         where = f", {s.position}" if s.position else ""
-        typer.echo(f"{i:>2}. {s.name} — {work}, {sides}{where}{own}")
-        typer.echo(f"    targets: {', '.join(s.targets)}")
+        _echo(wrap(f"{s.name} — {work}, {sides}{where}{own}", columns, f"{i:>2}. "))
+        _echo(wrap(", ".join(s.targets), columns, "    targets: "))
     typer.echo("")
     typer.echo(f"Total: about {duration(plan.estimated_seconds)}")
 
@@ -78,26 +113,45 @@ def plan(
     insoles: Insoles = None,
     hold: Hold = None,
     rate: Rate = None,
+    engine: EngineName = None,
     tight_side: TightSide = None,
+    show_all: All = False,
 ) -> None:
-    """Print the exact timed script the voice will follow (your config file's defaults apply)."""
+    """Print the exact timed script the voice will follow (your config file's defaults apply).
+
+    Line lengths are estimated for the engine that will speak; `run` and `export` time the
+    script from the rendered lines. Times and pauses are in tenths of a second; the short gap
+    between two lines is left out unless --all is given.
+
+    Examples:
+      voicecoach plan busy-day
+      voicecoach plan post-run-hips --hold 45 --rate 140
+      voicecoach plan busy-day --all
+      voicecoach plan busy-day --json
+    """
     from voicecoach import catalog
     from voicecoach.plan import build_plan
     from voicecoach.session import load_settings
 
     settings = load_settings(
-        insoles=insoles, hold=hold, rate=rate, tight_side=tight_side.value if tight_side else None
+        insoles=insoles, hold=hold, rate=rate, tight_side=tight_side.value if tight_side else None,
+        engine=checked_engine(engine),
     )
     routine = catalog.load(name)
+    for note in idle_hold(routine, hold):
+        typer.echo(note, err=True)
     script = build_plan(routine, settings.options)
     if json_output:
         echo_json(script.to_json())
         return
+    from voicecoach.plan import Role
+
     about = duration(script.estimated_seconds)
-    typer.echo(f"{script.title}: {len(script.says)} cues, about {about}")
+    columns = terminal_width()
+    _echo(wrap(f"{script.title}: {len(script.says)} cues, about {about}", columns, indent=2))
     for event in script.events:
         if event.kind == "say":
-            typer.echo(f"{precise(event.at):>8}  say    {event.text}")
-        else:
-            typer.echo(f"{precise(event.at):>8}  pause  {event.seconds:g} s ({event.role})")
+            _echo(wrap(event.text, columns, f"{precise(event.at):>8}  say    "))
+        elif show_all or event.role != Role.GAP:  # the breath between two lines
+            typer.echo(f"{precise(event.at):>8}  pause  {event.seconds:.1f} s ({event.role})")
     typer.echo(f"{precise(script.estimated_seconds):>8}  end")

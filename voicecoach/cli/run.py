@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from contextlib import ExitStack
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from voicecoach.cli.options import SpeechFlags, speech_options
+from voicecoach.cli.options import SpeechFlags, idle_options, speech_options
 from voicecoach.cli.root import app
 from voicecoach.errors import ExitCode
 from voicecoach.interrupts import interrupt_exit_code
 from voicecoach.outcome import INTERRUPTED
-from voicecoach.timefmt import duration, plural, whole_minutes
+from voicecoach.timefmt import duration, plural
 
 if TYPE_CHECKING:
     from voicecoach.clock import Clock
@@ -69,14 +70,22 @@ class TerminalView:
     def begin(self, plan: Plan) -> Speaker:
         from voicecoach.speakers import TextSpeaker
 
-        if sys.stdout.isatty():
+        if sys.stdout.isatty() and os.environ.get("TERM") != "dumb":
             from voicecoach.display import LiveDisplay
 
             self.display = self.stack.enter_context(LiveDisplay(plan, keys=self.keys))
             return TextSpeaker(self.clock, self.display.write)
         stretches = plural(len(plan.stretch_names), "stretch")
-        typer.echo(f"{plan.title}: about {whole_minutes(plan.estimated_seconds)} min, {stretches}.")
+        typer.echo(f"{plan.title}: {duration(plan.estimated_seconds)}, {stretches}.")
+        if self.keys:  # no live view to show them in: once, here
+            from voicecoach.keys import HELP
+
+            _stderr(f"Keys: {HELP}   (Ctrl-C stops)")
         return TextSpeaker(self.clock)
+
+    def redraw(self) -> None:
+        if self.display is not None:
+            self.display.redraw()
 
     def update(self, progress: Progress) -> None:
         if self.display is not None:
@@ -95,6 +104,12 @@ def run(
     (no player program needed); where there is no audio device the cues are printed instead.
     Keys in a terminal (none are needed): space pauses and resumes, n skips to the next stretch,
     b goes back, q quits; Ctrl-C (or SIGTERM) stops. Every run is kept in your history.
+
+    Examples:
+      voicecoach run
+      voicecoach run busy-day
+      voicecoach run post-run-hips --hold 45 --rate 140
+      voicecoach run busy-day --text --verbose
     """
     from voicecoach import catalog
     from voicecoach import clock as clocks
@@ -103,17 +118,20 @@ def run(
     from voicecoach.session import RunSession
 
     if not text:
-        from voicecoach.speech import warm_up
-
         from voicecoach.playback.outputs import open_early
         from voicecoach.speech import SAMPLE_RATE
 
-        warm_up()  # the engine starts while the routine and config load
-        open_early(SAMPLE_RATE)  # and so does the audio device
+        open_early(SAMPLE_RATE)  # the audio device opens while the routine and config load
     report = None
     try:
-        routine = catalog.load(name if name is not None else _choose())
         settings = flags.settings()
+        if not text:
+            from voicecoach.session import warm_voice
+
+            warm_voice(settings, cache=not flags.no_cache)  # loads while the routine does
+        routine = catalog.load(name if name is not None else _choose())
+        for note in idle_options(flags, routine, speech=not text):
+            _stderr(note)
         clock = clocks.MonotonicClock()
         session = RunSession(
             routine, settings, clock=clock, speech=not text, cache=not flags.no_cache,
@@ -129,6 +147,8 @@ def run(
                 raise typer.Exit(ExitCode.FAILURE) from None
             controls = stack.enter_context(terminal_keys())
             view = TerminalView(stack, clock, keys=controls is not None)
+            if controls is not None:
+                controls.on_resume = view.redraw
             report = session.play(view, controls)
     except KeyboardInterrupt as interrupt:  # also SIGTERM and SIGHUP
         if report is None:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from voicecoach import content
 from voicecoach.plan.spoken import spoken_words
 from voicecoach.plan.timeline import Cue, Event, Kind, Plan, PlanOptions, Role
-from voicecoach.rates import DEFAULT_RATE
+from voicecoach.rates import DEFAULT_RATE, estimate_seconds
 from voicecoach.routine import sides as sidetext
 from voicecoach.routine.model import FLOOR
 
@@ -37,17 +37,18 @@ START_POSITION = "standing"  # where a routine begins
 SpeechSeconds = Callable[[str], float]
 
 
-def estimate_speech_seconds(text: str, rate: int = DEFAULT_RATE) -> float:
-    """How long the engine takes to say `text` at `rate` words per minute (an estimate).
+def estimate_speech_seconds(
+    text: str, rate: int = DEFAULT_RATE, engine: str | None = None
+) -> float:
+    """How long `engine` takes to say `text` at `rate` words per minute (an estimate).
 
-    Fitted to eSpeak NG's trimmed clips of every shipped line at 80 to 300 words a minute:
-    within 3 % over a routine. Numbers and symbols count as the words the engine says for them
+    Fitted per engine to the trimmed clips of every shipped line at 80 to 300 words a minute
+    (see `voicecoach.rates`). Numbers and symbols count as the words the engine says for them
     (`2024` is four words, `%` is one). `run` and `export` time the plan from the real clips
     instead."""
     words = len(spoken_words(text))
     pauses = len(re.findall(r"([.,;:!?]|\u2026)(\s|$)", text))
-    beat = 60.0 / rate
-    return max(0.2, words * (0.6 * beat + 0.014) + pauses * (1.27 * beat + 0.014) - 0.09)
+    return estimate_seconds(words, pauses, rate, engine)
 
 
 def _ms(seconds: float) -> int:
@@ -298,8 +299,8 @@ def build_plan(
     """The timed script the voice follows. `speech_seconds` gives each line's spoken length
     (measured from rendered audio when available); by default it is estimated from the rate."""
     if speech_seconds is None:
-        rate = options.rate
-        speech_seconds = lambda text: estimate_speech_seconds(text, rate)  # noqa: E731
+        rate, engine = options.rate, options.engine
+        speech_seconds = lambda text: estimate_speech_seconds(text, rate, engine)  # noqa: E731
     # The introduction announces the length without the closing insole mention, so that
     # leaving it out changes nothing else; a first pass measures it.
     draft = _script(routine, replace(options, insoles=False), speech_seconds, minutes=1)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from voicecoach.rates import DEFAULT_RATE
+from voicecoach.rates import DEFAULT_ENGINE, DEFAULT_RATE
 
 
 class Kind(StrEnum):
@@ -64,6 +64,7 @@ class PlanOptions:
     rate: int = DEFAULT_RATE
     transition: float | None = None  # overrides the routine's transition seconds
     rest: float | None = None  # overrides the routine's rest seconds
+    engine: str = DEFAULT_ENGINE  # whose speech lengths the estimate is fitted to
     tight_side: str | None = None  # "left" | "right": first, and once more at the end
 
 

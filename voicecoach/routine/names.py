@@ -15,8 +15,14 @@ SLUG_RULE = (
 
 
 def slug(stem: str) -> str:
-    """A file stem made into a routine name: lower-case-with-dashes."""
-    name = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
+    """A file stem made into a routine name: lower-case-with-dashes, accents dropped (évening
+    gives evening)."""
+    import unicodedata
+
+    plain = "".join(
+        c for c in unicodedata.normalize("NFKD", stem) if not unicodedata.combining(c)
+    )
+    name = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
     return name[:MAX_SLUG_CHARS].rstrip("-") or "routine"
 
 

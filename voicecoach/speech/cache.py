@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +19,14 @@ if TYPE_CHECKING:
 FORMAT = 2  # bump when the way clips are rendered or stored changes: old files are then unused
 MAGIC = b"voicecoach clip\n"
 MAX_CLIP_SECONDS = 600  # far past the longest line a routine may hold
+SENTENCE_GAP = 0.4  # seconds between the two parts of a line rendered sentence by sentence
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+
+
+def first_sentence(text: str) -> tuple[str, str] | None:
+    """`text` as its first sentence and the rest, or None if it is one sentence."""
+    parts = _SENTENCE_END.split(text.strip(), maxsplit=1)
+    return (parts[0], parts[1]) if len(parts) == 2 else None
 
 
 def clips_dir() -> Path:
@@ -28,9 +37,15 @@ def clips_dir() -> Path:
 class ClipCache:
     """Clips of one engine, on disk and keyed by engine, voice, rate, volume and text."""
 
-    def __init__(self, engine: Engine, *, enabled: bool = True, folder: Path | None = None):
+    def __init__(
+        self, engine: Engine, *, enabled: bool = True, folder: Path | None = None,
+        by_sentence: Iterable[str] = (),
+    ):
         self.engine = engine
         self.enabled = enabled
+        # Lines rendered as their first sentence, a short silence and the rest, so that the
+        # first sentence can play while the rest renders.
+        self.by_sentence = frozenset(by_sentence)
         self.folder = folder if folder is not None else clips_dir()
         self.hits = 0
         self.misses = 0
@@ -44,6 +59,8 @@ class ClipCache:
     def key(self, text: str) -> str:
         e = self.engine
         fields = [FORMAT, e.name, e.identity, e.voice, e.rate, round(e.volume, 3), text]
+        if self.split(text) is not None:
+            fields.append("by sentence")  # not the clip of the line rendered whole
         return hashlib.sha256(json.dumps(fields).encode()).hexdigest()
 
     def path(self, text: str) -> Path:
@@ -62,11 +79,27 @@ class ClipCache:
                 self._seconds[text] = clip.seconds
                 return clip
         self.misses += 1
-        clip = self.engine.render(text)
+        clip = self._render(text)
         self._seconds[text] = clip.seconds
         if not (self.enabled and self._write(text, clip)):
             self._memory[text] = clip
         return clip
+
+    def split(self, text: str) -> tuple[str, str] | None:
+        """The first sentence of `text` and the rest, if it is rendered in two parts."""
+        return first_sentence(text) if text in self.by_sentence else None
+
+    def _render(self, text: str) -> Clip:
+        parts = self.split(text)
+        if parts is None:
+            return self.engine.render(text)
+        head, rest = self.clip(parts[0]), self.clip(parts[1])
+        gap = bytes(2 * round(SENTENCE_GAP * self.sample_rate))
+        return Clip(head.frames + gap + rest.frames, self.sample_rate)
+
+    def cached(self, text: str) -> bool:
+        """Whether the clip of `text` is at hand without rendering (not read to check it)."""
+        return text in self._memory or (self.enabled and self.path(text).is_file())
 
     def seconds(self, text: str) -> float:
         """How long `text` lasts once spoken, measured from its clip (to time a plan)."""
@@ -77,8 +110,25 @@ class ClipCache:
     def prepare(
         self, texts: Iterable[str], progress: Callable[[int, int], None] | None = None
     ) -> None:
-        """Render every line not cached yet; `progress(done, total)` over the distinct lines."""
+        """Render every line not cached yet; `progress(done, total)` over the distinct lines.
+        An engine that renders several lines at once (`parallel` > 1) gets that many."""
         lines = list(dict.fromkeys(texts))
+        workers = int(getattr(self.engine, "parallel", 1))
+        if workers > 1 and len(lines) > 1:
+            from concurrent.futures import ThreadPoolExecutor, as_completed
+
+            # Lines render the same alone or after others, so their order does not matter.
+            with ThreadPoolExecutor(workers, thread_name_prefix="voicecoach-render") as pool:
+                futures = [pool.submit(self.seconds, t) for t in lines if t not in self._seconds]
+                done = len(lines) - len(futures)
+                for future in as_completed(futures):
+                    future.result()
+                    done += 1
+                    if progress is not None:
+                        progress(done, len(lines))
+            if progress is not None and not futures:
+                progress(len(lines), len(lines))
+            return
         for done, text in enumerate(lines, 1):
             if text not in self._seconds:
                 self.seconds(text)

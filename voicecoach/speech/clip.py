@@ -115,8 +115,10 @@ def _resample(values: array, rate: int, target: int) -> array:
     return out
 
 
-def normalise(frames: bytes, channels: int, width: int, rate: int) -> bytes:
-    """PCM in any common layout as 16-bit mono at SAMPLE_RATE."""
+def normalise(
+    frames: bytes, channels: int, width: int, rate: int, target: int = SAMPLE_RATE
+) -> bytes:
+    """PCM in any common layout as 16-bit mono at `target` Hz."""
     if width == 2:
         values = samples(frames)
     elif width == 1:  # WAV 8-bit is unsigned
@@ -128,17 +130,19 @@ def normalise(frames: bytes, channels: int, width: int, rate: int) -> bytes:
         ])
     else:
         raise ValueError(f"unsupported sample width: {width} bytes")
-    return to_bytes(_resample(_mono(values, channels), rate, SAMPLE_RATE))
+    return to_bytes(_resample(_mono(values, channels), rate, target))
 
 
-def read_wav(source: str | Path | BinaryIO) -> Clip:
-    """A WAV file as a Clip, converted to 16-bit mono at SAMPLE_RATE if it is not already."""
+def read_wav(source: str | Path | BinaryIO, rate: int | None = SAMPLE_RATE) -> Clip:
+    """A WAV file as a Clip, converted to 16-bit mono at `rate` Hz (None: the file's own rate)
+    if it is not already."""
     with wave.open(source if not isinstance(source, Path) else str(source), "rb") as w:
-        channels, width, rate = w.getnchannels(), w.getsampwidth(), w.getframerate()
+        channels, width, own = w.getnchannels(), w.getsampwidth(), w.getframerate()
         frames = w.readframes(w.getnframes())
-    if (channels, width, rate) != (1, SAMPLE_WIDTH, SAMPLE_RATE):
-        frames = normalise(frames, channels, width, rate)
-    return Clip(frames, SAMPLE_RATE)
+    target = own if rate is None else rate
+    if (channels, width, own) != (1, SAMPLE_WIDTH, target):
+        frames = normalise(frames, channels, width, own, target)
+    return Clip(frames, target)
 
 
 def write_wav(target: str | Path | BinaryIO, clip: Clip) -> None:

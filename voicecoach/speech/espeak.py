@@ -24,6 +24,8 @@ from voicecoach.speech.clip import SAMPLE_RATE, Clip, read_wav, scale, trim
 from voicecoach.speech.engine import Voice, check_levels, resolve_voice
 
 T = TypeVar("T")
+# eSpeak NG settings appended to every voice so a line sounds the same whatever came before it.
+STEADY = "\nflutter 0\nroughness 8\n"
 
 INSTALL_HINT = {
     "linux": "install the espeakng-loader package (pip install espeakng-loader)",
@@ -53,6 +55,19 @@ def _load_embedded_espeak() -> None:
     # pyttsx3 opens "libespeak-ng.so.1"; with a library of that soname already loaded, the
     # dynamic loader hands back this one instead of looking for a system package.
     _Host.library = ctypes.CDLL(espeakng_loader.get_library_path())
+
+
+def _voice_file(folder: Path, name: str) -> Path | None:
+    """The file of voice `name` under `folder`; eSpeak matches ids in any case (en-us: en-US)."""
+    path = folder
+    for part in name.split("/"):
+        if not path.is_dir():
+            return None
+        exact = path / part
+        path = exact if exact.exists() else next(
+            (p for p in path.iterdir() if p.name.lower() == part.lower()), exact
+        )
+    return path if path.is_file() else None
 
 
 def _quiet(*args: Any, **kwargs: Any) -> None:
@@ -99,6 +114,7 @@ class _Host:
         self._engine: Any = None
         self._errors: list[BaseException] = []
         self.espeak = sys.platform.startswith("linux")
+        self._steady: dict[str, str | None] = {}  # voice -> its steady voice file's text
         self.call(self._start)
 
     @classmethod
@@ -134,7 +150,7 @@ class _Host:
         self.default_voice = str(self._engine.getProperty("voice") or "")
         self.voices = [self._voice(v) for v in self._engine.getProperty("voices")]
         self.variants = self._variants()
-        self.engine_id = self._engine_id()
+        self.engine_id = self._engine_id() + (" / steady voice" if self.espeak else "")
         if self.espeak:
             # Until its first loop pyttsx3 queues settings instead of applying them; one
             # throwaway line brings it to the state every later line starts from.
@@ -190,7 +206,8 @@ class _Host:
         mac = sys.platform == "darwin"
         target = folder / ("line.aiff" if mac else "line.wav")
         self._errors.clear()
-        if voice:
+        steady = self._steady_file(folder, voice) if self.espeak and voice else None
+        if voice and steady is None:
             engine.setProperty("voice", voice)
         # Set on every line: the engine is shared, and a fresh eSpeak now and then ignores a
         # rate set only once at start.
@@ -198,6 +215,11 @@ class _Host:
         engine.setProperty("volume", 1.0)
         if self.espeak and not engine.isBusy():  # busy: settings wait for the loop (warm-up)
             self._settle(rate)
+        if steady is not None:
+            # Loaded afresh for every line: that also clears the filters of breathy variants.
+            self._select(steady)
+        if self.espeak:
+            self._reseed()
         # One file per loop: with several queued, the eSpeak driver writes only the last.
         engine.save_to_file(text, str(target))
         engine.runAndWait()
@@ -216,6 +238,56 @@ class _Host:
             return read_wav(target).frames
         except Exception as error:  # wave.Error, EOFError, OSError
             raise EngineError(f"the speech engine wrote unreadable audio: {error}") from error
+
+    def _steady_file(self, folder: Path, voice: str) -> str | None:
+        """A voice file for `voice` (and its +variant), in this line's folder, that sounds the
+        same on every line.
+
+        eSpeak NG keeps two counters for the life of the process: where it is in its pitch
+        "flutter" table and how many voice cycles it has made (its "roughness" dims every Nth
+        cycle). Both carry over from line to line, so the same line came out 5-20 ms longer or
+        shorter, with different samples, depending on what had been said before it. The file
+        turns both effects off. None: eSpeak cannot load such a file here; use the voice as is.
+        """
+        if voice not in self._steady:
+            data = Path(os.environ.get("ESPEAK_DATA_PATH", ""))
+            base, _, variant = voice.partition("+")
+            parts = [_voice_file(data / "lang", base)]
+            if variant:
+                parts.append(_voice_file(data / "voices" / "!v", variant))
+            texts = [p.read_text(encoding="utf-8", errors="replace") for p in parts if p]
+            self._steady[voice] = "\n".join(texts) + STEADY if None not in parts else None
+        text, target = self._steady[voice], folder / "v"
+        # eSpeak copies the file name into a 60-byte buffer: a longer one would be cut.
+        if text is None or len(os.fsencode(target)) >= 60:
+            return None
+        target.write_text(text, encoding="utf-8")
+        return str(target)
+
+    def _select(self, steady: str) -> None:
+        import ctypes
+
+        from pyttsx3.drivers import _espeak
+
+        _espeak.Synchronize()
+        select = _espeak.dll.espeak_SetVoiceByFile
+        select.argtypes, select.restype = [ctypes.c_char_p], ctypes.c_int
+        if select(os.fsencode(steady)) != 0:
+            raise EngineError(f"the speech engine could not load its voice file {steady}")
+
+    @staticmethod
+    def _reseed() -> None:
+        """Restart eSpeak's noise generator (breathy variants use it) so no line takes over
+        where the one before left off. Left alone where the library lacks the call."""
+        import ctypes
+
+        from pyttsx3.drivers import _espeak
+
+        reseed = getattr(_espeak.dll, "espeak_ng_SetRandSeed", None)
+        if reseed is not None:
+            _espeak.Synchronize()
+            reseed.argtypes, reseed.restype = [ctypes.c_long], ctypes.c_int
+            reseed(1)
 
     def _settle(self, rate: int) -> None:
         """Wait until eSpeak has applied the new settings before a line is queued.

@@ -58,6 +58,7 @@ class ProcessOutput:
         self._file: Path | None = None
         self._count = 0
         self._lock = threading.Lock()
+        self._next: object | None = None  # the clip waiting for the one playing to end
 
     def _write(self, clip: Clip) -> Path:
         self._count += 1
@@ -83,12 +84,31 @@ class ProcessOutput:
 
     def play(self, clip: Clip) -> None:
         with self._lock:
-            self._stop()
-            self._file = self._write(clip)
-            self._process = subprocess.Popen(
-                [*self.command, str(self._file)], stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            )
+            self._play(clip)
+
+    def _play(self, clip: Clip) -> None:
+        self._stop()
+        self._file = self._write(clip)
+        self._process = subprocess.Popen(
+            [*self.command, str(self._file)], stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+
+    def play_next(self, clip: Clip) -> None:
+        """Play `clip` as soon as the clip playing now ends (at once if none is). A stop or
+        another clip before then cancels it."""
+        token = object()
+        with self._lock:
+            process, self._next = self._process, token
+
+        def follow() -> None:
+            if process is not None:
+                process.wait()
+            with self._lock:
+                if self._next is token:
+                    self._play(clip)
+
+        threading.Thread(target=follow, name="voicecoach-play-next", daemon=True).start()
 
     def playing(self) -> bool:
         with self._lock:
@@ -99,6 +119,7 @@ class ProcessOutput:
             self._stop()
 
     def _stop(self) -> None:
+        self._next = None
         if self._process is not None:
             if self._process.poll() is None:
                 self._process.kill()
