@@ -1,30 +1,30 @@
-"""Export: a whole routine as one WAV file, each line at its exact offset, pauses as silence.
+"""Export: a whole routine as one audio file, each line at its exact offset, pauses as silence.
 
-The file is the routine's timeline, the one `run` plays, written a second at a time, so memory
-stays flat however long the routine. It is written to a temporary file beside the target and
-moved into place at the end, so an interrupted or failed export leaves no partial file and never
-replaces a good one.
+The audio is the routine's timeline, the one `run` plays, produced a second at a time and encoded
+as it comes, so memory stays flat however long the routine; voicecoach.encode writes the file
+atomically, with a chapter per stretch and the routine's tags.
 """
 
 from __future__ import annotations
 
-import os
-import wave
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
-from voicecoach.errors import UsageError, VoicecoachError
-from voicecoach.files import AtomicFile
+from voicecoach import content
+from voicecoach.encode import AudioFormat, Chapter, choose_format, encode
+from voicecoach.encode import check_target as encode_check_target
 from voicecoach.playback.timeline import ClipSource, PlacedLine, sample_at  # noqa: F401
 from voicecoach.speech import SAMPLE_WIDTH
 
 if TYPE_CHECKING:
-    from voicecoach.plan import Event, Plan
+    from voicecoach.plan import Plan
     from voicecoach.playback.timeline import Timeline
 
 CHUNK_SECONDS = 1
+INTRODUCTION, THE_END = "Introduction", "The end"
+ARTIST, ALBUM = "voicecoach", "voicecoach stretching routines"
 
 Progress = Callable[[int, int], None]  # (milliseconds of the timeline written, total)
 PlacedCue = PlacedLine  # a line as it sits in the file: its first sample and its length
@@ -38,6 +38,7 @@ class ExportResult:
     sample_rate: int
     frames: int
     cues: tuple[PlacedCue, ...]
+    format: str = "wav"
 
     @property
     def seconds(self) -> float:
@@ -47,6 +48,7 @@ class ExportResult:
         return {
             "routine": plan.routine,
             "file": str(self.path),
+            "format": self.format,
             "sample_rate": self.sample_rate,
             "seconds": round(self.seconds, 6),
             "planned_seconds": plan.estimated_seconds,
@@ -54,77 +56,83 @@ class ExportResult:
         }
 
 
-def check_target(path: Path) -> None:
-    """UsageError unless `path` is a WAV file name in a folder that exists."""
-    if path.suffix.lower() != ".wav":
-        raise UsageError(f"{path}: the export is a WAV file; give a name ending in .wav")
-    longest = _name_max(path.parent) - len(".12345678.part") - 1  # the partial file's name
-    if len(os.fsencode(path.name)) > longest:
-        raise UsageError(
-            f"{path}: the file name is too long ({len(os.fsencode(path.name))} bytes; "
-            f"at most {longest} here)"
-        )
-    try:
-        _check_folder(path)
-    except OSError as error:  # a folder that cannot be searched, a path too long
-        raise UsageError(f"{path}: {error.strerror or error}") from None
+def check_target(path: Path, fmt: str | None = None) -> AudioFormat:
+    """The format to write `path` in; UsageError if it has none or its folder cannot be used."""
+    audio_format = choose_format(path, fmt)
+    encode_check_target(path)
+    return audio_format
 
 
-def _name_max(folder: Path) -> int:
-    """The longest file name (in bytes) the folder's file system takes."""
-    try:
-        return int(os.pathconf(folder, "PC_NAME_MAX"))
-    except (OSError, ValueError, AttributeError):  # not said here (Windows): the usual limit
-        return 255
+def plan_chapters(plan: Plan) -> list[Chapter]:
+    """Chapters at the exact planned time of their first line: the introduction, each stretch
+    (by name), the end."""
+    chapters: list[Chapter] = []
+    seen: set[int] = set()
+    for event in plan.says:
+        if not chapters:
+            chapters.append((event.at, INTRODUCTION))
+        elif event.stretch is not None and event.stretch not in seen:
+            seen.add(event.stretch)
+            chapters.append((event.at, plan.stretch_names[event.stretch]))
+        elif event.role == "complete":
+            chapters.append((event.at, THE_END))
+    return chapters
 
 
-def _check_folder(path: Path) -> None:
-    if path.is_dir():
-        raise UsageError(f"{path}: is a folder; give a file name ending in .wav")
-    if not path.parent.is_dir():
-        what = "is not a folder" if path.parent.exists() else "does not exist"
-        raise UsageError(f"{path}: the folder {path.parent} {what}")
-    if not os.access(path.parent, os.W_OK):
-        raise UsageError(f"{path}: the folder {path.parent} cannot be written to")
+def plan_tags(plan: Plan, note: str = "") -> dict[str, str]:
+    """Title, artist, album and a comment carrying the disclaimer (and `note`, if any)."""
+    comment = f"{content.DISCLAIMER} {note}".strip()
+    return {"title": plan.title, "artist": ARTIST, "album": ALBUM, "comment": comment}
 
 
 def export_wav(
     plan: Plan, clips: ClipSource, path: str | Path, progress: Progress | None = None, *,
     volume: float = 1.0, chime: bool = False,
 ) -> ExportResult:
-    """Write `plan` as one mono 16-bit WAV at `path`: the timeline `run` plays, every line at
-    its exact sample offset, `volume` applied and hold chimes mixed in as when played."""
+    """Write `plan` as one audio file at `path` in the format its name says (WAV for .wav)."""
+    return export_audio(plan, clips, path, progress=progress, volume=volume, chime=chime)
+
+
+def export_audio(
+    plan: Plan,
+    clips: ClipSource,
+    path: str | Path,
+    *,
+    fmt: str | None = None,
+    bitrate: int | None = None,
+    progress: Progress | None = None,
+    note: str = "",
+    volume: float = 1.0,
+    chime: bool = False,
+) -> ExportResult:
+    """Write `plan` as one mono file at `path`: the timeline `run` plays, every line at its exact
+    sample offset, `volume` applied and hold chimes mixed in as when played, with chapters and
+    tags where the format has them. `note` ends the comment tag."""
     from voicecoach.playback.timeline import Timeline
 
     target = Path(path)
-    check_target(target)
+    audio_format = check_target(target, fmt)
     timeline = Timeline(plan, clips, volume=volume, chime=chime)
-    try:
-        output = AtomicFile(target, suffix=".part")
-    except OSError as error:
-        raise VoicecoachError(f"{target}: cannot write there ({error.strerror or error})") from None
-    try:  # Ctrl-C too: the partial file is removed, and an old file stays as it was
-        with output as file:
-            _write(timeline, file, progress)
-    except OSError as error:  # a full disk, a vanished folder: nothing half-written is left
-        raise VoicecoachError(
-            f"{target}: could not be written ({error.strerror or error})"
-        ) from None
-    return ExportResult(target, timeline.sample_rate, timeline.total_frames, timeline.lines())
+    frames = encode(
+        render_pcm(timeline, progress),
+        sample_rate=timeline.sample_rate,
+        path=target,
+        fmt=audio_format,
+        bitrate=bitrate,
+        chapters=plan_chapters(plan),
+        tags=plan_tags(plan, note),
+    )
+    return ExportResult(target, timeline.sample_rate, frames, timeline.lines(), audio_format.name)
 
 
-def _write(timeline: Timeline, file: IO[bytes], progress: Progress | None) -> None:
+def render_pcm(timeline: Timeline, progress: Progress | None = None) -> Iterator[bytes]:
+    """The timeline's audio as 16-bit mono PCM chunks of a second, reporting progress."""
     total_ms = timeline.plan.total_ms
-    with wave.open(file, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(SAMPLE_WIDTH)
-        w.setframerate(timeline.sample_rate)
-        w.setnframes(timeline.total_frames)  # known up front: the header is right at once
-        written = 0
-        for chunk in timeline.chunks(size=timeline.sample_rate * CHUNK_SECONDS):
-            w.writeframesraw(chunk)
-            written += len(chunk) // SAMPLE_WIDTH
-            if progress is not None:
-                progress(min(total_ms, timeline.ms_at(written)), total_ms)
+    written = 0
+    for chunk in timeline.chunks(size=timeline.sample_rate * CHUNK_SECONDS):
+        yield chunk
+        written += len(chunk) // SAMPLE_WIDTH
+        if progress is not None:
+            progress(min(total_ms, timeline.ms_at(written)), total_ms)
     if progress is not None:
         progress(total_ms, total_ms)

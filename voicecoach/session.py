@@ -394,18 +394,33 @@ def _no_steps(label: str) -> Step:
     return lambda done, total: None
 
 
-def export_routine(
-    routine: Routine, settings: Settings, target: Path, *, cache: bool = True,
-    engine: Engine | None = None, steps: Steps = _no_steps,
-) -> tuple[Plan, ExportResult]:
-    """Write the routine to `target` as one WAV file, timed from its rendered clips; returns the
-    plan and what was written. `steps(label)` gives a progress callback for each phase."""
-    from voicecoach.export import export_wav
-
-    clips = open_clips(  # at full volume: the volume is applied in the mix, as when played
+def export_clips(
+    settings: Settings, *, cache: bool = True, engine: Engine | None = None
+) -> ClipCache:
+    """The clips an export is made from (one set serves many routines), at full volume: the
+    volume is applied in the mix, as when played."""
+    return open_clips(
         voice=settings.voice, rate=settings.options.rate, volume=1.0, cache=cache,
         engine=engine, engine_name=settings.engine,
     )
+
+
+def export_routine(
+    routine: Routine, settings: Settings, target: Path, *, cache: bool = True,
+    engine: Engine | None = None, steps: Steps = _no_steps, fmt: str | None = None,
+    bitrate: int | None = None, note: str = "", clips: ClipCache | None = None,
+) -> tuple[Plan, ExportResult]:
+    """Write the routine to `target` as one audio file (the format `fmt`, else the one its name
+    says), timed from its rendered clips; returns the plan and what was written. `steps(label)`
+    gives a progress callback for each phase; `note` ends the comment tag; `clips` (already
+    open) saves opening the engine again."""
+    from voicecoach.export import export_audio
+
+    if clips is None:
+        clips = export_clips(settings, cache=cache, engine=engine)
     plan = timed_plan(routine, settings.options, clips, progress=steps("Rendering speech"))
-    return plan, export_wav(plan, clips, target, steps("Writing audio"), volume=settings.volume,
-                            chime=settings.chime)
+    result = export_audio(
+        plan, clips, target, fmt=fmt, bitrate=bitrate, progress=steps("Writing audio"), note=note,
+        volume=settings.volume, chime=settings.chime,
+    )
+    return plan, result
