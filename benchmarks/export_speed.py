@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from voicecoach import catalog  # noqa: E402
 from voicecoach.export import export_audio, export_wav, render_pcm  # noqa: E402
+from voicecoach.playback.timeline import Timeline  # noqa: E402
 from voicecoach.plan import Event, Plan, PlanOptions, build_plan  # noqa: E402
 from voicecoach.routine import Routine  # noqa: E402
 from voicecoach.session import timed_plan  # noqa: E402
@@ -153,7 +154,7 @@ def formats_table(synth: Engine, folder: Path) -> dict[str, tuple[float, dict[st
         cache = ClipCache(synth, folder=clips)
         plan = timed_plan(routine, PlanOptions(), cache)  # renders what is missing
         rows: dict[str, Row] = {}
-        rows["none"] = Row(*timed(lambda: sum(1 for _ in render_pcm(plan, cache))))
+        rows["none"] = Row(*timed(lambda: sum(1 for _ in render_pcm(Timeline(plan, cache)))))
         for fmt in FORMATS:
             target = folder / f"{routine.name}.{fmt}"
             rows[fmt] = Row(*timed(lambda t=target, f=fmt: export_audio(plan, cache, t, fmt=f)))

@@ -32,6 +32,13 @@ if TYPE_CHECKING:
 Text = Annotated[
     bool, typer.Option("--text", help="Print the cues in real time instead of speaking them.")
 ]
+Verbose = Annotated[
+    bool,
+    typer.Option(
+        "--verbose", "-v",
+        help="Say how the voice is played, and why a better way was passed over.",
+    ),
+]
 OptionalName = Annotated[
     str | None,
     typer.Argument(
@@ -108,19 +115,23 @@ class TerminalView:
 
 @app.command()
 @speech_options
-def run(name: OptionalName = None, text: Text = False, flags: SpeechFlags = SpeechFlags()) -> None:
+def run(
+    name: OptionalName = None, text: Text = False, verbose: Verbose = False,
+    flags: SpeechFlags = SpeechFlags(),
+) -> None:
     """Speak a routine, every cue on time, hands-free.
 
-    With no NAME, pick one from a numbered menu, or have one composed for you. Where there is
-    no audio output the cues are printed instead. Keys in a terminal (none are needed): space
-    pauses and resumes, n skips to the next stretch, b goes back, q quits; Ctrl-C stops. Every
-    run is kept in your history.
+    With no NAME, pick one from a numbered menu, or have one composed for you. The voice plays
+    straight to the sound system (no player program needed); where there is no audio device the
+    cues are printed instead. Keys in a terminal (none are needed): space pauses and resumes,
+    n skips to the next stretch, b goes back, q quits; Ctrl-C (or SIGTERM) stops. Every run is
+    kept in your history.
 
     Examples:
       voicecoach run
       voicecoach run busy-day
       voicecoach run post-run-hips --hold 45 --rate 140
-      voicecoach run busy-day --text
+      voicecoach run busy-day --text --verbose
     """
     from voicecoach import catalog
 
@@ -129,7 +140,7 @@ def run(name: OptionalName = None, text: Text = False, flags: SpeechFlags = Spee
             return catalog.load(name), None
         return _chosen(flags)
 
-    play_routine(load, text=text, flags=flags)
+    play_routine(load, text=text, flags=flags, verbose=verbose)
 
 
 def _chosen(flags: SpeechFlags) -> Chosen:
@@ -150,13 +161,20 @@ def _chosen(flags: SpeechFlags) -> Chosen:
     return routine, options.to_json()
 
 
-def play_routine(load: Callable[[], Chosen], *, text: bool, flags: SpeechFlags) -> None:
+def play_routine(
+    load: Callable[[], Chosen], *, text: bool, flags: SpeechFlags, verbose: bool = False
+) -> None:
     """Speak the routine `load` gives (loaded once the engine is warming up) and report."""
     from voicecoach import clock as clocks
     from voicecoach.errors import EngineError
     from voicecoach.keys import terminal_keys
     from voicecoach.session import RunSession
 
+    if not text:
+        from voicecoach.playback.outputs import open_early
+        from voicecoach.speech import SAMPLE_RATE
+
+        open_early(SAMPLE_RATE)  # the audio device opens while the routine and config load
     report = None
     try:
         settings = flags.settings()
@@ -171,6 +189,7 @@ def play_routine(load: Callable[[], Chosen], *, text: bool, flags: SpeechFlags) 
         session = RunSession(
             routine, settings, clock=clock, speech=not text, cache=not flags.no_cache,
             warn=_stderr, record=_recorder(composed) if composed is not None else None,
+            verbose=verbose,
         )
         with ExitStack() as stack:
             try:
