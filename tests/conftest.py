@@ -1,4 +1,4 @@
-"""Shared fixtures: no test touches the real home folder."""
+"""Shared fixtures: no test touches the real home folder or the real sound card."""
 
 from __future__ import annotations
 
@@ -14,4 +14,6 @@ def voicecoach_home(
     """Point VOICECOACH_HOME at an empty temporary folder for every test."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("VOICECOACH_HOME", str(home))
+    # No test plays through the machine's sound card: the stream is tested with fake devices.
+    monkeypatch.setenv("VOICECOACH_OUTPUT", "players")
     return home

@@ -103,9 +103,9 @@ def test_bad_options_exit_2(tiny: Path, tmp_path: Path, args: list[str], message
 
 
 def test_a_bad_output_name_fails_before_rendering(tiny: Path, tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["export", str(tiny), "-o", str(tmp_path / "out.mp3")])
+    result = CliRunner().invoke(app, ["export", str(tiny), "-o", str(tmp_path / "out.flac")])
     assert result.exit_code == 2
-    assert "give a name ending in .wav" in result.output
+    assert "end it in .wav, .mp3, .m4a, .opus, .ogg or give --format" in result.output
     assert _clip_files() == []
 
 

@@ -121,8 +121,8 @@ def test_ranges_are_told_in_words():
 
 def test_summaries_are_whole_sentences():
     text = " ".join(invoke("--help").stdout.split())
-    assert "export Write a routine as one WAV file (lines at their exact times, pauses as " \
-           "silence)." in text
+    assert "export Write a routine as one audio file (WAV, MP3, M4A or Ogg Opus) to play from " \
+           "a phone." in text
 
 
 # --- errors in our own words ------------------------------------------------------------------

@@ -231,13 +231,17 @@ def test_defaults_apply_when_nothing_is_set() -> None:
 
 
 def test_config_beats_defaults_and_flags_beat_config() -> None:
-    config = Config(voice="en-gb", rate=150, volume=0.5, insoles=False, hold_scale=2.0, rest=20)
+    config = Config(
+        voice="en-gb", rate=150, volume=0.5, insoles=False, hold_scale=2.0, rest=20, chime=True
+    )
     settings = resolve_options(config, rate=200, insoles=True, volume=0.9)
     assert settings.options == PlanOptions(
         insoles=True, hold=None, hold_scale=2.0, rate=200, rest=20
     )
-    assert (settings.voice, settings.volume) == ("en-gb", 0.9)
+    assert (settings.voice, settings.volume, settings.chime) == ("en-gb", 0.9, True)
+    assert resolve_options(config, chime=False).chime is False
     assert settings.sources == {
+        "chime": "config",
         "engine": "default",
         "piper_voices": "default",
         "voice": "config",
@@ -353,6 +357,7 @@ def test_config_path_show_set_unset_commands(voicecoach_home: Path) -> None:
         "  hold_scale    1                                  default",
         "  transition    the routine's                      default",
         "  rest          the routine's                      default",
+        "  chime         false                              default",
         "  tight_side    none                               default",
         "  engine        natural if installed, else espeak  default",
         "  piper_voices  none                               default",

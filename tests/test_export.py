@@ -190,7 +190,7 @@ def test_every_line_starts_at_the_exact_sample_of_its_time(
 @pytest.mark.parametrize(
     ("name", "message"),
     [
-        ("out.mp3", "ending in .wav"),
+        ("out.flac", r"end it in \.wav, \.mp3, \.m4a, \.opus, \.ogg"),
         ("missing/out.wav", "does not exist"),
         ("folder.wav", "is a folder"),
     ],

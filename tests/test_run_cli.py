@@ -181,7 +181,7 @@ def test_menu_lists_routines_and_runs_the_one_picked(fake_clock: FakeClock, tiny
     result = invoke("run", "--text", input="9\n")
 
     assert result.exit_code == 0, result.output
-    menu, _, rest = result.stdout.partition("Number or name (1-9): ")
+    menu, _, rest = result.stdout.partition("Number or name (1-10): ")
     lines = menu.splitlines()
     assert lines[0] == "Choose a routine:"
     # the name to type next time, then the title
@@ -192,17 +192,18 @@ def test_menu_lists_routines_and_runs_the_one_picked(fake_clock: FakeClock, tiny
     assert lines[9] == (
         "  9. tiny                 Tiny test                      0:54  anytime  (yours)"
     )
-    assert len(lines) == 10
+    assert lines[10] == " 10. Compose one for me (you choose the minutes and focus)"
+    assert len(lines) == 11
     assert rest.splitlines()[0] == "Tiny test: 0:54, 1 stretch."
     assert "Sit with the soles of your feet together." in rest
 
 
 def test_menu_asks_again_after_a_bad_answer(fake_clock: FakeClock, tiny: Path) -> None:
-    result = invoke("run", "--text", input="seven\n\n0\n10\n9\n")
+    result = invoke("run", "--text", input="seven\n\n0\n11\n9\n")
 
     assert result.exit_code == 0, result.output
-    assert result.stdout.count("Please type a number from 1 to 9 or a name.") == 4
-    assert result.stdout.count("Number or name (1-9): ") == 5
+    assert result.stdout.count("Please type a number from 1 to 10 or a name.") == 4
+    assert result.stdout.count("Number or name (1-10): ") == 5
     assert "Tiny test: 0:54, 1 stretch." in result.stdout
 
 
@@ -219,7 +220,7 @@ def test_menu_suggests_a_name_close_to_the_answer(fake_clock: FakeClock, tiny: P
     result = invoke("run", "--text", input="busyday\nbusy-day\n")
 
     assert result.exit_code == 0, result.output
-    assert "Please type a number from 1 to 9 or a name (did you mean busy-day?)." in result.stdout
+    assert "Please type a number from 1 to 10 or a name (did you mean busy-day?)." in result.stdout
     assert "Busy day hip reset: " in result.stdout
 
 
@@ -347,16 +348,12 @@ def test_no_audio_output_falls_back_to_text_with_one_notice(
     result = invoke("run", "tiny")
 
     assert result.exit_code == 0, result.output
-    assert result.stderr == (
-        "No audio device (aplay: cannot open audio device); printing the cues instead.\n"
-    )
+    assert result.stderr == "No audio device found; printing the cues instead.\n"
     assert result.stdout.splitlines()[1].startswith("[0:00] First, a note")
     assert result.stdout.splitlines()[-1].startswith("Done: Tiny test, 1 of 1 stretch in ")
 
 
-NO_PLAYER = (
-    "No audio player program found (looked for pw-play, paplay, aplay); printing the cues instead."
-)
+NO_PLAYER = "No audio device found; printing the cues instead."
 
 
 def test_with_the_real_engine_and_no_player_it_falls_back_to_text_and_completes(
@@ -412,6 +409,56 @@ def test_run_has_help_for_every_option() -> None:
     options = ["--text", "--no-insoles", "--hold", "--rate", "--voice", "--volume", "--no-cache"]
     for option in options:
         assert option in result.stdout
+
+
+def _no_device(rate: int) -> None:
+    from voicecoach.errors import AudioError
+
+    raise AudioError("no audio device could be opened (tried pulseaudio, alsa, jack): no card")
+
+
+def test_without_device_or_player_one_line_and_verbose_says_why(
+    monkeypatch: pytest.MonkeyPatch, fake_clock: FakeClock, tiny: Path, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("VOICECOACH_OUTPUT")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr("sys.platform", "linux")
+    monkeypatch.setattr("voicecoach.playback.device.open_device", _no_device)
+
+    quiet = invoke("run", "tiny", "--no-insoles")
+    told = invoke("run", "tiny", "--no-insoles", "--verbose")
+
+    assert quiet.exit_code == told.exit_code == 0, quiet.output
+    assert quiet.stderr == "No audio device found; printing the cues instead.\n"
+    assert told.stderr.splitlines() == [
+        "No audio device found; printing the cues instead.",
+        "  stream: no audio device could be opened (tried pulseaudio, alsa, jack): no card",
+        "  player programs: no audio player program found (looked for pw-play, paplay, aplay)",
+    ]
+    assert told.stdout.splitlines()[-1].startswith("Done: Tiny test, 1 of 1 stretch in ")
+
+
+def test_with_a_device_run_speaks_through_the_stream_and_needs_no_player(
+    monkeypatch: pytest.MonkeyPatch, tiny: Path, tmp_path: Path
+) -> None:
+    from tests.playback_fakes import FakeDevice
+    from tests.speech_fakes import FakeEngine
+    from voicecoach import speech
+
+    devices: list[FakeDevice] = []
+    monkeypatch.delenv("VOICECOACH_OUTPUT")
+    monkeypatch.setenv("PATH", str(tmp_path))  # no player program anywhere
+    monkeypatch.setattr("voicecoach.playback.device.open_device",
+                        lambda rate: devices.append(FakeDevice(rate)) or devices[-1])
+    monkeypatch.setattr(speech, "open_engine", lambda name=None, **kw: FakeEngine(**kw))
+
+    result = invoke("run", "tiny", "--verbose", "--chime", "--volume", "0.5")
+
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "Playing through fake.\n"
+    (device,) = devices
+    assert device.closed and any(device.heard)
+    assert result.stdout.splitlines()[-1].startswith("Done: Tiny test, 1 of 1 stretch in ")
 
 
 def test_run_with_a_tighter_side_speaks_its_extra_set(fake_clock: FakeClock) -> None:

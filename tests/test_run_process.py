@@ -123,8 +123,8 @@ def test_menu_under_a_terminal_picks_by_number_and_starts(
                   _env(voicecoach_home))
     seen = bytearray()
     try:
-        assert _read_until(fd, rb"Number or name \(1-9\): ", seen), bytes(seen)
-        assert b"9. tiny                 Tiny test" in seen
+        assert _read_until(fd, rb"Number or name \(1-10\): ", seen), bytes(seen)
+        assert b"9. tiny                 Tiny test" in seen and b"10. Compose one for me" in seen
         os.write(fd, b"9\n")
         assert _read_until(fd, rb"\[0:00\] First, a note", seen), bytes(seen)
         assert _read_until(fd, rb"Next: Butterfly", seen), bytes(seen)  # the live view

@@ -3,6 +3,7 @@ history instead of the command line."""
 
 from __future__ import annotations
 
+import wave
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -171,11 +172,25 @@ def test_without_an_audio_output_it_warns_once_and_goes_on_as_text(
                     record=RecordingHistory) as session:
         assert session.voice is None
         report = session.play(view)
-    assert warnings == [
-        "No audio player program found (looked for pw-play, paplay, aplay); "
-        "printing the cues instead."
-    ]
+    assert warnings == ["No audio device found; printing the cues instead."]
     assert report.finished and view.captions.texts == [e.text for e in report.plan.says]
+
+
+def test_verbose_says_why_each_way_to_be_heard_was_passed_over(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr("sys.platform", "linux")
+    clock = FakeClock()
+    warnings: list[str] = []
+    with RunSession(ROUTINE, settings(), clock=clock, engine=FakeEngine(), warn=warnings.append,
+                    record=RecordingHistory, verbose=True) as session:
+        assert session.voice is None
+    assert warnings == [
+        "No audio device found; printing the cues instead.",
+        "  stream: left out (VOICECOACH_OUTPUT=players)",
+        "  player programs: no audio player program found (looked for pw-play, paplay, aplay)",
+    ]
 
 
 class InterruptedEngine(FakeEngine):
@@ -238,3 +253,52 @@ def test_export_writes_the_plan_timed_from_the_clips(tmp_path: Path) -> None:
     distinct = len({e.text for e in plan.says})
     assert steps["Rendering speech"][-1] == (distinct, distinct)
     assert steps["Writing audio"][-1] == (plan.total_ms, plan.total_ms)
+
+
+def _stream_finder(devices: list[object]):  # noqa: ANN202
+    from tests.playback_fakes import FakeDevice
+    from voicecoach.playback.outputs import find_output
+
+    def find(rate: int):  # noqa: ANN202
+        devices.append(FakeDevice(rate))
+        return find_output(rate, open_device=lambda r: devices[-1], open_process=None)
+
+    return find
+
+
+def test_a_run_through_the_stream_pulls_the_timeline_export_writes(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from voicecoach.playback.timeline import Timeline
+
+    monkeypatch.delenv("VOICECOACH_OUTPUT")
+    clock = FakeClock()
+    devices: list[object] = []
+    warnings: list[str] = []
+    view = RecordingView(clock)
+    chosen = settings(volume=0.5, chime=True)
+    with RunSession(ROUTINE, chosen, clock=clock, engine=FakeEngine(seconds_per_word=0.5),
+                    record=RecordingHistory, find=_stream_finder(devices), warn=warnings.append,
+                    verbose=True) as session:
+        report = session.play(view)
+    (device,) = devices
+    assert device.closed and warnings == ["Playing through fake."]  # type: ignore[attr-defined]
+    assert report.finished and view.captions.texts == [e.text for e in report.plan.says]
+    plan, result = export_routine(ROUTINE, chosen, tmp_path / "tiny.wav", cache=False,
+                                  engine=FakeEngine(seconds_per_word=0.5))
+    assert plan == report.plan
+    with wave.open(str(result.path), "rb") as written:  # the sound, not the tags after it
+        exported = written.readframes(written.getnframes())
+    heard = bytes(device.heard)  # type: ignore[attr-defined]
+    start = heard.find(exported[: 2 * 2000])
+    assert start >= 0 and heard[start : start + len(exported)] == exported
+    from voicecoach.playback.voice import HEARD_OUT_SECONDS
+
+    # the device went on past the end long enough for the last line to be heard out
+    assert len(heard) - start - len(exported) >= 2 * HEARD_OUT_SECONDS * result.sample_rate - 2
+    from voicecoach.session import open_clips
+
+    clips = open_clips(voice=None, rate=chosen.options.rate, volume=1.0, cache=False,
+                       engine=FakeEngine(seconds_per_word=0.5))
+    timeline = Timeline(plan, clips, volume=0.5, chime=True)
+    assert exported == timeline.render(0, timeline.total_frames) and timeline.chimes

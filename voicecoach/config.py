@@ -1,4 +1,4 @@
-"""The config file: the user's own defaults for voice, rate, volume, insoles and timings.
+"""The config file: the user's own defaults for voice, rate, volume, insoles, timings, chime.
 
 Precedence, lowest first: built-in default < config file < command-line flag.
 """
@@ -73,6 +73,9 @@ class Config(BaseModel):
     rest: Annotated[float, _number("rest")] | None = Field(
         default=None, description="Seconds of rest between stretches."
     )
+    chime: Annotated[bool, Field(strict=True)] | None = Field(
+        default=None, description="A soft chime as each hold begins and ends."
+    )
     tight_side: Literal["left", "right"] | None = Field(
         default=None,
         description="Your tighter side: two-sided stretches start there and end with one "
@@ -99,6 +102,7 @@ DEFAULTS: dict[str, Any] = {
     "hold_scale": 1.0,
     "transition": None,  # each routine's own
     "rest": None,  # each routine's own
+    "chime": False,
     "tight_side": None,  # both sides equal
     "engine": None,  # the natural voice where it is installed, else eSpeak NG
     "piper_voices": None,
@@ -125,7 +129,7 @@ def describe(key: str) -> str:
     if key in LIMITS:
         low, high = LIMITS[key]
         text += f" {low:g} to {high:g}."
-    elif key in ("insoles", "listen"):
+    elif key in ("insoles", "chime", "listen"):
         text += " true or false."
     elif key == "tight_side":
         text += " left or right."

@@ -93,6 +93,12 @@ class HistoryError(VoicecoachError):
     exit_code = ExitCode.FAILURE
 
 
+class AudioError(VoicecoachError):
+    """Sound cannot be played here (no device, or the device stopped)."""
+
+    exit_code = ExitCode.FAILURE
+
+
 class HistoryBusy(HistoryError):
     """Another program holds the history file locked; writing again later may succeed."""
 

@@ -1,62 +1,33 @@
-"""Export: a whole routine as one WAV file, each line at its exact offset, pauses as silence.
+"""Export: a whole routine as one audio file, each line at its exact offset, pauses as silence.
 
-The file is streamed: silence is written in chunks and clips one at a time, so memory stays flat
-however long the routine. It is written to a temporary file beside the target and moved into
-place at the end, so an interrupted or failed export leaves no partial file and never replaces a
-good one.
+The audio is the routine's timeline, the one `run` plays, produced a second at a time and encoded
+as it comes, so memory stays flat however long the routine; voicecoach.encode writes the file
+atomically, with a chapter per stretch and the routine's tags.
 """
 
 from __future__ import annotations
 
-import os
-import wave
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
-from voicecoach.errors import EngineError, UsageError, VoicecoachError
-from voicecoach.files import AtomicFile
-from voicecoach.speech import SAMPLE_WIDTH, fade_out
+from voicecoach import content
+from voicecoach.encode import AudioFormat, Chapter, choose_format, encode
+from voicecoach.encode import check_target as encode_check_target
+from voicecoach.playback.timeline import ClipSource, PlacedLine, sample_at  # noqa: F401
+from voicecoach.speech import SAMPLE_WIDTH
 
 if TYPE_CHECKING:
-    from voicecoach.plan import Event, Plan
-    from voicecoach.speech import ClipCache
+    from voicecoach.plan import Plan
+    from voicecoach.playback.timeline import Timeline
 
-SILENCE_CHUNK_SECONDS = 1
-FADE_SECONDS = 0.01  # a line cut short where the next begins is faded out, not clicked off
+CHUNK_SECONDS = 1
+INTRODUCTION, THE_END = "Introduction", "The end"
+ARTIST, ALBUM = "voicecoach", "voicecoach stretching routines"
 
 Progress = Callable[[int, int], None]  # (milliseconds of the timeline written, total)
-
-
-@dataclass(frozen=True)
-class PlacedCue:
-    """A line as it sits in the file: where it starts and how much of it there is."""
-
-    event: Event
-    sample: int  # first sample of the line in the file
-    frames: int  # samples of speech written (the clip, cut if the next line starts first)
-    sample_rate: int
-
-    @property
-    def at(self) -> float:
-        return self.sample / self.sample_rate
-
-    @property
-    def seconds(self) -> float:
-        return self.frames / self.sample_rate
-
-    def to_json(self) -> dict[str, Any]:
-        e = self.event
-        return {
-            "at": round(self.at, 6),
-            "planned_at": e.at,
-            "seconds": round(self.seconds, 6),
-            "text": e.text,
-            "role": e.role,
-            "stretch": e.stretch,
-            "side": e.side,
-        }
+PlacedCue = PlacedLine  # a line as it sits in the file: its first sample and its length
 
 
 @dataclass(frozen=True)
@@ -67,6 +38,7 @@ class ExportResult:
     sample_rate: int
     frames: int
     cues: tuple[PlacedCue, ...]
+    format: str = "wav"
 
     @property
     def seconds(self) -> float:
@@ -76,6 +48,7 @@ class ExportResult:
         return {
             "routine": plan.routine,
             "file": str(self.path),
+            "format": self.format,
             "sample_rate": self.sample_rate,
             "seconds": round(self.seconds, 6),
             "planned_seconds": plan.estimated_seconds,
@@ -83,127 +56,83 @@ class ExportResult:
         }
 
 
-def sample_at(ms: int, sample_rate: int) -> int:
-    """The sample where millisecond `ms` of the timeline falls (rounded, never drifting)."""
-    return (ms * sample_rate + 500) // 1000
+def check_target(path: Path, fmt: str | None = None) -> AudioFormat:
+    """The format to write `path` in; UsageError if it has none or its folder cannot be used."""
+    audio_format = choose_format(path, fmt)
+    encode_check_target(path)
+    return audio_format
 
 
-def check_target(path: Path) -> None:
-    """UsageError unless `path` is a WAV file name in a folder that exists."""
-    if path.suffix.lower() != ".wav":
-        raise UsageError(f"{path}: the export is a WAV file; give a name ending in .wav")
-    longest = _name_max(path.parent) - len(".12345678.part") - 1  # the partial file's name
-    if len(os.fsencode(path.name)) > longest:
-        raise UsageError(
-            f"{path}: the file name is too long ({len(os.fsencode(path.name))} bytes; "
-            f"at most {longest} here)"
-        )
-    try:
-        _check_folder(path)
-    except OSError as error:  # a folder that cannot be searched, a path too long
-        raise UsageError(f"{path}: {error.strerror or error}") from None
+def plan_chapters(plan: Plan) -> list[Chapter]:
+    """Chapters at the exact planned time of their first line: the introduction, each stretch
+    (by name), the end."""
+    chapters: list[Chapter] = []
+    seen: set[int] = set()
+    for event in plan.says:
+        if not chapters:
+            chapters.append((event.at, INTRODUCTION))
+        elif event.stretch is not None and event.stretch not in seen:
+            seen.add(event.stretch)
+            chapters.append((event.at, plan.stretch_names[event.stretch]))
+        elif event.role == "complete":
+            chapters.append((event.at, THE_END))
+    return chapters
 
 
-def _name_max(folder: Path) -> int:
-    """The longest file name (in bytes) the folder's file system takes."""
-    try:
-        return int(os.pathconf(folder, "PC_NAME_MAX"))
-    except (OSError, ValueError, AttributeError):  # not said here (Windows): the usual limit
-        return 255
-
-
-def _check_folder(path: Path) -> None:
-    if path.is_dir():
-        raise UsageError(f"{path}: is a folder; give a file name ending in .wav")
-    if not path.parent.is_dir():
-        what = "is not a folder" if path.parent.exists() else "does not exist"
-        raise UsageError(f"{path}: the folder {path.parent} {what}")
-    if not os.access(path.parent, os.W_OK):
-        raise UsageError(f"{path}: the folder {path.parent} cannot be written to")
+def plan_tags(plan: Plan, note: str = "") -> dict[str, str]:
+    """Title, artist, album and a comment carrying the disclaimer (and `note`, if any)."""
+    comment = f"{content.DISCLAIMER} {note}".strip()
+    return {"title": plan.title, "artist": ARTIST, "album": ALBUM, "comment": comment}
 
 
 def export_wav(
-    plan: Plan, clips: ClipCache, path: str | Path, progress: Progress | None = None
+    plan: Plan, clips: ClipSource, path: str | Path, progress: Progress | None = None, *,
+    volume: float = 1.0, chime: bool = False,
 ) -> ExportResult:
-    """Write `plan` as one mono 16-bit WAV at `path`: every line at its exact sample offset."""
-    target = Path(path)
-    check_target(target)
-    rate = clips.sample_rate
-    total = sample_at(plan.total_ms, rate)
-    try:
-        output = AtomicFile(target, suffix=".part")
-    except OSError as error:
-        raise VoicecoachError(f"{target}: cannot write there ({error.strerror or error})") from None
-    try:  # Ctrl-C too: the partial file is removed, and an old file stays as it was
-        with output as file:
-            cues = _write(plan, clips, file, rate, total, progress)
-    except OSError as error:  # a full disk, a vanished folder: nothing half-written is left
-        raise VoicecoachError(
-            f"{target}: could not be written ({error.strerror or error})"
-        ) from None
-    return ExportResult(target, rate, total, tuple(cues))
+    """Write `plan` as one audio file at `path` in the format its name says (WAV for .wav)."""
+    return export_audio(plan, clips, path, progress=progress, volume=volume, chime=chime)
 
 
-def _write(
+def export_audio(
     plan: Plan,
-    clips: ClipCache,
-    file: IO[bytes],
-    rate: int,
-    total: int,
-    progress: Progress | None,
-) -> list[PlacedCue]:
-    silence = memoryview(bytes(SAMPLE_WIDTH * rate * SILENCE_CHUNK_SECONDS))
+    clips: ClipSource,
+    path: str | Path,
+    *,
+    fmt: str | None = None,
+    bitrate: int | None = None,
+    progress: Progress | None = None,
+    note: str = "",
+    volume: float = 1.0,
+    chime: bool = False,
+) -> ExportResult:
+    """Write `plan` as one mono file at `path`: the timeline `run` plays, every line at its exact
+    sample offset, `volume` applied and hold chimes mixed in as when played, with chapters and
+    tags where the format has them. `note` ends the comment tag."""
+    from voicecoach.playback.timeline import Timeline
 
-    def write_silence(frames: int) -> None:
-        while frames > 0:
-            n = min(frames, len(silence) // SAMPLE_WIDTH)
-            w.writeframesraw(silence[: n * SAMPLE_WIDTH])
-            frames -= n
-
-    cues: list[PlacedCue] = []
-    with wave.open(file, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(SAMPLE_WIDTH)
-        w.setframerate(rate)
-        w.setnframes(total)  # known up front: the header is right even before it is closed
-        position = 0
-        for event in plan.events:
-            start, end = sample_at(event.start_ms, rate), sample_at(event.end_ms, rate)
-            if start > position:  # never, for a plan: its events are contiguous
-                write_silence(start - position)
-                position = start
-            if event.kind == "say" and end > position:
-                cue = _place(event, clips, rate, position, end, w.writeframesraw)
-                cues.append(cue)
-                position += cue.frames
-            if end > position:
-                write_silence(end - position)
-                position = end
-            if progress is not None:
-                progress(event.end_ms, plan.total_ms)
-        write_silence(total - position)
-    return cues
+    target = Path(path)
+    audio_format = check_target(target, fmt)
+    timeline = Timeline(plan, clips, volume=volume, chime=chime)
+    frames = encode(
+        render_pcm(timeline, progress),
+        sample_rate=timeline.sample_rate,
+        path=target,
+        fmt=audio_format,
+        bitrate=bitrate,
+        chapters=plan_chapters(plan),
+        tags=plan_tags(plan, note),
+    )
+    return ExportResult(target, timeline.sample_rate, frames, timeline.lines(), audio_format.name)
 
 
-def _place(
-    event: Event,
-    clips: ClipCache,
-    rate: int,
-    start: int,
-    end: int,
-    write: Callable[[bytes], None],
-) -> PlacedCue:
-    clip = clips.clip(event.text)
-    if clip.sample_rate != rate:
-        raise EngineError(
-            f"a clip came at {clip.sample_rate} Hz, the file is {rate} Hz: clear the clip cache"
-        )
-    room = end - start
-    frames = clip.frames
-    if clip.nframes > room:
-        cut = frames[: room * SAMPLE_WIDTH]
-        # A clip a sample or two longer than its slot (rounding) is trimmed silently.
-        frames = fade_out(cut, rate, FADE_SECONDS) if clip.nframes - room > rate // 1000 else cut
-    write(frames)
-    return PlacedCue(event, start, len(frames) // SAMPLE_WIDTH, rate)
-
+def render_pcm(timeline: Timeline, progress: Progress | None = None) -> Iterator[bytes]:
+    """The timeline's audio as 16-bit mono PCM chunks of a second, reporting progress."""
+    total_ms = timeline.plan.total_ms
+    written = 0
+    for chunk in timeline.chunks(size=timeline.sample_rate * CHUNK_SECONDS):
+        yield chunk
+        written += len(chunk) // SAMPLE_WIDTH
+        if progress is not None:
+            progress(min(total_ms, timeline.ms_at(written)), total_ms)
+    if progress is not None:
+        progress(total_ms, total_ms)

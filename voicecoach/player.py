@@ -192,7 +192,9 @@ class _Player:
 
     def run(self, started: tuple[float, int] | None = None) -> PlayReport:
         self.start = self.clock.now()
-        if started is not None:
+        if started is None:
+            self._follow()
+        else:
             self.start, self.index = started
             if self.index > 0:
                 self.sounding = self.last_started = self.index - 1
@@ -303,6 +305,14 @@ class _Player:
         self.shift = self.clock.now() - self.start - self.events[index].start_ms / 1000
         self.sounding = None
         self.last_started = None
+        self._follow()
+
+    def _follow(self) -> None:
+        """Tell a speaker that plays the timeline itself (the audio stream) where its start now
+        falls on the clock, after a pause or a jump moved the schedule."""
+        follow = getattr(self.speaker, "follow", None)
+        if follow is not None:
+            follow(self.start + self.shift)
 
     def _pause(self) -> bool:
         paused_at = self.clock.now()
@@ -331,6 +341,8 @@ class _Player:
             return True
         if cut is not None:
             self._jump(cut)  # the line the pause cut off is said again from its start
+        else:
+            self._follow()
         return True
 
     def _again_target(self) -> int | None:

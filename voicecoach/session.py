@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from voicecoach.listen.gate import Gate
     from voicecoach.plan import Plan, PlanOptions
     from voicecoach.player import Controls, PlayReport, Progress
+    from voicecoach.playback.outputs import Found
+    from voicecoach.playback.voice import StreamVoice
     from voicecoach.routine import Routine
     from voicecoach.speakers import AudioSpeaker, Speaker
     from voicecoach.speech import AudioOutput, ClipCache, Engine
@@ -44,6 +46,7 @@ class Settings:
     volume: float
     sources: dict[str, str]  # key -> "default" | "config" | "flag"
     engine: str | None = None  # a name in voicecoach.speech.ENGINES; None: the default engine
+    chime: bool = False  # a soft chime as each hold begins and ends (played and exported)
     listen: bool = False  # hear spoken commands during `run`
 
 
@@ -59,6 +62,7 @@ def resolve_options(
     hold_scale: float | None = None,
     transition: float | None = None,
     rest: float | None = None,
+    chime: bool | None = None,
     tight_side: str | None = None,
     listen: bool | None = None,
 ) -> Settings:
@@ -78,6 +82,7 @@ def resolve_options(
         "hold_scale": hold_scale,
         "transition": transition,
         "rest": rest,
+        "chime": chime,
         "tight_side": tight_side,
         "listen": listen,
     }
@@ -101,6 +106,7 @@ def resolve_options(
     )
     return Settings(
         options=options, voice=values["voice"], volume=values["volume"], sources=sources,
+        chime=values["chime"],
         engine=values["engine"],
         listen=values["listen"],
     )
@@ -171,6 +177,7 @@ class SpokenOutput:
 
         self.clips = clips
         self.speaker: AudioSpeaker = AudioSpeaker(clips, output)
+        self.notes: list[str] = []  # how it plays and why, for --verbose
 
     def begin(self, draft: Plan, clock: Clock) -> float:
         """Render and start the first line at once (the disclaimer); returns when it started.
@@ -204,21 +211,38 @@ class SpokenOutput:
 def voiced(
     *, rate: int, voice: str | None = None, volume: float = 1.0, cache: bool = True,
     engine: Engine | None = None, engine_name: str | None = None,
-    output: AudioOutput | None = None,
-) -> Iterator[SpokenOutput]:
-    """Open the speech engine and an audio output (unless given); closes the output afterwards.
-    Raises EngineError when the engine cannot start and NoAudioOutput when nothing here can
-    play sound."""
-    from voicecoach import speech
+    output: AudioOutput | None = None, chime: bool = False,
+    find: Callable[[int], Found] | None = None,
+) -> Iterator[SpokenOutput | StreamVoice]:
+    """Open the speech engine and the best way to be heard here: the in-process stream, else a
+    player program (`output`, when given, is used as that). The volume is applied in the mix,
+    so clips are rendered at full volume. Closes the output afterwards. Raises EngineError when
+    the engine cannot start and NoAudioOutput, with the reasons, when nothing can play sound."""
+    from voicecoach.playback.outputs import Found, ScaledClips, find_output
+    from voicecoach.playback.voice import StreamVoice
+    from voicecoach.speech import NoAudioOutput
 
     clips = open_clips(
-        voice=voice, rate=rate, volume=volume, cache=cache, engine=engine, engine_name=engine_name
+        voice=voice, rate=rate, volume=1.0, cache=cache, engine=engine, engine_name=engine_name
     )
-    output = output if output is not None else speech.open_audio_output()
+    found = Found(process=output) if output is not None else (find or find_output)(
+        clips.sample_rate
+    )
     try:
-        yield SpokenOutput(clips, output)
+        heard: SpokenOutput | StreamVoice
+        if found.stream is not None:
+            heard = StreamVoice(found.stream, clips, volume=volume, chime=chime)
+        elif found.process is not None:
+            scaled = ScaledClips(clips, volume)
+            heard = SpokenOutput(scaled, found.process)  # type: ignore[arg-type]
+        else:
+            error = NoAudioOutput("no audio device found")
+            error.reasons = found.reasons  # type: ignore[attr-defined]
+            raise error
+        heard.notes = found.messages(verbose=True)
+        yield heard
     finally:
-        output.close()
+        found.close()
 
 
 # --- run ------------------------------------------------------------------------------------
@@ -240,16 +264,18 @@ class RunSession:
     """Speaking one routine: the voice (or text when there is no sound), the plan, the history.
 
     Use it as a context manager: entering opens the engine and the audio output (EngineError if
-    the engine cannot start; without an audio output it goes on as text, saying why through
-    `warn`), leaving closes them. `engine`, `output` and `record` (a plan -> its history
-    recorder) stand in for the real ones when given. `gate`: when listening for spoken commands,
-    the gate that is closed while each line plays, so the coach never hears itself."""
+    the engine cannot start; without an audio output it goes on as text, saying so in one line
+    through `warn`, and why when `verbose`), leaving closes them. `engine`, `output` (a player),
+    `find` (sample rate -> the outputs found) and `record` (a plan -> its history recorder)
+    stand in for the real ones when given. `gate`: when listening for spoken commands, the gate
+    that is closed while each line plays, so the coach never hears itself."""
 
     def __init__(
         self, routine: Routine, settings: Settings, *, clock: Clock, speech: bool = True,
         cache: bool = True, warn: Callable[[str], None] = print,
         record: Callable[[Plan], Recorder] | None = None, engine: Engine | None = None,
-        output: AudioOutput | None = None, gate: Gate | None = None,
+        output: AudioOutput | None = None, find: Callable[[int], Found] | None = None,
+        verbose: bool = False, gate: Gate | None = None,
     ) -> None:
         self.routine = routine
         self.gate = gate
@@ -261,7 +287,9 @@ class RunSession:
         self.record = record if record is not None else self._record
         self.engine = engine
         self.output = output
-        self.voice: SpokenOutput | None = None
+        self.find = find
+        self.verbose = verbose
+        self.voice: SpokenOutput | StreamVoice | None = None
         self.report: PlayReport | None = None
         self._reached: tuple[float, int] = (0.0, 0)  # seconds and stretches done, as last shown
         self._stack = ExitStack()
@@ -269,20 +297,26 @@ class RunSession:
     def __enter__(self) -> RunSession:
         if not self.speech:
             return self
+        from voicecoach.playback.outputs import NO_DEVICE
         from voicecoach.speech import NoAudioOutput
 
         s = self.settings
         try:
             self.voice = self._stack.enter_context(voiced(
                 rate=s.options.rate, voice=s.voice, volume=s.volume, cache=self.cache,
-                engine=self.engine, engine_name=s.engine, output=self.output,
+                engine=self.engine, engine_name=s.engine, output=self.output, chime=s.chime,
+                find=self.find,
             ))
+            notes = getattr(self.voice, "notes", [])
         except NoAudioOutput as error:
-            reason = str(error)
-            self.warn(f"{reason[:1].upper()}{reason[1:]}; printing the cues instead.")
+            self.warn(NO_DEVICE)
+            notes = [f"  {reason}" for reason in getattr(error, "reasons", [str(error)])]
         except BaseException:
             self._stack.close()
             raise
+        if self.verbose:
+            for line in notes:
+                self.warn(line)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -328,6 +362,10 @@ class RunSession:
         clock = self.clock
         if self.voice is None:
             return play(draft, captions, clock, controls=controls, on_progress=show)
+        from voicecoach.playback.voice import StreamVoice
+
+        if isinstance(self.voice, StreamVoice):
+            return self._stream(self.voice, draft, captions, controls, show)
         start = self.voice.begin(draft, clock)
         captions.say(draft.events[0].text)
         plan = self.voice.timed(self.routine, self.settings.options, draft)
@@ -340,6 +378,27 @@ class RunSession:
             speaker = GatingSpeaker(speaker, self.gate, clock, seconds)
         return play(plan, speaker, clock, controls=controls, on_progress=show, started=(start, 1))
 
+    def _stream(
+        self, voice: StreamVoice, draft: Plan, captions: Speaker, controls: Controls | None,
+        show: Callable[[Progress], None],
+    ) -> PlayReport:
+        """The same through the audio stream, which is then also the player's clock."""
+        from voicecoach.player import play
+        from voicecoach.playback.voice import TICK
+        from voicecoach.speakers import SpeakerGroup
+
+        voice.begin(draft)
+        captions.say(draft.events[0].text)
+        options = self.settings.options
+        plan = timed_plan(self.routine, options, voice.clips, draft)  # type: ignore[arg-type]
+        start = voice.take_over(plan)
+        speaker = SpeakerGroup(voice.speaker, captions)
+        report = play(plan, speaker, voice.clock, controls=controls, on_progress=show,
+                      started=(start, 1), tick=TICK)
+        if report.finished:
+            voice.finish()
+        return report
+
 
 # --- export ---------------------------------------------------------------------------------
 
@@ -348,17 +407,33 @@ def _no_steps(label: str) -> Step:
     return lambda done, total: None
 
 
-def export_routine(
-    routine: Routine, settings: Settings, target: Path, *, cache: bool = True,
-    engine: Engine | None = None, steps: Steps = _no_steps,
-) -> tuple[Plan, ExportResult]:
-    """Write the routine to `target` as one WAV file, timed from its rendered clips; returns the
-    plan and what was written. `steps(label)` gives a progress callback for each phase."""
-    from voicecoach.export import export_wav
-
-    clips = open_clips(
-        voice=settings.voice, rate=settings.options.rate, volume=settings.volume, cache=cache,
+def export_clips(
+    settings: Settings, *, cache: bool = True, engine: Engine | None = None
+) -> ClipCache:
+    """The clips an export is made from (one set serves many routines), at full volume: the
+    volume is applied in the mix, as when played."""
+    return open_clips(
+        voice=settings.voice, rate=settings.options.rate, volume=1.0, cache=cache,
         engine=engine, engine_name=settings.engine,
     )
+
+
+def export_routine(
+    routine: Routine, settings: Settings, target: Path, *, cache: bool = True,
+    engine: Engine | None = None, steps: Steps = _no_steps, fmt: str | None = None,
+    bitrate: int | None = None, note: str = "", clips: ClipCache | None = None,
+) -> tuple[Plan, ExportResult]:
+    """Write the routine to `target` as one audio file (the format `fmt`, else the one its name
+    says), timed from its rendered clips; returns the plan and what was written. `steps(label)`
+    gives a progress callback for each phase; `note` ends the comment tag; `clips` (already
+    open) saves opening the engine again."""
+    from voicecoach.export import export_audio
+
+    if clips is None:
+        clips = export_clips(settings, cache=cache, engine=engine)
     plan = timed_plan(routine, settings.options, clips, progress=steps("Rendering speech"))
-    return plan, export_wav(plan, clips, target, steps("Writing audio"))
+    result = export_audio(
+        plan, clips, target, fmt=fmt, bitrate=bitrate, progress=steps("Writing audio"), note=note,
+        volume=settings.volume, chime=settings.chime,
+    )
+    return plan, result

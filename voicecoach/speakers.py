@@ -12,7 +12,10 @@ if TYPE_CHECKING:
 
 
 class Speaker(Protocol):
-    """Says lines of a routine; the player decides when."""
+    """Says lines of a routine; the player decides when.
+
+    A speaker that plays the whole timeline by itself (the audio stream) also has
+    `follow(origin)`: the player calls it whenever a pause or a jump moves the schedule."""
 
     def say(self, text: str) -> None:
         """Start speaking `text`; may return before it is heard out."""
@@ -65,6 +68,13 @@ class SpeakerGroup:
     def stop(self) -> None:
         for speaker in self.speakers:
             speaker.stop()
+
+    def follow(self, origin: float) -> None:
+        """Pass the schedule on to the speakers that play the timeline themselves."""
+        for speaker in self.speakers:
+            follow = getattr(speaker, "follow", None)
+            if follow is not None:
+                follow(origin)
 
 
 

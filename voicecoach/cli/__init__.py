@@ -7,6 +7,7 @@ from voicecoach.errors import ExitCode
 
 # Each module registers its commands on `app`.
 from voicecoach.cli import authoring as _authoring  # noqa: F401
+from voicecoach.cli import compose as _compose  # noqa: F401
 from voicecoach.cli import config as _config  # noqa: F401
 from voicecoach.cli import export as _export  # noqa: F401
 from voicecoach.cli import history as _history  # noqa: F401

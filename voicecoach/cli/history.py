@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -33,6 +33,19 @@ def _marks() -> tuple[str, str]:
     except (UnicodeEncodeError, LookupError):
         return "#", "."
     return "■", "·"
+
+
+def composed_text(options: dict[str, Any]) -> str:
+    """The options that composed a routine, as `compose` takes them (unknown keys left out)."""
+    parts = []
+    if "minutes" in options:
+        parts.append(f"--minutes {options['minutes']}")
+    for area in options.get("focus") or []:
+        parts.append(f"--focus {str(area).replace(' ', '-')}")
+    for key in ("when", "place", "style", "level", "tight_side", "seed"):
+        if options.get(key) is not None:
+            parts.append(f"--{key.replace('_', '-')} {options[key]}")
+    return " ".join(parts)
 
 
 def _streak_line(overview: Overview) -> str:
@@ -73,6 +86,8 @@ def _print_overview(overview: Overview) -> None:
             f"{OUTCOME_LABELS.get(s.outcome, s.outcome):<15}  {duration(s.seconds_done):>7}  "
             f"{s.stretches_completed}/{s.total_stretches} stretches"
         )
+        if s.composed:
+            typer.echo(f"  {'':<16}  composed: {composed_text(s.composed)}")
     typer.echo("")
     typer.echo("Per routine")
     width = max(len(t.routine) for t in overview.totals)

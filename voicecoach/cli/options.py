@@ -110,6 +110,15 @@ Volume = Annotated[
         show_default=False,
     ),
 ]
+Chime = Annotated[
+    bool | None,
+    typer.Option(
+        "--chime/--no-chime",
+        help="A soft chime as each hold begins and ends, under the voice. "
+        "[default: config, else none]",
+        show_default=False,
+    ),
+]
 NoCache = Annotated[
     bool,
     typer.Option(
@@ -128,6 +137,7 @@ class SpeechFlags:
     voice: VoiceId = None
     rate: Rate = None
     volume: Volume = None
+    chime: Chime = None
     tight_side: TightSide = None
     no_cache: NoCache = False
 
@@ -137,7 +147,7 @@ class SpeechFlags:
 
         return load_settings(
             insoles=self.insoles, hold=self.hold, engine=checked_engine(self.engine),
-            voice=self.voice, rate=self.rate, volume=self.volume,
+            voice=self.voice, rate=self.rate, volume=self.volume, chime=self.chime,
             tight_side=self.tight_side.value if self.tight_side else None,
         )
 

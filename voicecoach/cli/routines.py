@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -21,6 +21,10 @@ from voicecoach.cli.options import (
 from voicecoach.cli.root import app, echo_json
 from voicecoach.text import printable
 from voicecoach.timefmt import duration, precise
+
+if TYPE_CHECKING:
+    from voicecoach.plan import PlanOptions
+    from voicecoach.routine.model import Routine
 
 All = Annotated[
     bool, typer.Option("--all", help="Show the short gaps between lines too.")
@@ -75,10 +79,15 @@ def show(name: Name) -> None:
       voicecoach show ./my-routine.yaml
     """
     from voicecoach import catalog
-    from voicecoach.plan import build_plan
 
-    routine = catalog.load(name)
-    plan = build_plan(routine)
+    print_routine(catalog.load(name))
+
+
+def print_routine(routine: Routine, options: PlanOptions | None = None) -> None:
+    """A routine's stretches, targets, sides and timings, and its planned length."""
+    from voicecoach.plan import PlanOptions, build_plan
+
+    plan = build_plan(routine, options or PlanOptions())
     columns = terminal_width()
     _echo(wrap(f"{routine.title}  ({routine.name})", columns))
     if routine.summary:

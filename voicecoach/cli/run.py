@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import sys
 from contextlib import ExitStack
+from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -18,16 +19,19 @@ from voicecoach.outcome import INTERRUPTED
 from voicecoach.timefmt import duration, plural
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from voicecoach.clock import Clock
     from voicecoach.display import LiveDisplay
     from voicecoach.listen.controls import VoiceControls
     from voicecoach.listen.spotter import Detection
+    from voicecoach.history import Recorder
     from voicecoach.plan import Plan
     from voicecoach.player import Progress
+    from voicecoach.routine.model import Routine
     from voicecoach.speakers import Speaker
     from voicecoach.speech import AudioOutput
+
+    Chosen = tuple[Routine, dict[str, Any] | None]  # a routine, and the options that composed it
+
 
 Text = Annotated[
     bool, typer.Option("--text", help="Print the cues in real time instead of speaking them.")
@@ -50,6 +54,13 @@ ListenDevice = Annotated[
         "(see `voicecoach listen-test --list`).",
     ),
 ]
+Verbose = Annotated[
+    bool,
+    typer.Option(
+        "--verbose", "-v",
+        help="Say how the voice is played, and why a better way was passed over.",
+    ),
+]
 OptionalName = Annotated[
     str | None,
     typer.Argument(
@@ -65,14 +76,29 @@ def _stderr(line: str) -> None:
     typer.echo(line, err=True)
 
 
-def _choose() -> str:
+def _write(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def _choose() -> str | None:
+    """The path of the routine chosen at the menu; None for "compose one for me"."""
     from voicecoach import listing, menu
 
-    def write(text: str) -> None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+    row = menu.choose_routine(listing.summaries(), sys.stdin.readline, _write, compose=True)
+    return None if row.get("compose") else row["path"]
 
-    return menu.choose_routine(listing.summaries(), sys.stdin.readline, write)["path"]
+
+def _recorder(composed: dict[str, Any]) -> Callable[[Plan], Recorder]:
+    """Records a composed routine's run with the options that built it."""
+    from voicecoach.history import record_session
+
+    def record(plan: Plan) -> Recorder:
+        return record_session(
+            plan.routine, plan.title, len(plan.stretch_names), warn=_stderr, composed=composed
+        )
+
+    return record
 
 
 class TerminalView:
@@ -165,14 +191,17 @@ def _listen(
 @app.command()
 @speech_options
 def run(
-    name: OptionalName = None, text: Text = False, flags: SpeechFlags = SpeechFlags(),
-    listen: Listen = None, listen_device: ListenDevice = None,
+    name: OptionalName = None, text: Text = False, verbose: Verbose = False,
+    flags: SpeechFlags = SpeechFlags(), listen: Listen = None,
+    listen_device: ListenDevice = None,
 ) -> None:
     """Speak a routine, every cue on time, hands-free.
 
-    With no NAME, pick one from a numbered menu. Where there is no audio output the cues are
-    printed instead. Keys in a terminal (none are needed): space pauses and resumes, n skips to
-    the next stretch, b goes back, q quits; Ctrl-C stops. Every run is kept in your history.
+    With no NAME, pick one from a numbered menu, or have one composed for you. The voice plays
+    straight to the sound system (no player program needed); where there is no audio device the
+    cues are printed instead. Keys in a terminal (none are needed): space pauses and resumes,
+    n skips to the next stretch, b goes back, q quits; Ctrl-C (or SIGTERM) stops. Every run is
+    kept in your history.
 
     With --listen, say "okay coach," then: pause, resume (or continue, let's go), move on,
     previous, repeat that, or finish. Check your microphone first with `voicecoach listen-test`.
@@ -184,13 +213,53 @@ def run(
       voicecoach run busy-day --text
       voicecoach run busy-day --listen
       voicecoach run busy-day --listen --listen-device 2
+      voicecoach run busy-day --text --verbose
     """
     from voicecoach import catalog
+
+    def load() -> Chosen:
+        if name is not None:
+            return catalog.load(name), None
+        return _chosen(flags)
+
+    play_routine(
+        load, text=text, flags=flags, verbose=verbose, listen=listen, listen_device=listen_device
+    )
+
+
+def _chosen(flags: SpeechFlags) -> Chosen:
+    """The routine picked at the menu, or composed there from the minutes and focus asked."""
+    from voicecoach import catalog
+
+    choice = _choose()
+    if choice is not None:
+        return catalog.load(choice), None
+    from voicecoach.composition import ComposeOptions, check_options
+    from voicecoach.composed import compose_routine, remember, today_seed
+    from voicecoach.menu import ask_composition
+
+    minutes, focus = ask_composition(sys.stdin.readline, _write)
+    options = check_options(ComposeOptions(minutes=minutes, focus=focus, seed=today_seed()))
+    _, routine = compose_routine(options, flags.settings().options)
+    remember(options)
+    return routine, options.to_json()
+
+
+def play_routine(
+    load: Callable[[], Chosen], *, text: bool, flags: SpeechFlags, verbose: bool = False,
+    listen: bool | None = None, listen_device: str | None = None,
+) -> None:
+    """Speak the routine `load` gives (loaded once the engine is warming up) and report."""
     from voicecoach import clock as clocks
     from voicecoach.errors import EngineError
     from voicecoach.keys import terminal_keys
     from voicecoach.session import RunSession
 
+    if not text:
+        from voicecoach.playback.outputs import open_early
+        from voicecoach.speech import SAMPLE_RATE
+
+        open_early(SAMPLE_RATE)  # the audio device opens while the routine and config load
     report = None
     try:
         settings = flags.settings()
@@ -198,7 +267,7 @@ def run(
             from voicecoach.session import warm_voice
 
             warm_voice(settings, cache=not flags.no_cache)  # loads while the routine does
-        routine = catalog.load(name if name is not None else _choose())
+        routine, composed = load()
         for note in idle_options(flags, routine, speech=not text):
             _stderr(note)
         if listen is not None:
@@ -211,7 +280,8 @@ def run(
                 listener = _listen(stack, clock, listen_device, acknowledge, sound=not text)
             session = RunSession(
                 routine, settings, clock=clock, speech=not text, cache=not flags.no_cache,
-                warn=_stderr, gate=listener.gate if listener is not None else None,
+                warn=_stderr, record=_recorder(composed) if composed is not None else None,
+                verbose=verbose, gate=listener.gate if listener is not None else None,
             )
             try:
                 stack.enter_context(session)

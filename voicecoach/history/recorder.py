@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from voicecoach.errors import HistoryBusy, HistoryError
 from voicecoach.history.store import PROGRESS_EVERY_S, Clock, History, local_now, open_history
@@ -39,11 +40,13 @@ class Recorder:
         path: Path | None = None,
         now: Clock = local_now,
         warn: Callable[[str], None] | None = None,
+        composed: dict[str, Any] | None = None,
         wait_s: float = FINISH_WAIT_S,
     ) -> None:
         self._warn = warn
         self._wait_s = wait_s
         self._entry = (routine, title, total_stretches, started_at or now())
+        self._composed = composed
         self._path, self._now = path, now
         self.session_id: int | None = None
         self.problem: HistoryError | None = None
@@ -113,7 +116,9 @@ class Recorder:
             if history is None:
                 return
             routine, title, total, started_at = self._entry
-            session = self._retry(lambda: history.start(routine, title, total, started_at))
+            session = self._retry(lambda: history.start(
+                routine, title, total, started_at, composed=self._composed
+            ))
             with self._written:
                 self.session_id = session  # type: ignore[assignment]
                 self._written.notify_all()

@@ -23,6 +23,7 @@ class Session:
     seconds_done: float
     outcome: str | None  # None: no end recorded
     ended_at: datetime | None
+    composed: dict[str, Any] | None = None  # the options that composed the routine, if any
 
     @property
     def day(self) -> date:
@@ -40,6 +41,7 @@ class Session:
             "seconds_done": self.seconds_done,
             "stretches_completed": self.stretches_completed,
             "total_stretches": self.total_stretches,
+            "composed": self.composed,
         }
 
 
@@ -143,13 +145,13 @@ def aware(moment: datetime) -> datetime:
 
 SESSION_COLUMNS = (
     "id, routine, title, started_at, utc_offset, total_stretches, stretches_completed, "
-    "seconds_done, outcome, ended_at"
+    "seconds_done, outcome, ended_at, composed"
 )
 
 
 def session_from_row(row: tuple[Any, ...]) -> Session:
     """A Session from a row of SESSION_COLUMNS."""
-    id_, routine, title, started, offset, total, completed, seconds, outcome, ended = row
+    id_, routine, title, started, offset, total, completed, seconds, outcome, ended, composed = row
     return Session(
         id=id_,
         routine=routine,
@@ -160,4 +162,18 @@ def session_from_row(row: tuple[Any, ...]) -> Session:
         seconds_done=stored_seconds(seconds),
         outcome=outcome,
         ended_at=from_utc_text(ended, offset) if ended else None,
+        composed=_options(composed),
     )
+
+
+def _options(text: str | None) -> dict[str, Any] | None:
+    """Stored compose options; a value that is not a JSON object reads as none."""
+    import json
+
+    if text is None:
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None

@@ -8,6 +8,7 @@ user's own local calendar days, wherever they were.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any, get_args
 
 from voicecoach import paths
 from voicecoach.errors import HistoryBusy, HistoryError
+from voicecoach.history.migrations import MIGRATIONS, SCHEMA_VERSION
 from voicecoach.history.overview import Overview
 from voicecoach.history.records import (
     SESSION_COLUMNS,
@@ -40,61 +42,10 @@ if TYPE_CHECKING:
 
 FILE_NAME = "history.sqlite3"
 APPLICATION_ID = 0x56434831  # "VCH1" in the file header: how we know the file is ours
-SCHEMA_VERSION = 2
 PROGRESS_EVERY_S = 15.0  # a Recorder writes progress at least this often, and at each stretch
 BUSY_TIMEOUT_MS = 10_000  # how long a write waits for another process's write to finish
 OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
 Clock = Callable[[], datetime]
-
-# One tuple of statements per schema version; version N is reached by running entry N-1.
-_MIGRATIONS: tuple[tuple[str, ...], ...] = (
-    (
-        """
-        CREATE TABLE sessions (
-            id INTEGER PRIMARY KEY,
-            routine TEXT NOT NULL,
-            title TEXT NOT NULL,
-            started_at TEXT NOT NULL,
-            utc_offset INTEGER NOT NULL,
-            total_stretches INTEGER NOT NULL,
-            stretches_completed INTEGER NOT NULL DEFAULT 0,
-            seconds_done REAL NOT NULL DEFAULT 0,
-            outcome TEXT CHECK (outcome IN ('finished', 'quit', 'interrupted')),
-            updated_at TEXT NOT NULL,
-            ended_at TEXT
-        )
-        """,
-        "CREATE INDEX sessions_by_start ON sessions (started_at)",
-    ),
-    # 2: the outcome "skipped" (reached the end with parts skipped). SQLite cannot change a
-    # CHECK in place, so the table is copied whole into one that allows it.
-    (
-        """
-        CREATE TABLE sessions_2 (
-            id INTEGER PRIMARY KEY,
-            routine TEXT NOT NULL,
-            title TEXT NOT NULL,
-            started_at TEXT NOT NULL,
-            utc_offset INTEGER NOT NULL,
-            total_stretches INTEGER NOT NULL,
-            stretches_completed INTEGER NOT NULL DEFAULT 0,
-            seconds_done REAL NOT NULL DEFAULT 0,
-            outcome TEXT CHECK (outcome IN ('finished', 'quit', 'interrupted', 'skipped')),
-            updated_at TEXT NOT NULL,
-            ended_at TEXT
-        )
-        """,
-        "INSERT INTO sessions_2 SELECT id, routine, title, started_at, utc_offset, "
-        "total_stretches, stretches_completed, seconds_done, outcome, updated_at, ended_at "
-        "FROM sessions",
-        "DROP TABLE sessions",
-        "ALTER TABLE sessions_2 RENAME TO sessions",
-        "CREATE INDEX sessions_by_start ON sessions (started_at)",
-    ),
-)
-# started_at, updated_at, ended_at: UTC, ISO 8601 to the second. utc_offset: minutes east of UTC
-# where the session started. outcome NULL: no end recorded (still running, or the process died).
-
 
 def history_path() -> Path:
     """Where the history lives: `history.sqlite3` in the user's data folder."""
@@ -240,7 +191,7 @@ class History:
         conn.execute("BEGIN IMMEDIATE")
         try:
             version = self._version(conn)  # again, now that no one else can write
-            for statements in _MIGRATIONS[version:]:
+            for statements in MIGRATIONS[version:]:
                 for statement in statements:
                     conn.execute(statement)
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
@@ -278,16 +229,18 @@ class History:
                 raise
 
     def start(
-        self, routine: str, title: str, total_stretches: int, started_at: datetime | None = None
+        self, routine: str, title: str, total_stretches: int, started_at: datetime | None = None,
+        composed: dict[str, Any] | None = None,
     ) -> int:
-        """Record that a run began; returns the session's id for `progress` and `finish`."""
+        """Record that a run began; returns the session's id for `progress` and `finish`.
+        `composed`: the options that composed the routine, if it was composed."""
         if total_stretches < 0:
             raise ValueError(f"total_stretches must be 0 or more, not {total_stretches!r}")
         started = aware(started_at) if started_at is not None else aware(self._now())
         with self._transaction("record the session") as conn:
             cursor = conn.execute(
                 "INSERT INTO sessions (routine, title, started_at, utc_offset, total_stretches, "
-                "updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                "updated_at, composed) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     routine,
                     title,
@@ -295,6 +248,7 @@ class History:
                     offset_minutes(started),
                     total_stretches,
                     to_utc_text(started),
+                    json.dumps(composed, sort_keys=True) if composed is not None else None,
                 ),
             )
             return int(cursor.lastrowid)

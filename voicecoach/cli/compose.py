@@ -1,0 +1,249 @@
+"""`compose`: a fresh routine from the stretch library, by time, focus, moment and place."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from voicecoach.cli.options import (
+    EngineName,
+    Insoles,
+    NoCache,
+    Rate,
+    Side,
+    SpeechFlags,
+    TightSide,
+    VoiceId,
+    Volume,
+)
+from voicecoach.cli.root import app
+from voicecoach.errors import UsageError
+
+if TYPE_CHECKING:
+    from voicecoach.composition import ComposeOptions, Composition
+
+
+class When(str, Enum):
+    AFTER_RUN = "after-run"
+    BEFORE_RUN = "before-run"
+    ANYTIME = "anytime"
+
+
+class Place(str, Enum):
+    STANDING = "standing"
+    CHAIR = "chair"
+    FLOOR = "floor"
+
+
+class Style(str, Enum):
+    STATIC = "static"
+    DYNAMIC = "dynamic"
+    MIXED = "mixed"
+
+
+class Level(str, Enum):
+    GENTLE = "gentle"
+    MODERATE = "moderate"
+
+
+HELP = """Compose a fresh routine from the stretch library, by time, focus, moment and place.
+
+The same options and seed give the same routine; without --seed the seed is today's date,
+so each day brings a new routine and a rerun on the same day gives the same one. It is
+printed as `show` prints a routine; --run, --export or --save do the rest. The length asked
+for includes the speech, within 10 %, or the command says why it cannot be done.
+
+Examples:
+  voicecoach compose --minutes 10 --focus hips --when after-run
+  voicecoach compose --minutes 15 --focus hamstrings --focus lower-back --place chair
+  voicecoach compose --minutes 8 --when before-run --run
+  voicecoach compose --minutes 20 --focus hips,glutes --level gentle --save my-hips
+  voicecoach compose --again --export today.wav
+"""
+
+
+def _focus(values: list[str] | None) -> tuple[str, ...]:
+    """`--focus hips --focus lower-back` and `--focus hips,lower-back` alike."""
+    from voicecoach.composition import normalise_area
+
+    areas = [part for value in values or [] for part in value.split(",") if part.strip()]
+    return tuple(dict.fromkeys(normalise_area(a) for a in areas))
+
+
+def _options(
+    *, again: bool, minutes: int | None, focus: list[str] | None, when: When | None,
+    place: Place | None, style: Style | None, level: Level | None, tight_side: Side | None,
+    seed: str | None,
+) -> ComposeOptions:
+    from voicecoach.composition import ComposeOptions, check_options
+    from voicecoach.composed import last_options, today_seed
+
+    given = [
+        flag for flag, value in (
+            ("--minutes", minutes), ("--focus", focus), ("--when", when), ("--place", place),
+            ("--style", style), ("--level", level), ("--tight-side", tight_side), ("--seed", seed),
+        ) if value
+    ]
+    if again:
+        if given:
+            raise UsageError(
+                f"--again rebuilds the last composed routine as it was; leave out {given[0]} "
+                "(or compose a new one without --again)"
+            )
+        return last_options()
+    if minutes is None:
+        raise UsageError(
+            "say how long: --minutes N (3 to 60), e.g. voicecoach compose --minutes 10 "
+            "--focus hips; or --again for the last composed routine"
+        )
+    return check_options(ComposeOptions(
+        minutes=minutes,
+        focus=_focus(focus),
+        when=when.value if when else "anytime",
+        place=place.value if place else "floor",
+        style=style.value if style else None,
+        level=level.value if level else "moderate",
+        tight_side=tight_side.value if tight_side else None,
+        seed=seed if seed else today_seed(),
+    ))
+
+
+def _save(composition: Composition, name: str) -> Path:
+    from voicecoach import authoring, paths
+    from voicecoach.catalog import SUFFIXES
+    from voicecoach.composed import routine_text
+    from voicecoach.errors import VoicecoachError
+    from voicecoach.routine.library import load_library
+
+    authoring.check_new_name(name)
+    folder = paths.user_routines_dir()
+    for suffix in SUFFIXES:
+        if (folder / f"{name}{suffix}").exists():
+            raise UsageError(
+                f"{folder / (name + suffix)} already exists; pick another name, or delete it"
+            )
+    path = folder / f"{name}.yaml"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with path.open("x", encoding="utf-8") as handle:
+            handle.write(routine_text(composition, load_library(), name))
+    except FileExistsError:
+        raise UsageError(f"{path} already exists; pick another name, or delete it") from None
+    except OSError as error:
+        raise VoicecoachError(f"cannot write {path}: {error.strerror or error}") from None
+    return path
+
+
+@app.command(help=HELP)
+def compose(
+    minutes: Annotated[
+        int | None,
+        typer.Option("--minutes", "-m", min=3, max=60, metavar="N",
+                     help="How long, speech included: 3 to 60 minutes.", show_default=False),
+    ] = None,
+    focus: Annotated[
+        list[str] | None,
+        typer.Option("--focus", "-f", metavar="AREA",
+                     help="An area to work (repeat it, or separate areas with commas): hips, "
+                     "glutes, outer-hip, adductors, hip-flexors, quads, hamstrings, calves, "
+                     "lower-back, core, trunk. [default: hips, hamstrings, lower back]",
+                     show_default=False),
+    ] = None,
+    when: Annotated[
+        When | None,
+        typer.Option("--when", help="after-run: moving stretches first, while warm; "
+                     "before-run: moving stretches only. [default: anytime]", show_default=False),
+    ] = None,
+    place: Annotated[
+        Place | None,
+        typer.Option("--place", help="standing: on your feet only; chair: standing and on a "
+                     "chair, no floor work; floor: anything. [default: floor]",
+                     show_default=False),
+    ] = None,
+    style: Annotated[
+        Style | None,
+        typer.Option("--style", help="static (holds), dynamic (moving) or mixed. "
+                     "[default: dynamic before a run, else mixed]", show_default=False),
+    ] = None,
+    level: Annotated[
+        Level | None,
+        typer.Option("--level", help="gentle: holds of 20-40 s, 8-12 reps; moderate: "
+                     "holds of 20-60 s, 10-15 reps. [default: moderate]", show_default=False),
+    ] = None,
+    tight_side: TightSide = None,
+    seed: Annotated[
+        str | None,
+        typer.Option("--seed", metavar="TEXT", help="Any word or number: the same seed and "
+                     "options give the same routine. [default: today's date]",
+                     show_default=False),
+    ] = None,
+    again: Annotated[
+        bool, typer.Option("--again", help="Rebuild the last composed routine, as it was.")
+    ] = False,
+    run: Annotated[bool, typer.Option("--run", help="Then speak it (as `run` does).")] = False,
+    text: Annotated[
+        bool, typer.Option("--text", help="With --run: print the cues instead of speaking.")
+    ] = False,
+    export: Annotated[
+        Path | None,
+        typer.Option("--export", metavar="FILE", dir_okay=False,
+                     help="Then write it as one audio file, as `export` does: .wav, .mp3, "
+                     ".m4a or .opus."),
+    ] = None,
+    save: Annotated[
+        str | None,
+        typer.Option("--save", metavar="NAME", help="Then keep it in your routines folder as "
+                     "NAME.yaml, a routine file you can edit and run by name."),
+    ] = None,
+    insoles: Insoles = None,
+    engine: EngineName = None,
+    voice: VoiceId = None,
+    rate: Rate = None,
+    volume: Volume = None,
+    no_cache: NoCache = False,
+) -> None:
+    from voicecoach.cli.routines import print_routine
+    from voicecoach.composed import compose_routine, remember
+
+    if text and not run:
+        raise UsageError("--text goes with --run")
+    if run and export is not None:
+        raise UsageError("give --run or --export, not both: compose again with --again")
+    if export is not None:
+        from voicecoach.export import check_target
+
+        export_format = check_target(export).name  # before any work: a wrong name fails
+    options = _options(
+        again=again, minutes=minutes, focus=focus, when=when, place=place, style=style,
+        level=level, tight_side=tight_side, seed=seed,
+    )
+    flags = SpeechFlags(
+        insoles=insoles, engine=engine, voice=voice, rate=rate, volume=volume, no_cache=no_cache,
+        tight_side=Side(options.tight_side) if options.tight_side else None,
+    )
+    plan_options = flags.settings().options  # the config's rate and timings are in the length
+    composition, routine = compose_routine(options, plan_options)
+    remember(options)
+    print_routine(routine, plan_options)
+    for note in composition.notes:
+        typer.echo(f"Note: {note}.")
+    if save is not None:
+        path = _save(composition, save)
+        typer.echo(f"Saved as {path}: run it with `voicecoach run {save}`.")
+    if run:
+        from voicecoach.cli.run import play_routine
+
+        typer.echo("")
+        play_routine(lambda: (routine, options.to_json()), text=text, flags=flags)
+    elif export is not None:
+        from voicecoach.cli.export import export_to
+
+        export_to(routine, export, flags, fmt=export_format)
+    elif save is None:
+        typer.echo(
+            "Speak it: voicecoach compose --again --run   "
+            "Keep it: voicecoach compose --again --save NAME"
+        )

@@ -1,0 +1,1 @@
+"""Playing a routine as one stream of audio: the shared timeline, the device, the fallbacks."""
