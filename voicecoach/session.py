@@ -387,12 +387,20 @@ class RunSession:
         from voicecoach.playback.voice import TICK
         from voicecoach.speakers import SpeakerGroup
 
+        began = self.clock.now()
         voice.begin(draft)
         captions.say(draft.events[0].text)
         options = self.settings.options
         plan = timed_plan(self.routine, options, voice.clips, draft)  # type: ignore[arg-type]
         start = voice.take_over(plan)
-        speaker = SpeakerGroup(voice.speaker, captions)
+        speaker: Speaker = SpeakerGroup(voice.speaker, captions)
+        if self.gate is not None:
+            # Lines are stamped on the monotonic clock, as the microphone's audio is.
+            from voicecoach.listen.controls import GatingSpeaker
+
+            seconds = voice.clips.seconds
+            self.gate.close(began, began + seconds(draft.events[0].text))
+            speaker = GatingSpeaker(speaker, self.gate, self.clock, seconds)
         report = play(plan, speaker, voice.clock, controls=controls, on_progress=show,
                       started=(start, 1), tick=TICK)
         if report.finished:
