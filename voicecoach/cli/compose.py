@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -23,27 +23,31 @@ if TYPE_CHECKING:
     from voicecoach.composition import ComposeOptions, Composition
 
 
-class When(str, Enum):
-    AFTER_RUN = "after-run"
-    BEFORE_RUN = "before-run"
-    ANYTIME = "anytime"
+def _words(name: str, *words: str) -> Any:
+    """A choice type for an option that takes one of `words`."""
+    return Enum(name, {word.upper().replace("-", "_"): word for word in words}, type=str)
 
 
-class Place(str, Enum):
-    STANDING = "standing"
-    CHAIR = "chair"
-    FLOOR = "floor"
+When = _words("When", "after-run", "before-run", "anytime")
+Place = _words("Place", "standing", "chair", "floor")
+Style = _words("Style", "static", "dynamic", "mixed")
+Level = _words("Level", "gentle", "moderate")
+# What each choice option's words mean, and what it is when not given.
+_CHOICE_HELP = {
+    "when": "after-run: moving stretches first, while warm; before-run: moving stretches only. "
+    "[default: anytime]",
+    "place": "standing: on your feet only; chair: standing and on a chair, no floor work; "
+    "floor: anything. [default: floor]",
+    "style": "static (holds), dynamic (moving) or mixed. [default: dynamic before a run, "
+    "else mixed]",
+    "level": "gentle: holds of 20-40 s, 8-12 reps; moderate: holds of 20-60 s, 10-15 reps. "
+    "[default: moderate]",
+}
 
 
-class Style(str, Enum):
-    STATIC = "static"
-    DYNAMIC = "dynamic"
-    MIXED = "mixed"
-
-
-class Level(str, Enum):
-    GENTLE = "gentle"
-    MODERATE = "moderate"
+def _choice(name: str) -> Any:
+    """The option `--name`, one of its words or nothing, with its help from `_CHOICE_HELP`."""
+    return own_default(f"--{name}", help=_CHOICE_HELP[name])
 
 
 HELP = """Compose a fresh routine from the stretch library, by time, focus, moment and place.
@@ -149,26 +153,10 @@ def compose(
                     "glutes, outer-hip, adductors, hip-flexors, quads, hamstrings, calves, "
                     "lower-back, core, trunk. [default: hips, hamstrings, lower back]"),
     ] = None,
-    when: Annotated[
-        When | None,
-        own_default("--when", help="after-run: moving stretches first, while warm; "
-                    "before-run: moving stretches only. [default: anytime]"),
-    ] = None,
-    place: Annotated[
-        Place | None,
-        own_default("--place", help="standing: on your feet only; chair: standing and on a "
-                    "chair, no floor work; floor: anything. [default: floor]"),
-    ] = None,
-    style: Annotated[
-        Style | None,
-        own_default("--style", help="static (holds), dynamic (moving) or mixed. "
-                    "[default: dynamic before a run, else mixed]"),
-    ] = None,
-    level: Annotated[
-        Level | None,
-        own_default("--level", help="gentle: holds of 20-40 s, 8-12 reps; moderate: "
-                    "holds of 20-60 s, 10-15 reps. [default: moderate]"),
-    ] = None,
+    when: Annotated[When | None, _choice("when")] = None,
+    place: Annotated[Place | None, _choice("place")] = None,
+    style: Annotated[Style | None, _choice("style")] = None,
+    level: Annotated[Level | None, _choice("level")] = None,
     tight_side: TightSide = None,
     seed: Annotated[
         str | None,
