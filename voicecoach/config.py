@@ -45,6 +45,14 @@ def _number(key: str) -> Any:
     return Field(strict=True, ge=low, le=high, allow_inf_nan=False)
 
 
+def _optional(description: str) -> Any:
+    """A key the file may leave out: None, so its default applies."""
+    return Field(default=None, description=description)
+
+
+_Switch = Annotated[bool, Field(strict=True)]
+
+
 class Config(BaseModel):
     """What the config file sets; a key left out (None) falls back to its default."""
 
@@ -52,30 +60,20 @@ class Config(BaseModel):
 
     voice: Annotated[
         str, Field(strict=True, min_length=1, max_length=200), AfterValidator(_no_control)
-    ] | None = Field(
-        default=None, description="Voice id or name (see `voicecoach voices`)."
+    ] | None = _optional("Voice id or name (see `voicecoach voices`).")
+    rate: Annotated[int, _number("rate")] | None = _optional("Speaking rate, words per minute.")
+    volume: Annotated[float, _number("volume")] | None = _optional(
+        "Loudness from 0 (silent) to 1 (full)."
     )
-    rate: Annotated[int, _number("rate")] | None = Field(
-        default=None, description="Speaking rate, words per minute."
+    insoles: _Switch | None = _optional("Say the closing mention of the insoles.")
+    hold_scale: Annotated[float, _number("hold_scale")] | None = _optional(
+        "Multiply every hold by this (0.5 halves, 2 doubles)."
     )
-    volume: Annotated[float, _number("volume")] | None = Field(
-        default=None, description="Loudness from 0 (silent) to 1 (full)."
+    transition: Annotated[float, _number("transition")] | None = _optional(
+        "Seconds to get into position, for every stretch."
     )
-    insoles: Annotated[bool, Field(strict=True)] | None = Field(
-        default=None, description="Say the closing mention of the insoles."
-    )
-    hold_scale: Annotated[float, _number("hold_scale")] | None = Field(
-        default=None, description="Multiply every hold by this (0.5 halves, 2 doubles)."
-    )
-    transition: Annotated[float, _number("transition")] | None = Field(
-        default=None, description="Seconds to get into position, for every stretch."
-    )
-    rest: Annotated[float, _number("rest")] | None = Field(
-        default=None, description="Seconds of rest between stretches."
-    )
-    chime: Annotated[bool, Field(strict=True)] | None = Field(
-        default=None, description="A soft chime as each hold begins and ends."
-    )
+    rest: Annotated[float, _number("rest")] | None = _optional("Seconds of rest between stretches.")
+    chime: _Switch | None = _optional("A soft chime as each hold begins and ends.")
     tight_side: Literal["left", "right"] | None = Field(
         default=None,
         description="Your tighter side: two-sided stretches start there and end with one "

@@ -168,7 +168,18 @@ def reword(error: UsageError) -> None:
             return
 
 
-class Command(TyperCommand):
+class _Reworded:
+    """Mixin: usage errors raised while parsing are reworded in our own words."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Context:
+        try:
+            return super().make_context(*args, **kwargs)  # type: ignore[misc]
+        except UsageError as error:
+            reword(error)
+            raise
+
+
+class Command(_Reworded, TyperCommand):
     """A command whose help is plain: whole summary, usage without braces, examples last."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -188,13 +199,6 @@ class Command(TyperCommand):
     def format_epilog(self, ctx: Context, formatter: HelpFormatter) -> None:
         super().format_epilog(ctx, formatter)
         _examples(self.help, formatter)  # always last
-
-    def make_context(self, *args: Any, **kwargs: Any) -> Context:
-        try:
-            return super().make_context(*args, **kwargs)
-        except UsageError as error:
-            reword(error)
-            raise
 
 
 def _unbraced(piece: str) -> str:
@@ -218,7 +222,7 @@ def _examples(help_text: str | None, formatter: HelpFormatter) -> None:
                 formatter.write(f"{'':>{formatter.current_indent}}{line}\n")
 
 
-class Group(TyperGroup):
+class Group(_Reworded, TyperGroup):
     """A group of commands: listed in `order`, help on stdout when called alone, our own
     errors as `Error: ...` with an exit code, never a traceback."""
 
@@ -257,13 +261,6 @@ class Group(TyperGroup):
             typer.echo(ctx.get_help())  # asked for nothing: help, on stdout, and success
             ctx.exit(0)
         return super().parse_args(ctx, args)
-
-    def make_context(self, *args: Any, **kwargs: Any) -> Context:
-        try:
-            return super().make_context(*args, **kwargs)
-        except UsageError as error:
-            reword(error)
-            raise
 
     def resolve_command(
         self, ctx: Context, args: list[str]

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from voicecoach.cli.options import (
-    EngineName,
-    Insoles,
-    NoCache,
-    Rate,
     Side,
     SpeechFlags,
     TightSide,
-    VoiceId,
-    Volume,
+    own_default,
+    speech_options_of,
 )
 from voicecoach.cli.root import app
 from voicecoach.errors import UsageError
@@ -26,27 +23,31 @@ if TYPE_CHECKING:
     from voicecoach.composition import ComposeOptions, Composition
 
 
-class When(str, Enum):
-    AFTER_RUN = "after-run"
-    BEFORE_RUN = "before-run"
-    ANYTIME = "anytime"
+def _words(name: str, *words: str) -> Any:
+    """A choice type for an option that takes one of `words`."""
+    return Enum(name, {word.upper().replace("-", "_"): word for word in words}, type=str)
 
 
-class Place(str, Enum):
-    STANDING = "standing"
-    CHAIR = "chair"
-    FLOOR = "floor"
+When = _words("When", "after-run", "before-run", "anytime")
+Place = _words("Place", "standing", "chair", "floor")
+Style = _words("Style", "static", "dynamic", "mixed")
+Level = _words("Level", "gentle", "moderate")
+# What each choice option's words mean, and what it is when not given.
+_CHOICE_HELP = {
+    "when": "after-run: moving stretches first, while warm; before-run: moving stretches only. "
+    "[default: anytime]",
+    "place": "standing: on your feet only; chair: standing and on a chair, no floor work; "
+    "floor: anything. [default: floor]",
+    "style": "static (holds), dynamic (moving) or mixed. [default: dynamic before a run, "
+    "else mixed]",
+    "level": "gentle: holds of 20-40 s, 8-12 reps; moderate: holds of 20-60 s, 10-15 reps. "
+    "[default: moderate]",
+}
 
 
-class Style(str, Enum):
-    STATIC = "static"
-    DYNAMIC = "dynamic"
-    MIXED = "mixed"
-
-
-class Level(str, Enum):
-    GENTLE = "gentle"
-    MODERATE = "moderate"
+def _choice(name: str) -> Any:
+    """The option `--name`, one of its words or nothing, with its help from `_CHOICE_HELP`."""
+    return own_default(f"--{name}", help=_CHOICE_HELP[name])
 
 
 HELP = """Compose a fresh routine from the stretch library, by time, focus, moment and place.
@@ -138,47 +139,29 @@ def _save(composition: Composition, name: str) -> Path:
 
 
 @app.command(help=HELP)
+@speech_options_of("insoles", "engine", "voice", "rate", "volume", "no_cache")
 def compose(
     minutes: Annotated[
         int | None,
-        typer.Option("--minutes", "-m", min=3, max=60, metavar="N",
-                     help="How long, speech included: 3 to 60 minutes.", show_default=False),
+        own_default("--minutes", "-m", min=3, max=60, metavar="N",
+                    help="How long, speech included: 3 to 60 minutes."),
     ] = None,
     focus: Annotated[
         list[str] | None,
-        typer.Option("--focus", "-f", metavar="AREA",
-                     help="An area to work (repeat it, or separate areas with commas): hips, "
-                     "glutes, outer-hip, adductors, hip-flexors, quads, hamstrings, calves, "
-                     "lower-back, core, trunk. [default: hips, hamstrings, lower back]",
-                     show_default=False),
+        own_default("--focus", "-f", metavar="AREA",
+                    help="An area to work (repeat it, or separate areas with commas): hips, "
+                    "glutes, outer-hip, adductors, hip-flexors, quads, hamstrings, calves, "
+                    "lower-back, core, trunk. [default: hips, hamstrings, lower back]"),
     ] = None,
-    when: Annotated[
-        When | None,
-        typer.Option("--when", help="after-run: moving stretches first, while warm; "
-                     "before-run: moving stretches only. [default: anytime]", show_default=False),
-    ] = None,
-    place: Annotated[
-        Place | None,
-        typer.Option("--place", help="standing: on your feet only; chair: standing and on a "
-                     "chair, no floor work; floor: anything. [default: floor]",
-                     show_default=False),
-    ] = None,
-    style: Annotated[
-        Style | None,
-        typer.Option("--style", help="static (holds), dynamic (moving) or mixed. "
-                     "[default: dynamic before a run, else mixed]", show_default=False),
-    ] = None,
-    level: Annotated[
-        Level | None,
-        typer.Option("--level", help="gentle: holds of 20-40 s, 8-12 reps; moderate: "
-                     "holds of 20-60 s, 10-15 reps. [default: moderate]", show_default=False),
-    ] = None,
+    when: Annotated[When | None, _choice("when")] = None,
+    place: Annotated[Place | None, _choice("place")] = None,
+    style: Annotated[Style | None, _choice("style")] = None,
+    level: Annotated[Level | None, _choice("level")] = None,
     tight_side: TightSide = None,
     seed: Annotated[
         str | None,
-        typer.Option("--seed", metavar="TEXT", help="Any word or number: the same seed and "
-                     "options give the same routine. [default: today's date]",
-                     show_default=False),
+        own_default("--seed", metavar="TEXT", help="Any word or number: the same seed and "
+                    "options give the same routine. [default: today's date]"),
     ] = None,
     again: Annotated[
         bool, typer.Option("--again", help="Rebuild the last composed routine, as it was.")
@@ -198,12 +181,7 @@ def compose(
         typer.Option("--save", metavar="NAME", help="Then keep it in your routines folder as "
                      "NAME.yaml, a routine file you can edit and run by name."),
     ] = None,
-    insoles: Insoles = None,
-    engine: EngineName = None,
-    voice: VoiceId = None,
-    rate: Rate = None,
-    volume: Volume = None,
-    no_cache: NoCache = False,
+    flags: SpeechFlags = SpeechFlags(),
 ) -> None:
     from voicecoach.cli.routines import print_routine
     from voicecoach.composed import compose_routine, remember
@@ -220,10 +198,7 @@ def compose(
         again=again, minutes=minutes, focus=focus, when=when, place=place, style=style,
         level=level, tight_side=tight_side, seed=seed,
     )
-    flags = SpeechFlags(
-        insoles=insoles, engine=engine, voice=voice, rate=rate, volume=volume, no_cache=no_cache,
-        tight_side=Side(options.tight_side) if options.tight_side else None,
-    )
+    flags = replace(flags, tight_side=Side(options.tight_side) if options.tight_side else None)
     plan_options = flags.settings().options  # the config's rate and timings are in the length
     composition, routine = compose_routine(options, plan_options)
     remember(options)

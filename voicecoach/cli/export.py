@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from voicecoach.cli.options import SpeechFlags, idle_options, speech_options
+from voicecoach.cli.options import SpeechFlags, idle_options, own_default, speech_options
 from voicecoach.cli.root import app, echo_json
 from voicecoach.errors import ExitCode, UsageError
 from voicecoach.timefmt import duration
@@ -29,31 +29,31 @@ ExportName = Annotated[
 ]
 Output = Annotated[
     Path | None,
-    typer.Option(
-        "--output", "-o", metavar="FILE", dir_okay=False, show_default=False,
+    own_default(
+        "--output", "-o", metavar="FILE", dir_okay=False,
         help="The file to write: .wav, .mp3, .m4a, .opus or .ogg (replaced only once the new "
         "one is complete).",
     ),
 ]
 Format = Annotated[
     str | None,
-    typer.Option(
-        "--format", "-f", metavar="FORMAT", show_default=False,
+    own_default(
+        "--format", "-f", metavar="FORMAT",
         help="wav, mp3, m4a or opus (ogg); overrides the file name's extension. "
         "[default: from the name; mp3 with --all]",
     ),
 ]
 Bitrate = Annotated[
     int | None,
-    typer.Option(
-        "--bitrate", metavar="KBPS", show_default=False,
+    own_default(
+        "--bitrate", metavar="KBPS",
         help="Bit rate in kbit/s for mp3, m4a and opus. [default: 64, 48 and 32]",
     ),
 ]
 AllInto = Annotated[
     Path | None,
-    typer.Option(
-        "--all", metavar="DIR", file_okay=False, show_default=False,
+    own_default(
+        "--all", metavar="DIR", file_okay=False,
         help="Write every routine (built-in and yours) into DIR, with a playlist; files "
         "already up to date are kept.",
     ),

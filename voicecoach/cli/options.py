@@ -29,6 +29,11 @@ def _finite(value: float | None) -> float | None:
     return value
 
 
+def own_default(*names: str, **kwargs: Any) -> Any:
+    """An option whose help states its own default, so the framework's is left off."""
+    return typer.Option(*names, show_default=False, **kwargs)
+
+
 class Side(str, Enum):
     """A side of the body, as `--tight-side` takes it."""
 
@@ -44,11 +49,10 @@ Name = Annotated[
 ]
 Insoles = Annotated[
     bool | None,
-    typer.Option(
+    own_default(
         "--insoles/--no-insoles",
         help="Say, or leave out, the closing mention of the insoles. "
         "[default: config, else say it]",
-        show_default=False,
     ),
 ]
 Hold = Annotated[
@@ -60,33 +64,30 @@ Hold = Annotated[
 ]
 Rate = Annotated[
     int | None,
-    typer.Option(
+    own_default(
         "--rate",
         min=MIN_RATE,
         max=MAX_RATE,
         metavar="WPM",
         help=f"Speaking rate, words per minute. [default: config, else {DEFAULT_RATE}]",
-        show_default=False,
     ),
 ]
 TightSide = Annotated[
     Side | None,
-    typer.Option(
+    own_default(
         "--tight-side",
         help="Your tighter side: each two-sided stretch starts there and ends with one more "
         "set there. [default: config, else both sides equal]",
-        show_default=False,
     ),
 ]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 EngineName = Annotated[
     str | None,
-    typer.Option(
+    own_default(
         "--engine",
         metavar="NAME",
         help="Speech engine: natural, espeak or piper (see `voicecoach voices`). "
         "[default: config, else natural where installed, else espeak]",
-        show_default=False,
     ),
 ]
 VoiceId = Annotated[
@@ -100,23 +101,21 @@ VoiceId = Annotated[
 ]
 Volume = Annotated[
     float | None,
-    typer.Option(
+    own_default(
         "--volume",
         callback=_finite,
         min=0.0,
         max=1.0,
         metavar="0..1",
         help="Loudness, 0 to 1. [default: config, else 1]",
-        show_default=False,
     ),
 ]
 Chime = Annotated[
     bool | None,
-    typer.Option(
+    own_default(
         "--chime/--no-chime",
         help="A soft chime as each hold begins and ends, under the voice. "
         "[default: config, else none]",
-        show_default=False,
     ),
 ]
 NoCache = Annotated[
@@ -185,26 +184,37 @@ def checked_engine(name: str | None) -> str | None:
 def speech_options(command: F) -> F:
     """Give a command the options of `SpeechFlags` in place of its `flags` parameter; it is
     called with them gathered into one `SpeechFlags`."""
-    signature = inspect.signature(command, eval_str=True)
+    return speech_options_of(*(f.name for f in fields(SpeechFlags)))(command)
+
+
+def speech_options_of(*names: str) -> Callable[[F], F]:
+    """As `speech_options`, with only the named options of `SpeechFlags` (the others keep
+    their defaults)."""
     hints = get_type_hints(SpeechFlags, include_extras=True)
     shared = [
         inspect.Parameter(
             f.name, inspect.Parameter.KEYWORD_ONLY, default=f.default, annotation=hints[f.name]
         )
         for f in fields(SpeechFlags)
+        if f.name in names
     ]
-    parameters: list[inspect.Parameter] = []
-    for parameter in signature.parameters.values():
-        if parameter.name == "flags":
-            parameters += shared
-        else:
-            parameters.append(parameter.replace(kind=inspect.Parameter.KEYWORD_ONLY))
 
-    @functools.wraps(command)
-    def with_flags(**kwargs: Any) -> Any:
-        flags = SpeechFlags(**{f.name: kwargs.pop(f.name) for f in fields(SpeechFlags)})
-        return command(**kwargs, flags=flags)
+    def decorate(command: F) -> F:
+        signature = inspect.signature(command, eval_str=True)
+        parameters: list[inspect.Parameter] = []
+        for parameter in signature.parameters.values():
+            if parameter.name == "flags":
+                parameters += shared
+            else:
+                parameters.append(parameter.replace(kind=inspect.Parameter.KEYWORD_ONLY))
 
-    setattr(with_flags, "__signature__", signature.replace(parameters=parameters))  # noqa: B010
-    with_flags.__annotations__ = {p.name: p.annotation for p in parameters}
-    return with_flags  # type: ignore[return-value]
+        @functools.wraps(command)
+        def with_flags(**kwargs: Any) -> Any:
+            flags = SpeechFlags(**{p.name: kwargs.pop(p.name) for p in shared})
+            return command(**kwargs, flags=flags)
+
+        setattr(with_flags, "__signature__", signature.replace(parameters=parameters))  # noqa: B010
+        with_flags.__annotations__ = {p.name: p.annotation for p in parameters}
+        return with_flags  # type: ignore[return-value]
+
+    return decorate

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
@@ -62,6 +63,14 @@ app = App(
 )
 
 
+def _completion_option(flag: str, callback: Callable[..., Any], help_text: str) -> Any:
+    """An eager root option that takes a shell's name and acts on it before any command."""
+    return typer.Option(
+        flag, metavar="SHELL", callback=callback, expose_value=False, is_eager=True,
+        help=help_text,
+    )
+
+
 @app.callback()
 def _root(
     version: Annotated[
@@ -70,18 +79,16 @@ def _root(
     ] = False,
     install: Annotated[
         str | None,
-        typer.Option(
-            "--install-completion", metavar="SHELL", callback=install_completion,
-            expose_value=False, is_eager=True,
-            help="Set up tab completion in bash, zsh or fish.",
+        _completion_option(
+            "--install-completion", install_completion,
+            "Set up tab completion in bash, zsh or fish.",
         ),
     ] = None,
     show: Annotated[
         str | None,
-        typer.Option(
-            "--show-completion", metavar="SHELL", callback=show_completion,
-            expose_value=False, is_eager=True,
-            help="Print the completion script for bash, zsh or fish.",
+        _completion_option(
+            "--show-completion", show_completion,
+            "Print the completion script for bash, zsh or fish.",
         ),
     ] = None,
 ) -> None:
