@@ -253,6 +253,7 @@ def test_config_beats_defaults_and_flags_beat_config() -> None:
         "rest": "config",
         "tight_side": "default",
         "hold": "default",
+        "listen": "default",
     }
 
 
@@ -360,6 +361,7 @@ def test_config_path_show_set_unset_commands(voicecoach_home: Path) -> None:
         "  tight_side    none                               default",
         "  engine        natural if installed, else espeak  default",
         "  piper_voices  none                               default",
+        "  listen        false                              default",
         "Command-line options override these for one run.",
     ]
 
@@ -437,6 +439,13 @@ def test_a_broken_config_file_can_be_mended_one_key_at_a_time(voicecoach_home: P
     assert removed.exit_code == 0 and removed.output.startswith("colour removed from")
     assert runner.invoke(app, ["config", "show"]).exit_code == 0
     assert config_path().read_text() == "rate: 150\n"
+
+
+def test_listen_comes_from_the_config_unless_the_flag_says_otherwise() -> None:
+    assert resolve_options(Config()).listen is False
+    assert resolve_options(Config(listen=True)).listen is True
+    assert resolve_options(Config(listen=True), listen=False).listen is False
+    assert resolve_options(Config(), listen=True).sources["listen"] == "flag"
 
 
 def test_a_voice_with_control_characters_is_refused_and_never_printed(

@@ -406,6 +406,61 @@ def test_where_names_the_part_of_the_routine() -> None:
     assert event_at(plan, -5) == 0
 
 
+def test_hold_pauses_and_only_resume_ends_it_while_another_hold_is_ignored() -> None:
+    plan = build_plan(tiny())
+    start = first(plan, "start", stretch=1)
+    hold_at = plan.events[start].end_ms / 1000 + 4.0
+    clock = FakeClock()
+    speaker = RecordingSpeaker(clock)
+    script = [(hold_at, "hold"), (hold_at + 5.0, "hold"), (hold_at + 20.0, "resume")]
+    controls = ScriptedControls(clock, script)
+
+    report = play(plan, speaker, clock, controls=controls)
+
+    (held, _), _, (resumed, _) = controls.delivered
+    assert resumed - held == pytest.approx(20.0, abs=0.2)
+    assert report.paused_seconds == pytest.approx(resumed - held, abs=EXACT)
+    assert speaker.texts == [text for _, text in says(plan)]
+    release = first(plan, "release", stretch=1)
+    assert onset(report.cues, release) == pytest.approx(
+        plan.events[release].start_ms / 1000 + (resumed - held), abs=EXACT
+    )
+
+
+def test_resume_while_playing_changes_nothing() -> None:
+    plan = build_plan(tiny())
+    clock = FakeClock()
+    speaker = RecordingSpeaker(clock)
+    controls = ScriptedControls(clock, [(20.0, "resume")])
+
+    report = play(plan, speaker, clock, controls=controls)
+
+    assert speaker.texts == [text for _, text in says(plan)]
+    assert report.finished and abs(report.final_drift) < EXACT and report.paused_seconds == 0
+
+
+def test_again_says_the_last_line_again_at_once_and_shifts_what_follows() -> None:
+    plan = build_plan(tiny())
+    start = first(plan, "start", stretch=1)
+    asked = plan.events[start].end_ms / 1000 + 3.0  # in the silence of the butterfly hold
+    clock = FakeClock()
+    speaker = RecordingSpeaker(clock)
+    controls = ScriptedControls(clock, [(asked, "again")])
+
+    report = play(plan, speaker, clock, controls=controls)
+
+    (at, _), = controls.delivered
+    texts = speaker.texts
+    k = texts.index(plan.events[start].text)
+    assert texts[k + 1] == plan.events[start].text
+    assert speaker.said[k + 1][0] == pytest.approx(at, abs=EXACT)
+    assert at in speaker.stops
+    shift = at - plan.events[start].start_ms / 1000
+    release = first(plan, "release", stretch=1)
+    assert onset([c for c in report.cues if c.actual > at], release) == pytest.approx(
+        plan.events[release].start_ms / 1000 + shift, abs=EXACT
+    )
+    assert report.finished
 @pytest.mark.parametrize(
     ("command", "at", "note"),
     [("next", 1.0, "the disclaimer is always heard out"),

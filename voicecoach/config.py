@@ -86,6 +86,9 @@ class Config(BaseModel):
         Field(default=None, description="A folder of Piper voices (.onnx with .onnx.json), "
               "used by name with --voice.")
     )
+    listen: Annotated[bool, Field(strict=True)] | None = Field(
+        default=None, description="Listen for spoken commands during `run`."
+    )
 
 
 KEYS: tuple[str, ...] = tuple(Config.model_fields)
@@ -101,6 +104,7 @@ DEFAULTS: dict[str, Any] = {
     "tight_side": None,  # both sides equal
     "engine": None,  # the natural voice where it is installed, else eSpeak NG
     "piper_voices": None,
+    "listen": False,
 }
 DEFAULT_NOTES = {
     "engine": "natural if installed, else espeak",
@@ -123,7 +127,7 @@ def describe(key: str) -> str:
     if key in LIMITS:
         low, high = LIMITS[key]
         text += f" {low:g} to {high:g}."
-    elif key in ("insoles", "chime"):
+    elif key in ("insoles", "chime", "listen"):
         text += " true or false."
     elif key == "tight_side":
         text += " left or right."

@@ -101,3 +101,9 @@ class AudioError(VoicecoachError):
 
 class HistoryBusy(HistoryError):
     """Another program holds the history file locked; writing again later may succeed."""
+
+
+class ListenError(VoicecoachError):
+    """Voice commands cannot be heard: the recogniser or the microphone is missing or failed."""
+
+    exit_code = ExitCode.FAILURE

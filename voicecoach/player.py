@@ -20,13 +20,17 @@ if TYPE_CHECKING:
     from voicecoach.speakers import Speaker
 
 PAUSE, NEXT, BACK, QUIT = "pause", "next", "back", "quit"
+# Spoken commands say what they mean, where a key toggles: pause only, resume only, and the
+# last line said again.
+HOLD, RESUME, AGAIN = "hold", "resume", "again"
 TICK = 0.1  # seconds between looks at the keys (and display updates) while waiting
 BACK_RESTART_MS = 10_000  # `back` this far into a stretch restarts it rather than going back one
 NOTE_SECONDS = 2.0  # how long a note about a key that did nothing stays in view
 
 
 class Controls(Protocol):
-    """Commands from the person (keys): `pause` (toggles), `next`, `back`, `quit`."""
+    """Commands from the person: `pause` (toggles), `hold`, `resume`, `next`, `back`, `again`,
+    `quit`."""
 
     def poll(self) -> str | None:
         """The next command, if one came; never waits."""
@@ -280,9 +284,12 @@ class _Player:
             self.speaker.stop()
             self.outcome = QUITTED
             return True
-        if command == PAUSE:
+        if command in (PAUSE, HOLD):
             return self._pause()
-        target = self._target(command) if command in (NEXT, BACK) else None
+        if command == AGAIN:
+            target = self._again_target()
+        else:  # `resume` while playing: nothing to do
+            target = self._target(command) if command in (NEXT, BACK) else None
         if target is None:
             self.note = self._why_not(command)
             self.note_until = self.clock.now() + NOTE_SECONDS
@@ -319,9 +326,9 @@ class _Player:
         assert self.controls is not None
         while True:
             command = self.controls.poll()
-            if command == PAUSE:
+            if command in (PAUSE, RESUME):
                 break
-            if command in (NEXT, BACK, QUIT):
+            if command in (NEXT, BACK, QUIT, AGAIN):
                 follow = command
                 break
             self.clock.sleep_until(self.clock.now() + self.tick)
@@ -337,6 +344,13 @@ class _Player:
         else:
             self._follow()
         return True
+
+    def _again_target(self) -> int | None:
+        """The last line started, or else the last one due by now."""
+        if self.last_started is not None and self.events[self.last_started].kind == "say":
+            return self.last_started
+        current = min(self.plan.event_at(self.position_ms()), self.index - 1)
+        return next((i for i in range(current, -1, -1) if self.events[i].kind == "say"), None)
 
     def _target(self, command: str) -> int | None:
         """The event `next` or `back` goes to; None to stay where it is."""

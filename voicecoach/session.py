@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from voicecoach.config import Config
     from voicecoach.export import ExportResult
     from voicecoach.history import Recorder
+    from voicecoach.listen.gate import Gate
     from voicecoach.plan import Plan, PlanOptions
     from voicecoach.player import Controls, PlayReport, Progress
     from voicecoach.playback.outputs import Found
@@ -46,6 +47,7 @@ class Settings:
     sources: dict[str, str]  # key -> "default" | "config" | "flag"
     engine: str | None = None  # a name in voicecoach.speech.ENGINES; None: the default engine
     chime: bool = False  # a soft chime as each hold begins and ends (played and exported)
+    listen: bool = False  # hear spoken commands during `run`
 
 
 def resolve_options(
@@ -62,6 +64,7 @@ def resolve_options(
     rest: float | None = None,
     chime: bool | None = None,
     tight_side: str | None = None,
+    listen: bool | None = None,
 ) -> Settings:
     """Merge built-in defaults < config file < command-line flags (None means "not given")."""
     from voicecoach.config import effective
@@ -81,6 +84,7 @@ def resolve_options(
         "rest": rest,
         "chime": chime,
         "tight_side": tight_side,
+        "listen": listen,
     }
     values: dict[str, Any] = {}
     sources: dict[str, str] = {}
@@ -104,6 +108,7 @@ def resolve_options(
         options=options, voice=values["voice"], volume=values["volume"], sources=sources,
         chime=values["chime"],
         engine=values["engine"],
+        listen=values["listen"],
     )
 
 
@@ -262,16 +267,18 @@ class RunSession:
     the engine cannot start; without an audio output it goes on as text, saying so in one line
     through `warn`, and why when `verbose`), leaving closes them. `engine`, `output` (a player),
     `find` (sample rate -> the outputs found) and `record` (a plan -> its history recorder)
-    stand in for the real ones when given."""
+    stand in for the real ones when given. `gate`: when listening for spoken commands, the gate
+    that is closed while each line plays, so the coach never hears itself."""
 
     def __init__(
         self, routine: Routine, settings: Settings, *, clock: Clock, speech: bool = True,
         cache: bool = True, warn: Callable[[str], None] = print,
         record: Callable[[Plan], Recorder] | None = None, engine: Engine | None = None,
         output: AudioOutput | None = None, find: Callable[[int], Found] | None = None,
-        verbose: bool = False,
+        verbose: bool = False, gate: Gate | None = None,
     ) -> None:
         self.routine = routine
+        self.gate = gate
         self.settings = settings
         self.clock = clock
         self.speech = speech
@@ -362,7 +369,13 @@ class RunSession:
         start = self.voice.begin(draft, clock)
         captions.say(draft.events[0].text)
         plan = self.voice.timed(self.routine, self.settings.options, draft)
-        speaker = SpeakerGroup(self.voice.speaker, captions)
+        speaker: Speaker = SpeakerGroup(self.voice.speaker, captions)
+        if self.gate is not None:
+            from voicecoach.listen.controls import GatingSpeaker
+
+            seconds = self.voice.clips.seconds
+            self.gate.close(start, start + seconds(draft.events[0].text))
+            speaker = GatingSpeaker(speaker, self.gate, clock, seconds)
         return play(plan, speaker, clock, controls=controls, on_progress=show, started=(start, 1))
 
     def _stream(
@@ -374,12 +387,20 @@ class RunSession:
         from voicecoach.playback.voice import TICK
         from voicecoach.speakers import SpeakerGroup
 
+        began = self.clock.now()
         voice.begin(draft)
         captions.say(draft.events[0].text)
         options = self.settings.options
         plan = timed_plan(self.routine, options, voice.clips, draft)  # type: ignore[arg-type]
         start = voice.take_over(plan)
-        speaker = SpeakerGroup(voice.speaker, captions)
+        speaker: Speaker = SpeakerGroup(voice.speaker, captions)
+        if self.gate is not None:
+            # Lines are stamped on the monotonic clock, as the microphone's audio is.
+            from voicecoach.listen.controls import GatingSpeaker
+
+            seconds = voice.clips.seconds
+            self.gate.close(began, began + seconds(draft.events[0].text))
+            speaker = GatingSpeaker(speaker, self.gate, self.clock, seconds)
         report = play(plan, speaker, voice.clock, controls=controls, on_progress=show,
                       started=(start, 1), tick=TICK)
         if report.finished:

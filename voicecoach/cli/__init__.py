@@ -11,6 +11,7 @@ from voicecoach.cli import compose as _compose  # noqa: F401
 from voicecoach.cli import config as _config  # noqa: F401
 from voicecoach.cli import export as _export  # noqa: F401
 from voicecoach.cli import history as _history  # noqa: F401
+from voicecoach.cli import listen as _listen  # noqa: F401
 from voicecoach.cli import routines as _routines  # noqa: F401
 from voicecoach.cli import run as _run  # noqa: F401
 from voicecoach.cli import speech as _speech  # noqa: F401

@@ -6,6 +6,7 @@ import os
 import sys
 from contextlib import ExitStack
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -20,17 +21,38 @@ from voicecoach.timefmt import duration, plural
 if TYPE_CHECKING:
     from voicecoach.clock import Clock
     from voicecoach.display import LiveDisplay
+    from voicecoach.listen.controls import VoiceControls
+    from voicecoach.listen.spotter import Detection
     from voicecoach.history import Recorder
     from voicecoach.plan import Plan
     from voicecoach.player import Progress
     from voicecoach.routine.model import Routine
     from voicecoach.speakers import Speaker
+    from voicecoach.speech import AudioOutput
 
     Chosen = tuple[Routine, dict[str, Any] | None]  # a routine, and the options that composed it
 
 
 Text = Annotated[
     bool, typer.Option("--text", help="Print the cues in real time instead of speaking them.")
+]
+Listen = Annotated[
+    bool | None,
+    typer.Option(
+        "--listen/--no-listen",
+        help="Hear spoken commands from the microphone: \"okay coach, pause\" and the like "
+        "(needs the listen extra). [default: config, else off]",
+        show_default=False,
+    ),
+]
+ListenDevice = Annotated[
+    str | None,
+    typer.Option(
+        "--listen-device",
+        metavar="MIC",
+        help="The microphone to listen with: its number or part of its name "
+        "(see `voicecoach listen-test --list`).",
+    ),
 ]
 Verbose = Annotated[
     bool,
@@ -113,11 +135,65 @@ class TerminalView:
             self.display.update(progress)
 
 
+    def write(self, line: str) -> None:
+        """A line above the live view, or printed."""
+        if self.display is not None:
+            self.display.write(line)
+        else:
+            typer.echo(line)
+
+
+class Acknowledge:
+    """Answers each spoken command: a short sound, and the words heard in the view."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self.write: Callable[[str], None] = typer.echo
+        self.output: AudioOutput | None = None
+        self.controls: VoiceControls | None = None
+
+    def __call__(self, detection: Detection) -> None:
+        from voicecoach.listen.live import chirp, said
+
+        self.write(f"Heard: {said(detection)}")
+        if self.output is not None and self.controls is not None:
+            sound = chirp()
+            now = self.clock.now()
+            self.controls.gate.close(now, now + sound.seconds)  # not to be heard as speech
+            self.output.play(sound)
+
+
+def _listen(
+    stack: ExitStack, clock: Clock, device: str | None, acknowledge: Acknowledge, sound: bool
+) -> VoiceControls:
+    """Open the recogniser and the microphone, or say what is missing and exit."""
+    from voicecoach.errors import ListenError
+    from voicecoach.listen.live import listening
+
+    try:
+        controls = stack.enter_context(listening(clock, device=device, on_heard=acknowledge))
+    except ListenError as error:
+        _stderr(f"Error: {error}")
+        _stderr("To go ahead without voice commands: leave out --listen")
+        raise typer.Exit(ExitCode.FAILURE) from None
+    acknowledge.controls = controls
+    if sound:
+        from voicecoach.speech import NoAudioOutput, open_audio_output
+
+        try:
+            acknowledge.output = open_audio_output()
+            stack.callback(acknowledge.output.close)
+        except NoAudioOutput:
+            pass  # the words heard are still shown
+    return controls
+
+
 @app.command()
 @speech_options
 def run(
     name: OptionalName = None, text: Text = False, verbose: Verbose = False,
-    flags: SpeechFlags = SpeechFlags(),
+    flags: SpeechFlags = SpeechFlags(), listen: Listen = None,
+    listen_device: ListenDevice = None,
 ) -> None:
     """Speak a routine, every cue on time, hands-free.
 
@@ -127,10 +203,16 @@ def run(
     n skips to the next stretch, b goes back, q quits; Ctrl-C (or SIGTERM) stops. Every run is
     kept in your history.
 
+    With --listen, say "okay coach," then: pause, resume (or continue, let's go), move on,
+    previous, repeat that, or finish. Check your microphone first with `voicecoach listen-test`.
+
     Examples:
       voicecoach run
       voicecoach run busy-day
       voicecoach run post-run-hips --hold 45 --rate 140
+      voicecoach run busy-day --text
+      voicecoach run busy-day --listen
+      voicecoach run busy-day --listen --listen-device 2
       voicecoach run busy-day --text --verbose
     """
     from voicecoach import catalog
@@ -140,7 +222,9 @@ def run(
             return catalog.load(name), None
         return _chosen(flags)
 
-    play_routine(load, text=text, flags=flags, verbose=verbose)
+    play_routine(
+        load, text=text, flags=flags, verbose=verbose, listen=listen, listen_device=listen_device
+    )
 
 
 def _chosen(flags: SpeechFlags) -> Chosen:
@@ -162,7 +246,8 @@ def _chosen(flags: SpeechFlags) -> Chosen:
 
 
 def play_routine(
-    load: Callable[[], Chosen], *, text: bool, flags: SpeechFlags, verbose: bool = False
+    load: Callable[[], Chosen], *, text: bool, flags: SpeechFlags, verbose: bool = False,
+    listen: bool | None = None, listen_device: str | None = None,
 ) -> None:
     """Speak the routine `load` gives (loaded once the engine is warming up) and report."""
     from voicecoach import clock as clocks
@@ -185,13 +270,19 @@ def play_routine(
         routine, composed = load()
         for note in idle_options(flags, routine, speech=not text):
             _stderr(note)
+        if listen is not None:
+            settings = replace(settings, listen=listen)
         clock = clocks.MonotonicClock()
-        session = RunSession(
-            routine, settings, clock=clock, speech=not text, cache=not flags.no_cache,
-            warn=_stderr, record=_recorder(composed) if composed is not None else None,
-            verbose=verbose,
-        )
         with ExitStack() as stack:
+            acknowledge = listener = None
+            if settings.listen:
+                acknowledge = Acknowledge(clock)
+                listener = _listen(stack, clock, listen_device, acknowledge, sound=not text)
+            session = RunSession(
+                routine, settings, clock=clock, speech=not text, cache=not flags.no_cache,
+                warn=_stderr, record=_recorder(composed) if composed is not None else None,
+                verbose=verbose, gate=listener.gate if listener is not None else None,
+            )
             try:
                 stack.enter_context(session)
             except EngineError as error:
@@ -199,10 +290,16 @@ def play_routine(
                     _stderr(f"Error: {line}")
                 _stderr("To go ahead without speech: voicecoach run --text")
                 raise typer.Exit(ExitCode.FAILURE) from None
-            controls = stack.enter_context(terminal_keys())
-            view = TerminalView(stack, clock, keys=controls is not None)
-            if controls is not None:
-                controls.on_resume = view.redraw
+            keys = stack.enter_context(terminal_keys())
+            view = TerminalView(stack, clock, keys=keys is not None)
+            if keys is not None:
+                keys.on_resume = view.redraw
+            controls = keys
+            if listener is not None and acknowledge is not None:
+                from voicecoach.listen.controls import Controls
+
+                acknowledge.write = view.write
+                controls = Controls(keys, listener)
             report = session.play(view, controls)
     except KeyboardInterrupt as interrupt:  # also SIGTERM and SIGHUP
         if report is None:

@@ -1,0 +1,74 @@
+"""The recogniser hears each command phrase spoken by eSpeak NG, and not the coach's own lines."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.listen_fakes import CHUNK, pcm, room, said
+from voicecoach.listen.gate import Gate, GatedListener
+from voicecoach.listen.spotter import KeywordSpotter
+from voicecoach.listen.vocabulary import SAMPLE_RATE, VOCABULARY, WAKE_WORD
+
+
+def spoken(phrase: str) -> str:
+    """How a person says it: 'Okay coach, pause.'"""
+    rest = phrase[len(WAKE_WORD) + 1 :]
+    return f"{WAKE_WORD.capitalize()}, {rest}."
+
+
+def heard(audio, listener=None) -> list:
+    spotter = KeywordSpotter()
+    feed = listener.hear if listener is not None else None
+    found = []
+    data = pcm(audio)
+    for i in range(0, len(data), CHUNK * 2):
+        chunk = data[i : i + CHUNK * 2]
+        found += feed(chunk, SAMPLE_RATE) if feed else spotter.feed(chunk)
+    return found
+
+
+@pytest.mark.parametrize("phrase", VOCABULARY.commands, ids=lambda p: p.text)
+def test_each_phrase_is_heard_as_its_command_soon_after_it_ends(phrase):
+    command = phrase.command
+    clip = said(spoken(f"{WAKE_WORD} {phrase.text}"), "en-us")
+    found = heard(room(1.0 + len(clip) / SAMPLE_RATE + 1.5, [(1.0, clip)]))
+    assert [d.command for d in found] == [command]
+    ended = 1.0 + len(clip) / SAMPLE_RATE
+    assert found[0].reported - ended < 0.8
+
+
+def test_the_coachs_lines_set_off_nothing():
+    # Lines like those that set off bare command words: "Next up", "short pause", "Repeat on
+    # the other side", "Great job", and more of the same.
+    lines = [
+        "Rest. Next up: Pigeon pose.",
+        "Take a short break, then repeat on the other side.",
+        "Stop if you feel any sharp pain. Come back to the start.",
+        "Great job. Go slowly, and breathe out again.",
+    ]
+    parts, at = [], 0.5
+    for line in lines:
+        clip = said(line)
+        parts.append((at, clip))
+        at += len(clip) / SAMPLE_RATE + 0.5
+    assert heard(room(at + 1.0, parts)) == []
+
+
+def test_a_command_said_while_a_line_plays_is_ignored_and_heard_after_the_tail():
+    clip = said(spoken(f"{WAKE_WORD} move on"), "en-us")
+    length = len(clip) / SAMPLE_RATE
+    audio = room(12.0, [(1.0, clip), (8.0, clip)])
+    gate = Gate(tail=0.5)
+    gate.close(0.5, 1.0 + length)  # the coach's line covers the first command
+    found = heard(audio, GatedListener(KeywordSpotter(), gate))
+    assert [d.command for d in found] == ["next"]
+    assert found[0].start >= 8.0 - 0.2
+
+
+def test_a_phrase_straddling_the_end_of_the_tail_is_not_pieced_together():
+    clip = said(spoken(f"{WAKE_WORD} finish"), "en-us")
+    length = len(clip) / SAMPLE_RATE
+    gate = Gate(tail=0.0)
+    gate.close(0.0, 1.0 + length / 2)  # the gate opens halfway through the command
+    audio = room(4.0, [(1.0, clip)])
+    assert heard(audio, GatedListener(KeywordSpotter(), gate)) == []

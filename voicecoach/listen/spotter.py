@@ -1,0 +1,205 @@
+"""Keyword spotting with PocketSphinx: 16 kHz mono 16-bit PCM in, commands out.
+
+PocketSphinx compares each phrase against a free loop of phones; a phrase is heard when it beats
+that loop by its threshold. The wheel carries the US English model and dictionary, so nothing is
+ever downloaded.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from dataclasses import dataclass
+from typing import Any
+
+from voicecoach.errors import ListenError
+from voicecoach.listen.vocabulary import (
+    SAMPLE_RATE,
+    VOCABULARY,
+    Vocabulary,
+    grammar,
+    keyword_list,
+)
+
+INSTALL_HINT = "voice commands need PocketSphinx: pip install 'voicecoach[listen]'"
+FRAME_SECONDS = 0.01  # the recogniser's frame rate is 100 a second
+KWS_MAX = 1500  # PocketSphinx subtracts this from a detection's score (kws_search.c)
+LOG_BASE = 1.0001  # PocketSphinx's log base; scores are kept in steps of 2**10 of it
+LOG10_PER_UNIT = 1024 * math.log10(LOG_BASE)
+REPORT_DELAY_FRAMES = 10  # a detection is reported once it has stood this long unbeaten
+# The free phone loop's penalty. PocketSphinx's default (0.1) let long phrases be pruned away
+# before they ended; this one kept them, and separated true phrases from the coach's own lines
+# best of those measured (0.1, 1e-5, 1e-20).
+PHONE_LOOP_PENALTY = 1e-20
+SETTLE_SECONDS = 0.15  # wait this long after a command ends for a rival still being scored
+TIDY_SECONDS = 30.0
+KEEP_SECONDS = 5  # audio kept for the grammar to decide between rivals
+QUIET_FRAMES = 15  # the phrase is over once the grammar places its end this far back
+MAX_WAIT_SECONDS = 1.0  # ... or once this long has passed since a phrase was spotted
+
+
+@dataclass(frozen=True)
+class Detection:
+    """A phrase heard: which, where on the stream (seconds), and by how much it won."""
+
+    phrase: str
+    command: str
+    start: float
+    end: float
+    log10_ratio: float  # how far it beat the phone loop, as log10 of a likelihood ratio
+    reported: float  # seconds of audio fed when it was reported
+
+
+def load_recogniser() -> Any:
+    """The pocketsphinx module, or ListenError saying how to install it."""
+    try:
+        import pocketsphinx
+    except ImportError as error:
+        raise ListenError(INSTALL_HINT) from error
+    return pocketsphinx
+
+
+class KeywordSpotter:
+    """Listens for a vocabulary in a stream of 16 kHz mono 16-bit PCM fed in any chunk size.
+
+    Keyword spotting finds that some whole phrase was said (it beat a free loop of phones by its
+    threshold). Phrases that share the wake word then compete on the same audio, so the last few
+    seconds are decoded again against a grammar of exactly the phrases, which picks the one said.
+    Each command is reported once, SETTLE_SECONDS after it ends, when its rivals are in too."""
+
+    def __init__(self, words: Vocabulary = VOCABULARY) -> None:
+        self.words = words
+        self.phrases = words.spotted()
+        self._by_text = {p.text: p for p in self.phrases.values()}
+        self._spoken_words = {w for text in self.phrases for w in text.split()}
+        if not self.phrases:
+            raise ListenError("no phrases to listen for")
+        self._decoder = self._make_decoder(keyword_list(words), "kws", ".kws")
+        self._chooser = (
+            self._make_decoder(grammar(words), "jsgf", ".gram") if len(self.phrases) > 1 else None
+        )
+        self._fed = 0  # samples fed since the start
+        self._utterance_start = 0  # sample at which the current utterance began
+        self._recent = bytearray()  # the last KEEP_SECONDS of audio fed
+        self._decoder.start_utt()
+
+    @staticmethod
+    def _make_decoder(text: str, kind: str, suffix: str) -> Any:
+        pocketsphinx = load_recogniser()
+        fd, path = tempfile.mkstemp(prefix="voicecoach-", suffix=suffix, text=True)
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as file:
+                file.write(text)
+            settings = {kind: path, "samprate": SAMPLE_RATE, "loglevel": "FATAL"}
+            if kind == "kws":
+                settings.update(kws_delay=REPORT_DELAY_FRAMES, kws_plp=PHONE_LOOP_PENALTY)
+            return pocketsphinx.Decoder(**settings)
+        except (RuntimeError, ValueError) as error:
+            raise ListenError(f"the recogniser could not start: {error}") from error
+        finally:
+            os.unlink(path)
+
+    @property
+    def seconds_fed(self) -> float:
+        return self._fed / SAMPLE_RATE
+
+    def feed(self, pcm: bytes) -> list[Detection]:
+        """Hear `pcm`; the command heard by now, if any (one at most)."""
+        if not pcm:
+            return []
+        self._decoder.process_raw(pcm, False, False)
+        self._fed += len(pcm) // 2
+        self._recent += pcm
+        del self._recent[: max(0, len(self._recent) - KEEP_SECONDS * SAMPLE_RATE * 2)]
+        if self._decoder.hyp() is None:
+            self._tidy()
+            return []
+        heard = self._detections()
+        if not heard or self.seconds_fed < max(d.end for d in heard) + SETTLE_SECONDS:
+            return []  # a rival may still be finishing
+        best = self._choose(heard)
+        if best is None:
+            return []
+        self.restart()  # forget what was heard, so it is reported once
+        return [best]
+
+    def _choose(self, heard: list[Detection]) -> Detection | None:
+        """The phrase said, of those spotted, decided by the grammar over their audio; None
+        while the person may still be saying it (the grammar's phrase runs to the last chunk)."""
+        fallback = max(heard, key=lambda d: d.log10_ratio - self._log10_threshold(d))
+        if self._chooser is None:
+            return fallback
+        begin = min(d.start for d in heard) - 0.25
+        first = self.seconds_fed - len(self._recent) / 2 / SAMPLE_RATE
+        offset = max(0, round((begin - first) * SAMPLE_RATE)) * 2
+        audio = bytes(self._recent[offset:])
+        self._chooser.start_utt()
+        self._chooser.process_raw(audio, False, True)
+        self._chooser.end_utt()
+        hypothesis = self._chooser.hyp()
+        chosen = self.phrases.get(hypothesis.hypstr.strip() if hypothesis is not None else "")
+        waited = self.seconds_fed - max(d.end for d in heard)
+        if chosen is None:  # no whole phrase in the audio yet
+            return None if waited < MAX_WAIT_SECONDS else fallback
+        words = [seg for seg in self._chooser.seg() or () if seg.word in self._spoken_words]
+        frames = len(audio) // 2 // (SAMPLE_RATE // 100)
+        if words and frames - words[-1].end_frame < QUIET_FRAMES and waited < MAX_WAIT_SECONDS:
+            return None
+        match = [d for d in heard if d.phrase == chosen.text]
+        if match:
+            return max(match, key=lambda d: d.log10_ratio)
+        # Said, by the grammar, though its own spotting fell short: its rival's timing stands.
+        return Detection(chosen.text, chosen.command, fallback.start, fallback.end,
+                         fallback.log10_ratio, fallback.reported)
+
+    def _tidy(self) -> None:
+        """Start afresh now and then, so the recogniser's list of what it heard stays short."""
+        if self._fed - self._utterance_start > TIDY_SECONDS * SAMPLE_RATE:
+            self.restart()
+
+    def skip(self, samples: int) -> None:
+        """Count `samples` not fed (ignored audio) so stream times stay right; starts afresh."""
+        self._fed += samples
+        self._recent.clear()
+        self.restart()
+
+    def restart(self) -> None:
+        """Begin a new utterance: nothing heard before now can complete a phrase after it."""
+        self._decoder.end_utt()
+        self._utterance_start = self._fed
+        self._decoder.start_utt()
+
+    def close(self) -> None:
+        self._decoder.end_utt()
+
+    def _log10_threshold(self, detection: Detection) -> float:
+        return math.log10(self._by_text[detection.phrase].threshold)
+
+    def _detections(self) -> list[Detection]:
+        """Every phrase heard in this utterance (above its threshold), in order."""
+        base = self._utterance_start / SAMPLE_RATE
+        found = []
+        for seg in self._decoder.seg() or ():
+            phrase = self.phrases.get(seg.word.strip())
+            if phrase is None:
+                continue
+            found.append(
+                Detection(
+                    phrase=phrase.text,
+                    command=phrase.command,
+                    start=base + seg.start_frame * FRAME_SECONDS,
+                    end=base + (seg.end_frame + 1) * FRAME_SECONDS,
+                    log10_ratio=_log10_ratio(seg.prob),
+                    reported=self.seconds_fed,
+                )
+            )
+        return found
+
+
+def _log10_ratio(prob: float) -> float:
+    """A detection's margin over the phone loop as log10 of a likelihood ratio.
+
+    The binding hands the score back as LOG_BASE ** (margin - KWS_MAX), margin in score units."""
+    units = math.log(max(prob, 1e-300)) / math.log(LOG_BASE) + KWS_MAX
+    return units * LOG10_PER_UNIT
