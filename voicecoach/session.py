@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from voicecoach.outcome import INTERRUPTED
+from voicecoach.settings import Settings, load_settings, resolve_options  # noqa: F401
 
 if TYPE_CHECKING:
     from voicecoach.clock import Clock
-    from voicecoach.config import Config
     from voicecoach.export import ExportResult
     from voicecoach.history import Recorder
     from voicecoach.listen.gate import Gate
@@ -32,91 +31,6 @@ if TYPE_CHECKING:
 
 Step = Callable[[int, int], None]  # (done, total)
 Steps = Callable[[str], Step]  # a progress step for each labelled phase
-
-
-# --- options --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Settings:
-    """What a run, plan or export uses, with where each value came from."""
-
-    options: PlanOptions
-    voice: str | None
-    volume: float
-    sources: dict[str, str]  # key -> "default" | "config" | "flag"
-    engine: str | None = None  # a name in voicecoach.speech.ENGINES; None: the default engine
-    chime: bool = False  # a soft chime as each hold begins and ends (played and exported)
-    listen: bool = False  # hear spoken commands during `run`
-
-
-def resolve_options(
-    config: Config,
-    *,
-    engine: str | None = None,
-    voice: str | None = None,
-    rate: int | None = None,
-    volume: float | None = None,
-    insoles: bool | None = None,
-    hold: float | None = None,
-    hold_scale: float | None = None,
-    transition: float | None = None,
-    rest: float | None = None,
-    chime: bool | None = None,
-    tight_side: str | None = None,
-    listen: bool | None = None,
-) -> Settings:
-    """Merge built-in defaults < config file < command-line flags (None means "not given")."""
-    from voicecoach.config import effective
-    from voicecoach.plan import PlanOptions
-
-    from voicecoach.engine_names import default_engine, engine_for_voice
-
-    flags = {
-        "engine": engine,
-        "piper_voices": None,
-        "voice": voice,
-        "rate": rate,
-        "volume": volume,
-        "insoles": insoles,
-        "hold_scale": hold_scale,
-        "transition": transition,
-        "rest": rest,
-        "chime": chime,
-        "tight_side": tight_side,
-        "listen": listen,
-    }
-    values: dict[str, Any] = {}
-    sources: dict[str, str] = {}
-    for key, (value, source) in effective(config).items():
-        if flags[key] is not None:
-            value, source = flags[key], "flag"
-        values[key], sources[key] = value, source
-    # `--hold` sets every hold outright, so it beats hold_scale wherever that came from.
-    sources["hold"] = "flag" if hold is not None else "default"
-    options = PlanOptions(
-        insoles=values["insoles"],
-        hold=hold,
-        hold_scale=values["hold_scale"],
-        rate=values["rate"],
-        transition=values["transition"],
-        rest=values["rest"],
-        tight_side=values["tight_side"],
-        engine=values["engine"] or engine_for_voice(values["voice"]) or default_engine(),
-    )
-    return Settings(
-        options=options, voice=values["voice"], volume=values["volume"], sources=sources,
-        chime=values["chime"],
-        engine=values["engine"],
-        listen=values["listen"],
-    )
-
-
-def load_settings(**flags: Any) -> Settings:
-    """The user's config file merged with the flags given (see `resolve_options`)."""
-    from voicecoach.config import load_config
-
-    return resolve_options(load_config(), **flags)
 
 
 # --- the voice ------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from voicecoach import player
+from voicecoach.closing import ClosedOnExit
 from voicecoach.listen.gate import Gate, GatedListener
 from voicecoach.listen.vocabulary import AGAIN, BACK, NEXT, PAUSE, RESUME, SAMPLE_RATE, STOP
 
@@ -28,7 +29,7 @@ PLAYER_COMMANDS = {
 }
 
 
-class VoiceControls:
+class VoiceControls(ClosedOnExit):
     """Commands heard on the microphone, handed to the player one per `poll`."""
 
     def __init__(
@@ -89,12 +90,6 @@ class VoiceControls:
         if self._stream is not None:
             self._stream.close()
             self._stream = None
-
-    def __enter__(self) -> VoiceControls:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 class Controls:

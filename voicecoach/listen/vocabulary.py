@@ -15,26 +15,20 @@ SAMPLE_RATE = 16_000  # what the acoustic model was trained on: the microphone i
 PAUSE, RESUME, NEXT, BACK, AGAIN, STOP = "pause", "resume", "next", "back", "again", "stop"
 COMMANDS = (PAUSE, RESUME, NEXT, BACK, AGAIN, STOP)
 
-# What to say after the wake word for each command, chosen by measurement (the benchmark's
-# --tune): multi-syllable phrases stand out from the coach's own speech far better than "next",
-# "back" or "stop", which synthetic voices set off again and again.
-WORDS: dict[str, tuple[str, ...]] = {
-    PAUSE: ("pause",),
-    RESUME: ("resume", "continue", "let's go"),
-    NEXT: ("move on",),
-    BACK: ("previous",),
-    AGAIN: ("repeat that",),
-    STOP: ("finish",),
+# For each command: what to say after the wake word, chosen by measurement (the benchmark's
+# --tune), then the plain words without a wake word, the benchmark's baseline. Multi-syllable
+# phrases stand out from the coach's own speech far better than "next", "back" or "stop", which
+# synthetic voices set off again and again.
+_SAID: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    PAUSE: (("pause",), ("pause",)),
+    RESUME: (("resume", "continue", "let's go"), ("resume", "go", "continue")),
+    NEXT: (("move on",), ("next",)),
+    BACK: (("previous",), ("back",)),
+    AGAIN: (("repeat that",), ("again",)),
+    STOP: (("finish",), ("stop",)),
 }
-# The plain words, without a wake word: the benchmark's baseline.
-BARE_WORDS: dict[str, tuple[str, ...]] = {
-    PAUSE: ("pause",),
-    RESUME: ("resume", "go", "continue"),
-    NEXT: ("next",),
-    BACK: ("back",),
-    AGAIN: ("again",),
-    STOP: ("stop",),
-}
+WORDS: dict[str, tuple[str, ...]] = {command: said[0] for command, said in _SAID.items()}
+BARE_WORDS: dict[str, tuple[str, ...]] = {command: said[1] for command, said in _SAID.items()}
 
 # Two words in front: measured, "okay coach" kept true commands apart from the coach's own lines
 # far better than "coach" alone, and both far better than no wake word.

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Protocol
 
+from voicecoach.closing import ClosedOnExit
 from voicecoach.errors import AudioError
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ class Device(Protocol):
     def close(self) -> None: ...
 
 
-class Stream:
+class Stream(ClosedOnExit):
     """Plays a timeline through a device; a clock (`now`, `sleep_until`) in device time.
 
     With `fresh` (a way to open another device like it), a hold stops the device at once,
@@ -283,12 +284,6 @@ class Stream:
         if self._spare is not None:
             self._spare.close()
             self._spare = None
-
-    def __enter__(self) -> Stream:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     # --- the clock --------------------------------------------------------------------------
 
