@@ -87,8 +87,11 @@ def test_pip_install_then_export_speaks_with_the_natural_voice(
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)],
                    check=True, timeout=120)
     python = venv / "bin" / "python"
+    # --ignore-installed: the venv sees this machine's packages, which may hold voicecoach
+    # itself (after `pip install '.[test]'`); the wheel must still be installed in the venv.
     subprocess.run([str(python), "-m", "pip", "install", "--no-deps", "--no-index", "-q",
-                    str(wheel)], check=True, timeout=120, capture_output=True)
+                    "--ignore-installed", str(wheel)], check=True, timeout=120,
+                   capture_output=True)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
