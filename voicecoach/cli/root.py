@@ -115,4 +115,28 @@ def echo_json(data: Any) -> None:
 
 def main() -> None:
     """Entry point of the `voicecoach` command."""
+    import sys
+
+    _build_only(sys.argv[1:2])
     app(prog_name="voicecoach")
+
+
+def _build_only(first: list[str]) -> None:
+    """Keep only the command named first on the command line, when it names one.
+
+    Typer builds every command's options (inspecting each signature) before it runs any, which
+    costs about a millisecond a command on every start; one command needs only its own. A
+    completion request, an option or an unknown name keeps them all (help, suggestions)."""
+    import os
+
+    if not first or first[0].startswith("-") or any(k.endswith("_COMPLETE") for k in os.environ):
+        return
+    name = first[0]
+    commands = [
+        c for c in app.registered_commands
+        if (c.name or c.callback.__name__.replace("_", "-") if c.callback else c.name) == name
+    ]
+    groups = [g for g in app.registered_groups if g.name == name]
+    if commands or groups:
+        app.registered_commands[:] = commands
+        app.registered_groups[:] = groups
