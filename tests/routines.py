@@ -6,6 +6,31 @@ from typing import Any
 
 from voicecoach.routine import Routine
 
+# A three-stretch routine as a file would hold it: a two-sided hold, a hold, and reps.
+TINY = """
+title: Tiny
+style: static
+transition: 5
+rest: 10
+stretches:
+  - name: Figure four
+    targets: [glutes]
+    sides: each
+    hold: 30
+    instructions: Lie on your back and cross one ankle over the other knee.
+    cues: [Breathe out.]
+  - name: Butterfly
+    targets: [adductors]
+    hold: 20
+    instructions: Sit with the soles of your feet together.
+  - name: Leg swings
+    targets: [hip flexors]
+    reps: 4
+    instructions: Swing one leg forward and back.
+"""
+# Its two held stretches only.
+TINY_HOLDS = TINY.split("  - name: Leg swings")[0]
+
 
 def make_routine(*stretches: dict[str, Any], **fields: Any) -> Routine:
     data: dict[str, Any] = {"name": "test", "title": "Test", "style": "mixed"}

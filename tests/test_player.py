@@ -7,6 +7,7 @@ import itertools
 import pytest
 
 from tests.fakes import FakeClock, RecordingSpeaker, ScriptedControls
+from tests.routines import TINY
 from voicecoach import catalog, paths
 from voicecoach.plan import Plan, PlanOptions, build_plan
 from voicecoach.player import (
@@ -25,27 +26,6 @@ event_at = Plan.event_at
 SHIPPED = sorted(p.stem for p in paths.builtin_routines_dir().glob("*.yaml"))
 EXACT = 1e-6  # seconds: well under a millisecond
 
-TINY = """
-title: Tiny
-style: static
-transition: 5
-rest: 10
-stretches:
-  - name: Figure four
-    targets: [glutes]
-    sides: each
-    hold: 30
-    instructions: Lie on your back and cross one ankle over the other knee.
-    cues: [Breathe out.]
-  - name: Butterfly
-    targets: [adductors]
-    hold: 20
-    instructions: Sit with the soles of your feet together.
-  - name: Leg swings
-    targets: [hip flexors]
-    reps: 4
-    instructions: Swing one leg forward and back.
-"""
 
 
 def tiny() -> Routine:

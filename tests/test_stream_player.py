@@ -9,6 +9,7 @@ import pytest
 
 from tests.audio_check import tone
 from tests.playback_fakes import FakeDevice
+from tests.routines import TINY_HOLDS
 from voicecoach.plan import Plan, build_plan
 from voicecoach.player import BACK_RESTART_MS, INTERRUPTED, QUITTED, PlayReport, play
 from voicecoach.playback.stream import Stream
@@ -20,23 +21,7 @@ from voicecoach.speech import SAMPLE_RATE, Clip
 
 PERIOD = 220
 SLACK = round(TICK * SAMPLE_RATE) + 2 * PERIOD  # a key is noticed within a tick, acted on next
-TINY = """
-title: Tiny
-style: static
-transition: 5
-rest: 10
-stretches:
-  - name: Figure four
-    targets: [glutes]
-    sides: each
-    hold: 30
-    instructions: Lie on your back and cross one ankle over the other knee.
-    cues: [Breathe out.]
-  - name: Butterfly
-    targets: [adductors]
-    hold: 20
-    instructions: Sit with the soles of your feet together.
-"""
+TINY = TINY_HOLDS
 
 
 class Tones:

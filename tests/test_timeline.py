@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.audio_check import read_pcm, tone
+from tests.routines import TINY
 from tests.speech_fakes import FakeEngine
 from voicecoach import catalog
 from voicecoach.errors import EngineError
@@ -20,27 +21,6 @@ from voicecoach.routine import parse_routine
 from voicecoach.speech import SAMPLE_RATE, Clip, ClipCache
 from voicecoach.speech.clip import samples
 
-TINY = """
-title: Tiny
-style: static
-transition: 5
-rest: 10
-stretches:
-  - name: Figure four
-    targets: [glutes]
-    sides: each
-    hold: 30
-    instructions: Lie on your back and cross one ankle over the other knee.
-    cues: [Breathe out.]
-  - name: Butterfly
-    targets: [adductors]
-    hold: 20
-    instructions: Sit with the soles of your feet together.
-  - name: Leg swings
-    targets: [hip flexors]
-    reps: 4
-    instructions: Swing one leg forward and back.
-"""
 
 
 def _timed(routine_text: str = TINY) -> tuple[Plan, ClipCache]:
