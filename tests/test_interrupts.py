@@ -32,7 +32,7 @@ def tiny(voicecoach_home: Path) -> Path:
 
 # Modules imported while the program starts, in order: a signal that arrives while one of them
 # loads lands at that exact point (a timer would land anywhere on a loaded machine).
-STARTUP = ["typer", "voicecoach.cli.root", "voicecoach.cli.run", "yaml", "voicecoach.plan"]
+STARTUP = ["typer", "voicecoach.cli.root", "voicecoach.cli.routines", "yaml", "voicecoach.plan"]
 
 
 def _signalled_at_start(home: Path, cwd: Path, signum: int, module: str) -> subprocess.Popen:

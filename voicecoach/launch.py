@@ -23,8 +23,6 @@ def main() -> None:
     from voicecoach.interrupts import plain_output
 
     plain_output()
-    import voicecoach.cli  # noqa: F401  (registers every command)
-
     run_app()
 
 

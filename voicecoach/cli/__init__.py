@@ -1,20 +1,24 @@
-"""The command line: a thin shell over the routine, plan, session, player and export modules."""
+"""The command line: a thin shell over the routine, plan, session, player and export modules.
+
+`app` here is the whole program with every command; the `voicecoach` entry point
+(`voicecoach.cli.root.main`) loads only the module of the command it is asked for.
+"""
 
 from __future__ import annotations
 
-from voicecoach.cli.root import app, echo_json, main
-from voicecoach.errors import ExitCode
-
-# Each module registers its commands on `app`.
-from voicecoach.cli import authoring as _authoring  # noqa: F401
-from voicecoach.cli import compose as _compose  # noqa: F401
-from voicecoach.cli import config as _config  # noqa: F401
-from voicecoach.cli import export as _export  # noqa: F401
-from voicecoach.cli import history as _history  # noqa: F401
-from voicecoach.cli import listen as _listen  # noqa: F401
-from voicecoach.cli import routines as _routines  # noqa: F401
-from voicecoach.cli import run as _run  # noqa: F401
-from voicecoach.cli import speech as _speech  # noqa: F401
-from voicecoach.cli import stretches as _stretches  # noqa: F401
+from typing import Any
 
 __all__ = ["app", "echo_json", "main", "ExitCode"]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in __all__:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from voicecoach.cli import root
+
+    root.load_commands()
+    if name == "ExitCode":
+        from voicecoach.errors import ExitCode
+
+        return ExitCode
+    return getattr(root, name)

@@ -6,8 +6,7 @@ from typing import Annotated
 
 import typer
 
-from voicecoach.cli.options import Json
-from voicecoach.cli.root import app, echo_json
+from voicecoach.cli.root import Json, app, echo_json
 from voicecoach.errors import ExitCode
 
 

@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from voicecoach.cli.options import Json
-from voicecoach.cli.root import app, echo_json
+from voicecoach.cli.root import Json, app, echo_json
 from voicecoach.outcome import FINISHED, INTERRUPTED, QUITTED, SKIPPED
 from voicecoach.timefmt import duration, noun_for, plural
 

@@ -8,6 +8,14 @@ import sys
 NARROWEST = 20  # columns of text worth keeping beside a prefix before it gets a line of its own
 
 
+def echo_lines(lines: list[str]) -> None:
+    """Print each of `lines` (as wrapped by `wrap`)."""
+    import typer
+
+    for line in lines:
+        typer.echo(line)
+
+
 def terminal_width() -> int | None:
     """The terminal's width when stdout is one; None when output goes to a file or pipe, which
     is never wrapped (scripts read one record a line)."""

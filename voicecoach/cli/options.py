@@ -80,7 +80,6 @@ TightSide = Annotated[
         "set there. [default: config, else both sides equal]",
     ),
 ]
-Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 EngineName = Annotated[
     str | None,
     own_default(

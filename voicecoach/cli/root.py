@@ -12,14 +12,34 @@ from voicecoach.cli.commands import App, Group, error_lines
 from voicecoach.cli.completion import install_completion, show_completion
 from voicecoach.errors import ExitCode
 
-# Commands in the order people reach for them in `voicecoach --help`; a command not named here
-# is listed after these.
-COMMAND_ORDER = (
-    "run", "list", "show", "plan", "export", "compose", "history",
-    "stretches", "voices", "listen-test",
-    "new", "validate", "schema",
-    "config",
-)
+# Every command, in the order people reach for them in `voicecoach --help`: the module in
+# `voicecoach.cli` that registers it, and the first line of its help (what `voicecoach --help`
+# lists, so that it shows without loading any command; a test keeps the two the same). The
+# entry point loads only the module of the command asked for.
+COMMANDS = {
+    "run": ("run", "Speak a routine, every cue on time, hands-free."),
+    "list": ("listing", "List every routine: name, title, length, when to do it, targets."),
+    "show": ("routines", "Show a routine's stretches, targets, sides and timings."),
+    "plan": ("routines", "Print the exact timed script the voice will follow (your config "
+                         "file's defaults apply)."),
+    "export": ("export", "Write a routine as one audio file (WAV, MP3, M4A or Ogg Opus) to "
+                         "play from a phone."),
+    "compose": ("compose", "Compose a fresh routine from the stretch library, by time, focus, "
+                           "moment and place."),
+    "history": ("history", "Show recent sessions, totals per routine, your streak of days and "
+                           "a calendar."),
+    "stretches": ("stretches", "List the stretch library: each stretch's id, position, dose, "
+                               "targets and equipment."),
+    "voices": ("speech", "List the voices of each installed speech engine, English first, the "
+                         "default marked."),
+    "listen-test": ("listen", "Check a microphone: show its level and every command it hears."),
+    "new": ("authoring", "Write a commented starter routine to edit, and print its path."),
+    "validate": ("authoring", "Check routine files and report every problem, with its line."),
+    "schema": ("authoring", "Print the routine format as a JSON Schema, for editors."),
+    "config": ("config", "Your defaults for run, plan and export: voice, rate, volume, "
+                         "insoles, timings."),
+}
+COMMAND_ORDER = tuple(COMMANDS)
 
 
 class _Root(Group):
@@ -27,6 +47,17 @@ class _Root(Group):
     a message and an exit code, never a traceback (the project's own errors: see `Group`)."""
 
     order = COMMAND_ORDER
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """Every command with its summary, from `COMMANDS`: no command has to be loaded."""
+        rows = [(name, summary) for name, (_, summary) in COMMANDS.items()]
+        rows += [
+            (name, command.get_short_help_str())
+            for name, command in self.commands.items()
+            if name not in COMMANDS and not command.hidden
+        ]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: Any) -> Any:
         from voicecoach.interrupts import interrupt_exit_code, quiet_broken_pipe, signals_interrupt
@@ -106,11 +137,22 @@ def _root(
     """
 
 
+Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+
+
 def echo_json(data: Any) -> None:
     """Print `data` as indented JSON (json is imported only by the commands that print it)."""
     import json
 
     typer.echo(json.dumps(data, indent=2))
+
+
+def load_commands(names: tuple[str, ...] = COMMAND_ORDER) -> None:
+    """Import the modules that register the commands `names` (all of them by default)."""
+    from importlib import import_module
+
+    for module in dict.fromkeys(COMMANDS[name][0] for name in names):
+        import_module(f"voicecoach.cli.{module}")
 
 
 def main() -> None:
@@ -122,16 +164,24 @@ def main() -> None:
 
 
 def _build_only(first: list[str]) -> None:
-    """Keep only the command named first on the command line, when it names one.
+    """Load and build only the command named first on the command line, when it names one.
 
-    Typer builds every command's options (inspecting each signature) before it runs any, which
-    costs about a millisecond a command on every start; one command needs only its own. A
-    completion request, an option or an unknown name keeps them all (help, suggestions)."""
+    Importing every command module and building every command's options (Typer inspects each
+    signature before it runs any) costs time on every start; one command needs only its own,
+    and the program's own help and options need none. A completion request or an unknown name
+    loads them all (completions, "did you mean")."""
     import os
 
-    if not first or first[0].startswith("-") or any(k.endswith("_COMPLETE") for k in os.environ):
+    if any(k.endswith("_COMPLETE") for k in os.environ):
+        load_commands()
+        return
+    if not first or first[0].startswith("-"):
+        return
+    if first[0] not in COMMANDS:
+        load_commands()
         return
     name = first[0]
+    load_commands((name,))
     commands = [
         c for c in app.registered_commands
         if (c.name or c.callback.__name__.replace("_", "-") if c.callback else c.name) == name

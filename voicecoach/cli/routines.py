@@ -1,4 +1,4 @@
-"""`list`, `show` and `plan`: looking at routines without speaking them."""
+"""`show` and `plan`: looking at one routine without speaking it."""
 
 from __future__ import annotations
 
@@ -6,20 +6,18 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from voicecoach.cli.layout import NARROWEST, terminal_width, wrap
+from voicecoach.cli.layout import echo_lines, terminal_width, wrap
 from voicecoach.cli.options import (
     EngineName,
     Hold,
     Insoles,
-    Json,
     Name,
     Rate,
     TightSide,
     checked_engine,
     idle_hold,
 )
-from voicecoach.cli.root import app, echo_json
-from voicecoach.text import printable
+from voicecoach.cli.root import Json, app, echo_json
 from voicecoach.timefmt import duration, precise
 
 if TYPE_CHECKING:
@@ -29,45 +27,6 @@ if TYPE_CHECKING:
 All = Annotated[
     bool, typer.Option("--all", help="Show the short gaps between lines too.")
 ]
-
-
-def _echo(lines: list[str]) -> None:
-    for line in lines:
-        typer.echo(line)
-
-
-@app.command("list")
-def list_routines(json_output: Json = False) -> None:
-    """List every routine: name, title, length, when to do it, targets.
-
-    Examples:
-      voicecoach list
-      voicecoach list --json
-    """
-    from voicecoach import listing
-
-    rows = listing.summaries()
-    for warning in listing.clash_warnings():
-        typer.echo(printable(warning), err=True)
-    if json_output:
-        echo_json(rows)
-        return
-    if not rows:
-        typer.echo("No routines found.")
-        return
-    width = max(len(r["name"]) for r in rows)
-    columns = terminal_width()
-    # Narrow terminals: title and targets go below the name, indented a little.
-    pad = width + 2 if columns is None or columns - width - 11 >= NARROWEST else 2
-    for r in rows:
-        mark = "" if r["builtin"] else "  (yours)"
-        if r.get("error"):
-            first = f"{r['name']:<{width}}  "
-            _echo(wrap(f"cannot be loaded: {r['error']}{mark}", columns, first, indent=pad))
-            continue
-        first = f"{r['name']:<{width}}  {duration(r['seconds']):>5}  {r['when']:<10}  "
-        _echo(wrap(f"{r['title']}{mark}", columns, first, indent=pad))
-        _echo(wrap(", ".join(r["targets"]), columns, f"{'':<{pad}}targets: "))
 
 
 @app.command()
@@ -89,15 +48,15 @@ def print_routine(routine: Routine, options: PlanOptions | None = None) -> None:
 
     plan = build_plan(routine, options or PlanOptions())
     columns = terminal_width()
-    _echo(wrap(f"{routine.title}  ({routine.name})", columns))
+    echo_lines(wrap(f"{routine.title}  ({routine.name})", columns))
     if routine.summary:
-        _echo(wrap(routine.summary, columns))
-    _echo(wrap(
+        echo_lines(wrap(routine.summary, columns))
+    echo_lines(wrap(
         f"when: {routine.when}   style: {routine.style}   "
         f"transition: {routine.transition:g} s   rest: {routine.rest:g} s", columns, indent=2,
     ))
     if routine.equipment:
-        _echo(wrap(", ".join(routine.equipment), columns, "you need: "))
+        echo_lines(wrap(", ".join(routine.equipment), columns, "you need: "))
     typer.echo("")
     for i, s in enumerate(routine.stretches, 1):
         if s.hold is not None:
@@ -109,8 +68,8 @@ def print_routine(routine: Routine, options: PlanOptions | None = None) -> None:
         if s.transition is not None and s.transition != routine.transition:
             own = f", {s.transition:g} s to get into position"
         where = f", {s.position}" if s.position else ""
-        _echo(wrap(f"{s.name} — {work}, {sides}{where}{own}", columns, f"{i:>2}. "))
-        _echo(wrap(", ".join(s.targets), columns, "    targets: "))
+        echo_lines(wrap(f"{s.name} — {work}, {sides}{where}{own}", columns, f"{i:>2}. "))
+        echo_lines(wrap(", ".join(s.targets), columns, "    targets: "))
     typer.echo("")
     typer.echo(f"Total: about {duration(plan.estimated_seconds)}")
 
@@ -157,10 +116,10 @@ def plan(
 
     about = duration(script.estimated_seconds)
     columns = terminal_width()
-    _echo(wrap(f"{script.title}: {len(script.says)} cues, about {about}", columns, indent=2))
+    echo_lines(wrap(f"{script.title}: {len(script.says)} cues, about {about}", columns, indent=2))
     for event in script.events:
         if event.kind == "say":
-            _echo(wrap(event.text, columns, f"{precise(event.at):>8}  say    "))
+            echo_lines(wrap(event.text, columns, f"{precise(event.at):>8}  say    "))
         elif show_all or event.role != Role.GAP:  # the breath between two lines
             typer.echo(f"{precise(event.at):>8}  pause  {event.seconds:.1f} s ({event.role})")
     typer.echo(f"{precise(script.estimated_seconds):>8}  end")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from voicecoach.cli.options import EngineName, Json, checked_engine
-from voicecoach.cli.root import app, echo_json
+from voicecoach.cli.options import EngineName, checked_engine
+from voicecoach.cli.root import Json, app, echo_json
 
 HOW_TO_PICK = (
     "Pick one with --engine NAME --voice ID on run or export, or keep it: "

@@ -6,8 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from voicecoach.cli.options import Json
-from voicecoach.cli.root import app, echo_json
+from voicecoach.cli.root import Json, app, echo_json
 
 if TYPE_CHECKING:
     from voicecoach.routine.library import LibraryStretch
