@@ -66,12 +66,15 @@ def open_clips(
 
 
 def warm_voice(settings: Settings, cache: bool = True) -> None:
-    """Start loading the engine in the background while the routine loads, unless the first
-    line is cached: then the first word needs no engine, and loading it would only slow it."""
+    """Open the audio device started early (`outputs.open_early`) at the engine's rate, and
+    start loading the engine in the background while the routine loads, unless the first line
+    is cached: then the first word needs no engine, and loading it would only slow it."""
     from voicecoach import content, speech
     from voicecoach.errors import VoicecoachError
+    from voicecoach.playback.outputs import open_early_at
 
     name = settings.engine or settings.options.engine
+    open_early_at(speech.engine_rate(name))
     if cache and speech.opens_lazily(name):
         try:
             clips = open_clips(voice=settings.voice, rate=settings.options.rate,

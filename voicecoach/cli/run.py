@@ -250,23 +250,25 @@ def play_routine(
     listen: bool | None = None, listen_device: str | None = None,
 ) -> None:
     """Speak the routine `load` gives (loaded once the engine is warming up) and report."""
-    from voicecoach import clock as clocks
-    from voicecoach.errors import EngineError
-    from voicecoach.keys import terminal_keys
-    from voicecoach.session import RunSession
-
     if not text:
         from voicecoach.playback.outputs import open_early
-        from voicecoach.speech import SAMPLE_RATE
 
-        open_early(SAMPLE_RATE)  # the audio device opens while the routine and config load
+        open_early()  # the audio library loads while the config does
+    from voicecoach import clock as clocks
+    from voicecoach.errors import EngineError
+    from voicecoach.session import RunSession
+
     report = None
     try:
         settings = flags.settings()
         if not text:
             from voicecoach.session import warm_voice
 
-            warm_voice(settings, cache=not flags.no_cache)  # loads while the routine does
+            # The audio device opens at the engine's rate, and the engine (if needed) loads,
+            # while the routine does.
+            warm_voice(settings, cache=not flags.no_cache)
+        from voicecoach.keys import terminal_keys
+
         routine, composed = load()
         for note in idle_options(flags, routine, speech=not text):
             _stderr(note)

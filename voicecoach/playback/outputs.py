@@ -62,17 +62,31 @@ def _default_device(sample_rate: int) -> MiniaudioDevice:
 
 
 class _Early:
-    """A device being opened in the background, for one sample rate."""
+    """A device opened in the background: its library is loaded at once, and the device is
+    opened as soon as the engine's sample rate is known (`at`)."""
 
-    def __init__(self, sample_rate: int) -> None:
-        self.sample_rate = sample_rate
+    def __init__(self) -> None:
+        self.sample_rate: int | None = None
         self.device: MiniaudioDevice | None = None
+        self._rate_known = threading.Event()
         self.thread = threading.Thread(target=self._open, name="voicecoach-audio", daemon=True)
         self.thread.start()
 
-    def _open(self) -> None:
-        from voicecoach.playback.device import open_device, platform_backends
+    def at(self, sample_rate: int | None) -> None:
+        """Open the device at `sample_rate` (None: the rate is not known yet; open none)."""
+        self.sample_rate = sample_rate
+        self._rate_known.set()
 
+    def _open(self) -> None:
+        from voicecoach.playback.device import load_library, open_device, platform_backends
+
+        try:
+            load_library()
+        except AudioError:
+            pass  # said by the full search, which runs again later
+        self._rate_known.wait()
+        if self.sample_rate is None:
+            return
         try:
             self.device = open_device(self.sample_rate, backends=platform_backends(quiet=True))
         except Exception:  # noqa: BLE001 - the full search, with its reasons, runs again later
@@ -82,12 +96,21 @@ class _Early:
 _early: _Early | None = None
 
 
-def open_early(sample_rate: int) -> None:
+def open_early(sample_rate: int | None = None) -> None:
     """Start opening the audio device now, in the background (it takes about 0.1 s), so it is
-    ready when the first line is. Only backends that print nothing are tried here."""
+    ready when the first line is: at `sample_rate`, or once `open_early_at` gives the engine's
+    rate. Only backends that print nothing are tried here."""
     global _early
     if _early is None and os.environ.get(OUTPUT_VARIABLE, "").strip().lower() != "players":
-        _early = _Early(sample_rate)
+        _early = _Early()
+        if sample_rate is not None:
+            _early.at(sample_rate)
+
+
+def open_early_at(sample_rate: int | None) -> None:
+    """The sample rate the device started by `open_early` is opened at (None: unknown)."""
+    if _early is not None:
+        _early.at(sample_rate)
 
 
 def _take_early(sample_rate: int) -> MiniaudioDevice | None:
@@ -95,6 +118,8 @@ def _take_early(sample_rate: int) -> MiniaudioDevice | None:
     early, _early = _early, None
     if early is None:
         return None
+    if not early._rate_known.is_set():
+        early.at(None)  # never told: nothing was opened, nor will be
     early.thread.join()
     if early.device is not None and early.sample_rate != sample_rate:
         early.device.close()  # opened for another rate: open again at the engine's
