@@ -144,3 +144,52 @@ def test_nothing_is_opened_early_when_the_stream_is_left_out(
                         lambda *a, **k: pytest.fail("opened"))
     outputs.open_early(SAMPLE_RATE)
     assert outputs._early is None
+
+
+def test_the_early_device_waits_for_the_engines_rate_and_is_opened_once_at_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    opened: list[int] = []
+    monkeypatch.setattr("voicecoach.playback.device.open_device",
+                        lambda rate, backends=None: opened.append(rate) or FakeDevice(rate))
+    outputs.open_early()  # the library loads; no device until the rate is known
+    outputs.open_early_at(24_000)
+    found = find_output(24_000, open_process=None)
+    assert opened == [24_000] and found.stream is not None
+    assert found.stream.sample_rate == 24_000
+    found.close()
+
+
+def test_an_early_device_never_told_its_rate_opens_nothing_and_the_search_opens_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    opened: list[tuple[int, object]] = []
+
+    def open_device(rate: int, backends: object = None) -> FakeDevice:
+        opened.append((rate, backends))
+        return FakeDevice(rate)
+
+    monkeypatch.setattr("voicecoach.playback.device.open_device", open_device)
+    outputs.open_early()
+    outputs.open_early_at(None)  # e.g. a Piper voice: its file says the rate
+    found = find_output(SAMPLE_RATE, open_process=None)
+    assert opened == [(SAMPLE_RATE, None)] and found.kind == "stream"
+    found.close()
+    outputs.open_early()
+    found = find_output(SAMPLE_RATE, open_process=None)  # asked for before the rate was known
+    assert opened[1:] == [(SAMPLE_RATE, None)] and outputs._early is None
+    found.close()
+
+
+def test_the_stream_can_start_with_its_first_line_on_its_first_frame() -> None:
+    device = FakeDevice(SAMPLE_RATE)
+    started = []
+
+    def first(stream: object) -> None:
+        started.append(stream)
+        assert not device.source  # before the device pulls anything
+
+    found = find_output(SAMPLE_RATE, open_device=lambda rate: device, open_process=None,
+                        first=first)
+    assert started == [found.stream]
+    found.close()

@@ -259,9 +259,10 @@ def _stream_finder(devices: list[object]):  # noqa: ANN202
     from tests.playback_fakes import FakeDevice
     from voicecoach.playback.outputs import find_output
 
-    def find(rate: int):  # noqa: ANN202
+    def find(rate: int, first=None):  # noqa: ANN001, ANN202
         devices.append(FakeDevice(rate))
-        return find_output(rate, open_device=lambda r: devices[-1], open_process=None)
+        return find_output(rate, open_device=lambda r: devices[-1], open_process=None,
+                           first=first)
 
     return find
 
@@ -302,3 +303,50 @@ def test_a_run_through_the_stream_pulls_the_timeline_export_writes(
                        engine=FakeEngine(seconds_per_word=0.5))
     timeline = Timeline(plan, clips, volume=0.5, chime=True)
     assert exported == timeline.render(0, timeline.total_frames) and timeline.chimes
+
+
+def test_with_the_first_line_cached_the_stream_starts_with_it_on_its_first_frame(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from voicecoach import content
+    from voicecoach.session import open_clips
+
+    monkeypatch.delenv("VOICECOACH_OUTPUT")
+    engine = FakeEngine(seconds_per_word=0.5)
+    chosen = settings()
+    first = open_clips(voice=None, rate=chosen.options.rate, volume=1.0, engine=engine).clip(
+        content.DISCLAIMER
+    )  # rendered once and cached, as after an earlier run
+    engine.rendered.clear()
+    devices: list[object] = []
+    clock = FakeClock()
+    with RunSession(ROUTINE, chosen, clock=clock, engine=engine, record=RecordingHistory,
+                    find=_stream_finder(devices)) as session:
+        (device,) = devices
+        device.pump(4000)  # type: ignore[attr-defined]  # before the session plays anything
+        assert bytes(device.heard[: 2 * 4000]) == first.frames[: 2 * 4000]  # type: ignore[attr-defined]
+        assert engine.rendered == []
+        view = RecordingView(clock)
+        report = session.play(view)
+    assert report.finished and devices == [device]
+    from voicecoach.playback.timeline import Timeline
+
+    clips = open_clips(voice=None, rate=chosen.options.rate, volume=1.0, engine=engine)
+    whole = Timeline(report.plan, clips, volume=chosen.volume, chime=chosen.chime)
+    # The whole routine from the device's first frame on: the first line was not started twice.
+    heard = bytes(device.heard)  # type: ignore[attr-defined]
+    assert heard[: 2 * whole.total_frames] == whole.render(0, whole.total_frames)
+    assert view.captions.texts[0] == content.DISCLAIMER
+
+
+def test_with_the_first_line_not_cached_the_stream_starts_silent_and_renders_nothing_yet(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("VOICECOACH_OUTPUT")
+    engine = FakeEngine(seconds_per_word=0.5)
+    devices: list[object] = []
+    with RunSession(ROUTINE, settings(), clock=FakeClock(), engine=engine,
+                    record=RecordingHistory, find=_stream_finder(devices)):
+        (device,) = devices
+        device.pump(4000)  # type: ignore[attr-defined]
+        assert not any(device.heard) and engine.rendered == []  # type: ignore[attr-defined]

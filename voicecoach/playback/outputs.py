@@ -137,10 +137,11 @@ def find_output(
     sample_rate: int, *,
     open_device: Callable[[int], Device] = _default_device,
     open_process: Callable[[], AudioOutput] | None = _default_process,
-    wait: float | None = None,
+    wait: float | None = None, first: Callable[[Stream], None] | None = None,
 ) -> Found:
-    """The best output that works here. The stream is started (silent) and must be heard from
-    within `wait` seconds; a player program is probed by playing a short silence."""
+    """The best output that works here. The stream is started and must be heard from within
+    `wait` seconds; a player program is probed by playing a short silence. `first(stream)`,
+    called before the stream starts, sets what it plays from its first frame (else silence)."""
     from voicecoach.playback.stream import FIRST_PULL_SECONDS, Stream
     from voicecoach.speech import NoAudioOutput
 
@@ -155,6 +156,8 @@ def find_output(
     else:
         stream = Stream(device, fresh=getattr(device, "another", None))
         try:
+            if first is not None:
+                first(stream)
             stream.start()
             started = stream.wait_for_device(wait)
         except Exception as error:  # noqa: BLE001 - any device failure means: try the next way

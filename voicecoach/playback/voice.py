@@ -51,21 +51,32 @@ class StreamVoice:
         self.volume = volume
         self.chime = chime
         self.speaker = StreamSpeaker(stream)
+        self._begun: tuple[str, float] | None = None  # the first line, and when it started
 
     @property
     def clock(self) -> Stream:
         return self.stream
 
     def begin(self, draft: Plan) -> float:
-        """Start the first line at once; returns the clock time it started."""
+        """Start the first line at once; returns the clock time it started. Once started (the
+        stream may start with it), beginning again with the same line changes nothing."""
         first = draft.events[0]
+        if self._begun is not None and self._begun[0] == first.text:
+            return self._begun[1]
         clip = self.clips.clip(first.text)
         alone = replace(
             draft, events=(replace(first, duration_ms=max(1, math.ceil(clip.seconds * 1000))),)
         )
         timeline = Timeline(alone, self.clips, volume=self.volume, keep_clips=True)
         timeline.preload()
-        return self.stream.play_from(0, timeline)
+        start = self.stream.play_from(0, timeline)
+        self._begun = (first.text, start)
+        return start
+
+    @property
+    def begun(self) -> bool:
+        """Whether the first line has been started."""
+        return self._begun is not None
 
     def take_over(self, plan: Plan, said: int = 1) -> float:
         """Play the timed `plan` from here on, its first `said` lines already under way; returns
