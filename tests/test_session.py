@@ -352,3 +352,43 @@ def test_with_the_first_line_not_cached_the_stream_starts_silent_and_renders_not
         (device,) = devices
         device.pump(4000)  # type: ignore[attr-defined]
         assert not any(device.heard) and engine.rendered == []  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("rest_seconds", [0.0, 3.0], ids=["rest ready in time", "rest late"])
+def test_nothing_cached_the_stream_plays_the_first_sentence_while_the_rest_renders(
+    monkeypatch: pytest.MonkeyPatch, rest_seconds: float,
+) -> None:
+    from voicecoach import content
+    from voicecoach.speech.cache import SENTENCE_GAP, first_sentence
+
+    monkeypatch.delenv("VOICECOACH_OUTPUT")
+    head, rest = first_sentence(content.DISCLAIMER)  # type: ignore[misc]
+    devices: list[object] = []
+    seen: list[tuple[bool, str]] = []  # when the rest is rendered: playing, and what
+
+    class SlowRest(FakeEngine):
+        def render(self, text: str) -> Clip:
+            if text == rest:
+                stream = session.voice.stream  # type: ignore[union-attr]
+                seen.append((stream.playing, stream.timeline.plan.events[0].text))
+                rate = devices[0].sample_rate  # type: ignore[attr-defined]
+                devices[0].pump(round(rest_seconds * rate))  # type: ignore[attr-defined]
+            return super().render(text)
+
+    engine = SlowRest(seconds_per_word=0.5)
+    with RunSession(ROUTINE, settings(), clock=FakeClock(), engine=engine,
+                    record=RecordingHistory, find=_stream_finder(devices)) as session:
+        report = session.play(RecordingView(FakeClock()))
+    assert report.finished and seen == [(True, head)]  # the first sentence was playing
+    (device,) = devices
+    rate = device.sample_rate  # type: ignore[attr-defined]
+    plain = FakeEngine(seconds_per_word=0.5)
+    first, rest_frames = plain.render(head).frames, plain.render(rest).frames
+    heard = bytes(device.heard)  # type: ignore[attr-defined]
+    assert heard.startswith(first) and rest_frames[:2] == b"\0\0" and any(rest_frames[2:4])
+    sound = next(i for i in range(len(first), len(heard)) if heard[i])  # the rest's 2nd sample
+    gap = (sound // 2 - 1) * 2 - len(first)
+    assert heard[len(first) + gap :].startswith(rest_frames)  # the rest whole, after the gap
+    # The gap as rendered when the rest was ready in time; held until it was, when late.
+    expected = max(SENTENCE_GAP, rest_seconds - engine.length(head))
+    assert gap / 2 / rate == pytest.approx(expected, abs=0.02)
