@@ -193,3 +193,31 @@ def test_the_stream_can_start_with_its_first_line_on_its_first_frame() -> None:
                         first=first)
     assert started == [found.stream]
     found.close()
+
+
+@pytest.mark.parametrize("engine_rate", [24_000, 22_050, None])
+def test_the_early_device_opens_at_the_likely_rate_and_again_only_if_the_engine_differs(
+    monkeypatch: pytest.MonkeyPatch, engine_rate: int | None,
+) -> None:
+    import threading
+
+    opened: list[FakeDevice] = []
+    guessed = threading.Event()
+
+    def open_device(rate: int, backends: object = None) -> FakeDevice:
+        opened.append(FakeDevice(rate))
+        guessed.set()
+        return opened[-1]
+
+    monkeypatch.setattr("voicecoach.playback.device.open_device", open_device)
+    outputs.open_early(likely=lambda: 24_000)
+    assert guessed.wait(10)  # opened at the guess while the engine was not known yet
+    outputs.open_early_at(engine_rate)
+    found = find_output(engine_rate or SAMPLE_RATE, open_process=None)
+    rates = [device.sample_rate for device in opened]
+    if engine_rate == 24_000:
+        assert rates == [24_000] and found.stream.device is opened[0]  # type: ignore[union-attr]
+    else:  # the guess was closed; the engine's rate opened (a Piper voice: by the search)
+        assert rates == [24_000, engine_rate or SAMPLE_RATE] and opened[0].closed
+        assert found.stream.device is opened[1]  # type: ignore[union-attr]
+    found.close()

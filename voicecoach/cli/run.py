@@ -234,6 +234,12 @@ def run(
     )
 
 
+def _default_rate() -> int | None:
+    from voicecoach.speech import engine_rate
+
+    return engine_rate(None)
+
+
 def _enter(stack: ExitStack, session: RunSession) -> RunSession:
     """The session entered (its engine and output open), or the engine's error said and exit."""
     from voicecoach.errors import EngineError
@@ -275,7 +281,9 @@ def play_routine(
     if not text:
         from voicecoach.playback.outputs import open_early
 
-        open_early()  # the audio library loads while the config does
+        # The audio device opens while the config loads, at the default engine's rate (opened
+        # again if the config names an engine with another).
+        open_early(likely=_default_rate)
     from voicecoach import clock as clocks
     from voicecoach.session import RunSession
 

@@ -62,12 +62,14 @@ def _default_device(sample_rate: int) -> MiniaudioDevice:
 
 
 class _Early:
-    """A device opened in the background: its library is loaded at once, and the device is
-    opened as soon as the engine's sample rate is known (`at`)."""
+    """A device opened in the background: its library is loaded at once, and the device opened
+    at the rate `likely()` guesses while the engine's own is not known yet (`at`); at that one
+    once it is, opened again if the guess was wrong."""
 
-    def __init__(self) -> None:
+    def __init__(self, likely: Callable[[], int | None] | None = None) -> None:
         self.sample_rate: int | None = None
         self.device: MiniaudioDevice | None = None
+        self.likely = likely
         self._rate_known = threading.Event()
         self.thread = threading.Thread(target=self._open, name="voicecoach-audio", daemon=True)
         self.thread.start()
@@ -78,31 +80,51 @@ class _Early:
         self._rate_known.set()
 
     def _open(self) -> None:
-        from voicecoach.playback.device import load_library, open_device, platform_backends
+        from voicecoach.playback.device import load_library
 
         try:
             load_library()
         except AudioError:
             pass  # said by the full search, which runs again later
+        device, rate = None, None
+        if self.likely is not None and not self._rate_known.is_set():
+            try:
+                rate = self.likely()
+            except Exception:  # noqa: BLE001 - only a guess
+                rate = None
+            device = self._try(rate)
         self._rate_known.wait()
-        if self.sample_rate is None:
-            return
+        if self.sample_rate != rate:
+            if device is not None:
+                device.close()
+            device = self._try(self.sample_rate)
+        self.device = device
+
+    @staticmethod
+    def _try(sample_rate: int | None) -> MiniaudioDevice | None:
+        if sample_rate is None:
+            return None
+        from voicecoach.playback.device import open_device, platform_backends
+
         try:
-            self.device = open_device(self.sample_rate, backends=platform_backends(quiet=True))
+            return open_device(sample_rate, backends=platform_backends(quiet=True))
         except Exception:  # noqa: BLE001 - the full search, with its reasons, runs again later
-            self.device = None
+            return None
 
 
 _early: _Early | None = None
 
 
-def open_early(sample_rate: int | None = None) -> None:
+def open_early(
+    sample_rate: int | None = None, *, likely: Callable[[], int | None] | None = None
+) -> None:
     """Start opening the audio device now, in the background (it takes about 0.1 s), so it is
     ready when the first line is: at `sample_rate`, or once `open_early_at` gives the engine's
-    rate. Only backends that print nothing are tried here."""
+    rate (meanwhile at the rate `likely()` guesses, if given). Only backends that print nothing
+    are tried here."""
     global _early
     if _early is None and os.environ.get(OUTPUT_VARIABLE, "").strip().lower() != "players":
-        _early = _Early()
+        _early = _Early(likely)
         if sample_rate is not None:
             _early.at(sample_rate)
 
