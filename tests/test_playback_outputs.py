@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.playback_fakes import FakeDevice, StallingDevice
-from voicecoach.errors import AudioError
+from voicecoach.errors import AudioError, EngineError
 from voicecoach.playback import outputs
 from voicecoach.playback.outputs import NO_DEVICE, find_output
 from voicecoach.speech import SAMPLE_RATE
@@ -176,12 +176,13 @@ def test_an_early_device_never_told_its_rate_opens_nothing_and_the_search_opens_
     assert opened == [(SAMPLE_RATE, None)] and found.kind == "stream"
     found.close()
     outputs.open_early()
-    found = find_output(SAMPLE_RATE, open_process=None)  # asked for before the rate was known
-    assert opened[1:] == [(SAMPLE_RATE, None)] and outputs._early is None
+    found = find_output(SAMPLE_RATE, open_process=None)  # asked for before the rate was told
+    assert [rate for rate, _ in opened[1:]] == [SAMPLE_RATE] and outputs._early is None
+    assert found.stream is not None and found.stream.device.sample_rate == SAMPLE_RATE
     found.close()
 
 
-def test_the_stream_can_start_with_its_first_line_on_its_first_frame() -> None:
+def test_the_stream_is_given_its_first_sound_before_it_starts() -> None:
     device = FakeDevice(SAMPLE_RATE)
     started = []
 
@@ -193,6 +194,18 @@ def test_the_stream_can_start_with_its_first_line_on_its_first_frame() -> None:
                         first=first)
     assert started == [found.stream]
     found.close()
+
+
+def test_a_first_sound_that_fails_is_raised_and_the_device_closed_not_passed_over() -> None:
+    device = FakeDevice(SAMPLE_RATE)
+
+    def first(stream: object) -> None:
+        raise EngineError("the clip cannot be rendered")
+
+    with pytest.raises(EngineError):
+        find_output(SAMPLE_RATE, open_device=lambda rate: device, open_process=Player,
+                    first=first)
+    assert device.closed and device.source is None
 
 
 @pytest.mark.parametrize("engine_rate", [24_000, 22_050, None])

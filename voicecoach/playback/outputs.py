@@ -75,7 +75,8 @@ class _Early:
         self.thread.start()
 
     def at(self, sample_rate: int | None) -> None:
-        """Open the device at `sample_rate` (None: the rate is not known yet; open none)."""
+        """Open the device at `sample_rate` (None: not known before the engine opens, as for
+        a Piper voice; open none)."""
         self.sample_rate = sample_rate
         self._rate_known.set()
 
@@ -141,7 +142,7 @@ def _take_early(sample_rate: int) -> MiniaudioDevice | None:
     if early is None:
         return None
     if not early._rate_known.is_set():
-        early.at(None)  # never told: nothing was opened, nor will be
+        early.at(sample_rate)  # asked for before the engine's rate was told: it is this one
     early.thread.join()
     if early.device is not None and early.sample_rate != sample_rate:
         early.device.close()  # opened for another rate: open again at the engine's
@@ -177,9 +178,14 @@ def find_output(
         found.reasons.append(f"stream: {error}")
     else:
         stream = Stream(device, fresh=getattr(device, "another", None))
-        try:
-            if first is not None:
+        if first is not None:
+            try:
                 first(stream)
+            except BaseException:  # not the device's failure: said as it is
+                stream.close()
+                device.close()
+                raise
+        try:
             stream.start()
             started = stream.wait_for_device(wait)
         except Exception as error:  # noqa: BLE001 - any device failure means: try the next way
