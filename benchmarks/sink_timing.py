@@ -396,7 +396,8 @@ def first_sounds(
 def stop_latency(
     server: Server, recorder: Recorder, routine: str, home: Path, mode: str, how: str
 ) -> dict[str, object]:
-    """Start the routine, stop it 1.5 s into the first line; how long sound goes on after."""
+    """Start the routine, stop it 1.5 s into the first line (while a word is being heard);
+    how long sound goes on after."""
     begin = recorder.frames()
     process, started, master = start_run(routine, home, mode, keys=how == "pause key")
     try:
@@ -406,6 +407,15 @@ def stop_latency(
                 return {"how": how, "mode": mode, "error": "no sound before the stop"}
             time.sleep(0.01)
         time.sleep(1.5)
+        # Stopped while speaking: 1.5 s in can fall in the pause between two sentences, and a
+        # stop in silence would measure nothing.
+        speaking = False
+        deadline = time.monotonic() + 5
+        while not speaking and time.monotonic() < deadline:
+            recent = recorder.samples(max(begin, recorder.frames() - int(0.02 * RATE)))
+            speaking = bool(len(loud(recent)))
+            if not speaking:
+                time.sleep(0.002)
         sent = time.monotonic()
         if how == "Ctrl-C":
             process.send_signal(signal.SIGINT)
@@ -429,6 +439,8 @@ def stop_latency(
         rec = recorder.samples(begin)
         after = loud(rec[max(0, at - RATE) :])
         last = max(0, at - RATE) + int(after[-1]) if len(after) else at
+        if not speaking:
+            return {"how": how, "mode": mode, "error": "no speech to stop within 5 s"}
         return {
             "how": how,
             "mode": mode,
