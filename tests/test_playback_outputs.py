@@ -112,16 +112,22 @@ def test_scaled_clips_carry_the_volume_for_outputs_that_cannot_mix() -> None:
     assert ScaledClips(cache, 1.0).clip("Breathe out.") == loud
 
 
-def test_a_device_opened_early_is_the_one_used_and_only_quiet_backends_are_tried_early(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    opened: list[tuple[int, object]] = []
+@pytest.fixture
+def opened(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, object]]:
+    """Every device the real opener would have opened: (sample rate, backends tried)."""
+    found: list[tuple[int, object]] = []
 
     def open_device(rate: int, backends: object = None) -> FakeDevice:
-        opened.append((rate, backends))
+        found.append((rate, backends))
         return FakeDevice(rate)
 
     monkeypatch.setattr("voicecoach.playback.device.open_device", open_device)
+    return found
+
+
+def test_a_device_opened_early_is_the_one_used_and_only_quiet_backends_are_tried_early(
+    monkeypatch: pytest.MonkeyPatch, opened: list[tuple[int, object]],
+) -> None:
     monkeypatch.setattr("sys.platform", "linux")
     outputs.open_early(SAMPLE_RATE)
     found = find_output(SAMPLE_RATE, open_process=None)
@@ -147,29 +153,19 @@ def test_nothing_is_opened_early_when_the_stream_is_left_out(
 
 
 def test_the_early_device_waits_for_the_engines_rate_and_is_opened_once_at_it(
-    monkeypatch: pytest.MonkeyPatch,
+    opened: list[tuple[int, object]],
 ) -> None:
-    opened: list[int] = []
-    monkeypatch.setattr("voicecoach.playback.device.open_device",
-                        lambda rate, backends=None: opened.append(rate) or FakeDevice(rate))
     outputs.open_early()  # the library loads; no device until the rate is known
     outputs.open_early_at(24_000)
     found = find_output(24_000, open_process=None)
-    assert opened == [24_000] and found.stream is not None
+    assert [rate for rate, _ in opened] == [24_000] and found.stream is not None
     assert found.stream.sample_rate == 24_000
     found.close()
 
 
 def test_an_early_device_never_told_its_rate_opens_nothing_and_the_search_opens_one(
-    monkeypatch: pytest.MonkeyPatch,
+    opened: list[tuple[int, object]],
 ) -> None:
-    opened: list[tuple[int, object]] = []
-
-    def open_device(rate: int, backends: object = None) -> FakeDevice:
-        opened.append((rate, backends))
-        return FakeDevice(rate)
-
-    monkeypatch.setattr("voicecoach.playback.device.open_device", open_device)
     outputs.open_early()
     outputs.open_early_at(None)  # e.g. a Piper voice: its file says the rate
     found = find_output(SAMPLE_RATE, open_process=None)
