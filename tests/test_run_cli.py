@@ -15,7 +15,7 @@ from voicecoach import clock as clocks
 from voicecoach import session
 from voicecoach.cli import app
 from voicecoach.errors import EngineError
-from voicecoach.plan import Plan, PlanOptions, build_plan
+from voicecoach.plan import PlanOptions, build_plan
 from voicecoach.speech import NoAudioOutput
 from voicecoach.timefmt import duration
 
@@ -284,36 +284,6 @@ def test_voice_speaks_every_line_on_the_plan_timed_from_it(
     printed = [STAMPED.sub("", line) for line in result.stdout.splitlines() if STAMPED.match(line)]
     assert printed == voice.texts  # captions too
     assert result.stderr == ""
-
-
-def test_a_named_routine_starts_its_first_line_before_the_routine_is_loaded(
-    monkeypatch: pytest.MonkeyPatch, fake_clock: FakeClock, tiny: Path
-) -> None:
-    from voicecoach.routine import loader
-
-    events: list[str] = []
-    loads = loader.load_routine
-    monkeypatch.setattr(loader, "load_routine",
-                        lambda path: events.append(f"load {Path(path).name}") or loads(path))
-
-    def voiced(*args: object, first: Plan, **kwargs: object) -> None:
-        from voicecoach import content
-
-        events.append("voice" + (": the disclaimer" if first.events[0].text == content.DISCLAIMER
-                                 else ""))
-        raise NoAudioOutput("no audio device")
-
-    monkeypatch.setattr(session, "voiced", voiced)
-
-    result = invoke("run", "tiny")
-
-    assert result.exit_code == 0, result.output
-    assert events == ["voice: the disclaimer", "load tiny.yaml"]
-    assert result.stdout.splitlines()[-1].startswith("Done: Tiny test, 1 of 1 stretch in ")
-    events.clear()
-    result = invoke("run", "tiyn")  # a name that fits no routine: said before any sound
-    assert result.exit_code == 2 and events == []
-    assert result.stderr.startswith("Error: ")
 
 
 def test_the_first_line_plays_before_the_rest_of_the_voice_is_rendered(

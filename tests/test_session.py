@@ -305,9 +305,8 @@ def test_a_run_through_the_stream_pulls_the_timeline_export_writes(
     assert exported == timeline.render(0, timeline.total_frames) and timeline.chimes
 
 
-@pytest.mark.parametrize("loaded", [True, False], ids=["routine loaded", "routine loading"])
 def test_with_the_first_line_cached_the_stream_starts_with_it_on_its_first_frame(
-    monkeypatch: pytest.MonkeyPatch, loaded: bool,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from voicecoach import content
     from voicecoach.session import open_clips
@@ -321,13 +320,12 @@ def test_with_the_first_line_cached_the_stream_starts_with_it_on_its_first_frame
     engine.rendered.clear()
     devices: list[object] = []
     clock = FakeClock()
-    with RunSession(ROUTINE if loaded else None, chosen, clock=clock, engine=engine,
-                    record=RecordingHistory, find=_stream_finder(devices)) as session:
+    with RunSession(ROUTINE, chosen, clock=clock, engine=engine, record=RecordingHistory,
+                    find=_stream_finder(devices)) as session:
         (device,) = devices
         device.pump(4000)  # type: ignore[attr-defined]  # before the session plays anything
         assert bytes(device.heard[: 2 * 4000]) == first.frames[: 2 * 4000]  # type: ignore[attr-defined]
         assert engine.rendered == []
-        session.routine = ROUTINE
         view = RecordingView(clock)
         report = session.play(view)
     assert report.finished and devices == [device]

@@ -177,16 +177,6 @@ def voiced(
 # --- run ------------------------------------------------------------------------------------
 
 
-def opening(options: PlanOptions) -> Plan:
-    """The start every plan has (the disclaimer), alone: enough to start the voice with while
-    the routine is still loading."""
-    from voicecoach import content
-    from voicecoach.plan import Event, Kind, Plan, Role
-
-    line = Event(Kind.SAY, 0, 1, Role.DISCLAIMER, content.DISCLAIMER)
-    return Plan(routine="", title="", events=(line,), stretch_names=(), options=options)
-
-
 class View(Protocol):
     """What shows a run as it goes (a live view, or printed lines)."""
 
@@ -202,9 +192,6 @@ class View(Protocol):
 class RunSession:
     """Speaking one routine: the voice (or text when there is no sound), the plan, the history.
 
-    `routine` may be None while it is still loading: entering then starts the line every plan
-    begins with, and the routine is set before `play`.
-
     Use it as a context manager: entering opens the engine and the audio output (EngineError if
     the engine cannot start; without an audio output it goes on as text, saying so in one line
     through `warn`, and why when `verbose`), leaving closes them; with a stream and the first
@@ -214,7 +201,7 @@ class RunSession:
     each line plays, so the coach never hears itself."""
 
     def __init__(
-        self, routine: Routine | None, settings: Settings, *, clock: Clock, speech: bool = True,
+        self, routine: Routine, settings: Settings, *, clock: Clock, speech: bool = True,
         cache: bool = True, warn: Callable[[str], None] = print,
         record: Callable[[Plan], Recorder] | None = None, engine: Engine | None = None,
         output: AudioOutput | None = None, find: Callable[..., Found] | None = None,
@@ -248,15 +235,13 @@ class RunSession:
         from voicecoach.plan import build_plan
 
         s = self.settings
-        if self.routine is not None:
-            self._draft = build_plan(self.routine, s.options)
-        first = self._draft if self._draft is not None else opening(s.options)
+        self._draft = build_plan(self.routine, s.options)
         try:
             self._began = self.clock.now()
             self.voice = self._stack.enter_context(voiced(
                 rate=s.options.rate, voice=s.voice, volume=s.volume, cache=self.cache,
                 engine=self.engine, engine_name=s.engine, output=self.output, chime=s.chime,
-                find=self.find, first=first,
+                find=self.find, first=self._draft,
             ))
             notes = getattr(self.voice, "notes", [])
         except NoAudioOutput as error:
@@ -284,12 +269,9 @@ class RunSession:
         had got, and raised again."""
         from voicecoach.plan import build_plan
 
-        if self.routine is None:
-            raise ValueError("the routine is set before the session plays")
         draft = self._draft if self._draft is not None else build_plan(
             self.routine, self.settings.options
         )
-        self._draft = draft
         recorder = self.record(draft)
         try:
             report = self._perform(draft, view, controls, recorder)

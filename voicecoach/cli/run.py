@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from voicecoach.plan import Plan
     from voicecoach.player import Progress
     from voicecoach.routine.model import Routine
-    from voicecoach.session import RunSession
     from voicecoach.speakers import Speaker
     from voicecoach.speech import AudioOutput
 
@@ -218,19 +217,13 @@ def run(
     """
     from voicecoach import catalog
 
-    # A routine named is found first: a name that fits none is said before any sound.
-    path = catalog.resolve(name) if name is not None else None
-
     def load() -> Chosen:
-        if path is not None:
-            from voicecoach.routine.loader import load_routine
-
-            return load_routine(path), None
+        if name is not None:
+            return catalog.load(name), None
         return _chosen(flags)
 
     play_routine(
-        load, text=text, flags=flags, verbose=verbose, listen=listen, listen_device=listen_device,
-        found=path is not None,
+        load, text=text, flags=flags, verbose=verbose, listen=listen, listen_device=listen_device
     )
 
 
@@ -238,19 +231,6 @@ def _default_rate() -> int | None:
     from voicecoach.speech import engine_rate
 
     return engine_rate(None)
-
-
-def _enter(stack: ExitStack, session: RunSession) -> RunSession:
-    """The session entered (its engine and output open), or the engine's error said and exit."""
-    from voicecoach.errors import EngineError
-
-    try:
-        return stack.enter_context(session)
-    except EngineError as error:
-        for line in str(error).splitlines():
-            _stderr(f"Error: {line}")
-        _stderr("To go ahead without speech: voicecoach run --text")
-        raise typer.Exit(ExitCode.FAILURE) from None
 
 
 def _chosen(flags: SpeechFlags) -> Chosen:
@@ -273,11 +253,9 @@ def _chosen(flags: SpeechFlags) -> Chosen:
 
 def play_routine(
     load: Callable[[], Chosen], *, text: bool, flags: SpeechFlags, verbose: bool = False,
-    listen: bool | None = None, listen_device: str | None = None, found: bool = False,
+    listen: bool | None = None, listen_device: str | None = None,
 ) -> None:
-    """Speak the routine `load` gives (loaded once the engine is warming up) and report.
-    `found`: the routine is found and `load` asks nothing, so the voice can start its first
-    line (the same in every plan) while the routine loads."""
+    """Speak the routine `load` gives (loaded once the engine is warming up) and report."""
     if not text:
         from voicecoach.playback.outputs import open_early
 
@@ -285,6 +263,7 @@ def play_routine(
         # again if the config names an engine with another).
         open_early(likely=_default_rate)
     from voicecoach import clock as clocks
+    from voicecoach.errors import EngineError
     from voicecoach.session import RunSession
 
     report = None
@@ -296,34 +275,31 @@ def play_routine(
             # The audio device opens at the engine's rate, and the engine (if needed) loads,
             # while the routine does.
             warm_voice(settings, cache=not flags.no_cache)
+        from voicecoach.keys import terminal_keys
+
+        routine, composed = load()
+        for note in idle_options(flags, routine, speech=not text):
+            _stderr(note)
         if listen is not None:
             settings = replace(settings, listen=listen)
         clock = clocks.MonotonicClock()
         with ExitStack() as stack:
-            session = acknowledge = listener = None
-            if found and not text and not settings.listen:
-                session = _enter(stack, RunSession(
-                    None, settings, clock=clock, cache=not flags.no_cache, warn=_stderr,
-                    verbose=verbose,
-                ))
-            from voicecoach.keys import terminal_keys
-
-            routine, composed = load()
-            for note in idle_options(flags, routine, speech=not text):
-                _stderr(note)
-            if session is not None:  # already speaking
-                session.routine = routine
-                if composed is not None:
-                    session.record = _recorder(composed)
-            else:
-                if settings.listen:
-                    acknowledge = Acknowledge(clock)
-                    listener = _listen(stack, clock, listen_device, acknowledge, sound=not text)
-                session = _enter(stack, RunSession(
-                    routine, settings, clock=clock, speech=not text, cache=not flags.no_cache,
-                    warn=_stderr, record=_recorder(composed) if composed is not None else None,
-                    verbose=verbose, gate=listener.gate if listener is not None else None,
-                ))
+            acknowledge = listener = None
+            if settings.listen:
+                acknowledge = Acknowledge(clock)
+                listener = _listen(stack, clock, listen_device, acknowledge, sound=not text)
+            session = RunSession(
+                routine, settings, clock=clock, speech=not text, cache=not flags.no_cache,
+                warn=_stderr, record=_recorder(composed) if composed is not None else None,
+                verbose=verbose, gate=listener.gate if listener is not None else None,
+            )
+            try:
+                stack.enter_context(session)
+            except EngineError as error:
+                for line in str(error).splitlines():
+                    _stderr(f"Error: {line}")
+                _stderr("To go ahead without speech: voicecoach run --text")
+                raise typer.Exit(ExitCode.FAILURE) from None
             keys = stack.enter_context(terminal_keys())
             view = TerminalView(stack, clock, keys=keys is not None)
             if keys is not None:
