@@ -112,3 +112,37 @@ def test_no_backend_that_works_is_an_audio_error_that_says_what_was_tried() -> N
 def test_the_silent_null_backend_is_never_chosen_for_real_playback() -> None:
     assert all("NULL" not in names for names in BACKENDS.values())
     assert "NULL" not in platform_backends()
+
+
+def test_a_module_imported_without_a_package_sees_none_and_others_still_see_it(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+    import textwrap as real
+
+    (tmp_path / "optional_user.py").write_text(
+        "try:\n    import textwrap\nexcept ImportError:\n    textwrap = None\n"
+        "import json\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "optional_user", raising=False)
+    module = devices._import_without("optional_user", "textwrap")
+    assert module.textwrap is None and module.json is sys.modules["json"]
+    assert sys.modules["optional_user"] is module and sys.modules["textwrap"] is real
+    import textwrap
+
+    assert textwrap is real
+    assert devices._import_without("optional_user", "textwrap") is module  # once only
+    monkeypatch.delitem(sys.modules, "optional_user")
+
+
+def test_a_module_that_fails_to_import_without_the_package_is_not_left_half_loaded(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    (tmp_path / "needs_it.py").write_text("import textwrap\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(ImportError):
+        devices._import_without("needs_it", "textwrap")
+    assert "needs_it" not in sys.modules

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.playback_fakes import FakeDevice, StallingDevice
-from voicecoach.errors import AudioError
+from voicecoach.errors import AudioError, EngineError
 from voicecoach.playback import outputs
 from voicecoach.playback.outputs import NO_DEVICE, find_output
 from voicecoach.speech import SAMPLE_RATE
@@ -112,16 +112,22 @@ def test_scaled_clips_carry_the_volume_for_outputs_that_cannot_mix() -> None:
     assert ScaledClips(cache, 1.0).clip("Breathe out.") == loud
 
 
-def test_a_device_opened_early_is_the_one_used_and_only_quiet_backends_are_tried_early(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    opened: list[tuple[int, object]] = []
+@pytest.fixture
+def opened(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, object]]:
+    """Every device the real opener would have opened: (sample rate, backends tried)."""
+    found: list[tuple[int, object]] = []
 
     def open_device(rate: int, backends: object = None) -> FakeDevice:
-        opened.append((rate, backends))
+        found.append((rate, backends))
         return FakeDevice(rate)
 
     monkeypatch.setattr("voicecoach.playback.device.open_device", open_device)
+    return found
+
+
+def test_a_device_opened_early_is_the_one_used_and_only_quiet_backends_are_tried_early(
+    monkeypatch: pytest.MonkeyPatch, opened: list[tuple[int, object]],
+) -> None:
     monkeypatch.setattr("sys.platform", "linux")
     outputs.open_early(SAMPLE_RATE)
     found = find_output(SAMPLE_RATE, open_process=None)
@@ -144,3 +150,83 @@ def test_nothing_is_opened_early_when_the_stream_is_left_out(
                         lambda *a, **k: pytest.fail("opened"))
     outputs.open_early(SAMPLE_RATE)
     assert outputs._early is None
+
+
+def test_the_early_device_waits_for_the_engines_rate_and_is_opened_once_at_it(
+    opened: list[tuple[int, object]],
+) -> None:
+    outputs.open_early()  # the library loads; no device until the rate is known
+    outputs.open_early_at(24_000)
+    found = find_output(24_000, open_process=None)
+    assert [rate for rate, _ in opened] == [24_000] and found.stream is not None
+    assert found.stream.sample_rate == 24_000
+    found.close()
+
+
+def test_an_early_device_never_told_its_rate_opens_nothing_and_the_search_opens_one(
+    opened: list[tuple[int, object]],
+) -> None:
+    outputs.open_early()
+    outputs.open_early_at(None)  # e.g. a Piper voice: its file says the rate
+    found = find_output(SAMPLE_RATE, open_process=None)
+    assert opened == [(SAMPLE_RATE, None)] and found.kind == "stream"
+    found.close()
+    outputs.open_early()
+    found = find_output(SAMPLE_RATE, open_process=None)  # asked for before the rate was told
+    assert [rate for rate, _ in opened[1:]] == [SAMPLE_RATE] and outputs._early is None
+    assert found.stream is not None and found.stream.device.sample_rate == SAMPLE_RATE
+    found.close()
+
+
+def test_the_stream_is_given_its_first_sound_before_it_starts() -> None:
+    device = FakeDevice(SAMPLE_RATE)
+    started = []
+
+    def first(stream: object) -> None:
+        started.append(stream)
+        assert not device.source  # before the device pulls anything
+
+    found = find_output(SAMPLE_RATE, open_device=lambda rate: device, open_process=None,
+                        first=first)
+    assert started == [found.stream]
+    found.close()
+
+
+def test_a_first_sound_that_fails_is_raised_and_the_device_closed_not_passed_over() -> None:
+    device = FakeDevice(SAMPLE_RATE)
+
+    def first(stream: object) -> None:
+        raise EngineError("the clip cannot be rendered")
+
+    with pytest.raises(EngineError):
+        find_output(SAMPLE_RATE, open_device=lambda rate: device, open_process=Player,
+                    first=first)
+    assert device.closed and device.source is None
+
+
+@pytest.mark.parametrize("engine_rate", [24_000, 22_050, None])
+def test_the_early_device_opens_at_the_likely_rate_and_again_only_if_the_engine_differs(
+    monkeypatch: pytest.MonkeyPatch, engine_rate: int | None,
+) -> None:
+    import threading
+
+    opened: list[FakeDevice] = []
+    guessed = threading.Event()
+
+    def open_device(rate: int, backends: object = None) -> FakeDevice:
+        opened.append(FakeDevice(rate))
+        guessed.set()
+        return opened[-1]
+
+    monkeypatch.setattr("voicecoach.playback.device.open_device", open_device)
+    outputs.open_early(likely=lambda: 24_000)
+    assert guessed.wait(10)  # opened at the guess while the engine was not known yet
+    outputs.open_early_at(engine_rate)
+    found = find_output(engine_rate or SAMPLE_RATE, open_process=None)
+    rates = [device.sample_rate for device in opened]
+    if engine_rate == 24_000:
+        assert rates == [24_000] and found.stream.device is opened[0]  # type: ignore[union-attr]
+    else:  # the guess was closed; the engine's rate opened (a Piper voice: by the search)
+        assert rates == [24_000, engine_rate or SAMPLE_RATE] and opened[0].closed
+        assert found.stream.device is opened[1]  # type: ignore[union-attr]
+    found.close()

@@ -259,9 +259,10 @@ def _stream_finder(devices: list[object]):  # noqa: ANN202
     from tests.playback_fakes import FakeDevice
     from voicecoach.playback.outputs import find_output
 
-    def find(rate: int):  # noqa: ANN202
+    def find(rate: int, first=None):  # noqa: ANN001, ANN202
         devices.append(FakeDevice(rate))
-        return find_output(rate, open_device=lambda r: devices[-1], open_process=None)
+        return find_output(rate, open_device=lambda r: devices[-1], open_process=None,
+                           first=first)
 
     return find
 
@@ -302,3 +303,90 @@ def test_a_run_through_the_stream_pulls_the_timeline_export_writes(
                        engine=FakeEngine(seconds_per_word=0.5))
     timeline = Timeline(plan, clips, volume=0.5, chime=True)
     assert exported == timeline.render(0, timeline.total_frames) and timeline.chimes
+
+
+def test_with_the_first_line_cached_the_stream_starts_with_it_on_its_first_frame(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from voicecoach import content
+    from voicecoach.session import open_clips
+
+    monkeypatch.delenv("VOICECOACH_OUTPUT")
+    engine = FakeEngine(seconds_per_word=0.5)
+    chosen = settings()
+    first = open_clips(voice=None, rate=chosen.options.rate, volume=1.0, engine=engine).clip(
+        content.DISCLAIMER
+    )  # rendered once and cached, as after an earlier run
+    engine.rendered.clear()
+    devices: list[object] = []
+    clock = FakeClock()
+    with RunSession(ROUTINE, chosen, clock=clock, engine=engine, record=RecordingHistory,
+                    find=_stream_finder(devices)) as session:
+        (device,) = devices
+        device.pump(4000)  # type: ignore[attr-defined]  # before the session plays anything
+        assert bytes(device.heard[: 2 * 4000]) == first.frames[: 2 * 4000]  # type: ignore[attr-defined]
+        assert engine.rendered == []
+        view = RecordingView(clock)
+        report = session.play(view)
+    assert report.finished and devices == [device]
+    from voicecoach.playback.timeline import Timeline
+
+    clips = open_clips(voice=None, rate=chosen.options.rate, volume=1.0, engine=engine)
+    whole = Timeline(report.plan, clips, volume=chosen.volume, chime=chosen.chime)
+    # The whole routine from the device's first frame on: the first line was not started twice.
+    heard = bytes(device.heard)  # type: ignore[attr-defined]
+    assert heard[: 2 * whole.total_frames] == whole.render(0, whole.total_frames)
+    assert view.captions.texts[0] == content.DISCLAIMER
+
+
+def test_with_the_first_line_not_cached_the_stream_starts_silent_and_renders_nothing_yet(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("VOICECOACH_OUTPUT")
+    engine = FakeEngine(seconds_per_word=0.5)
+    devices: list[object] = []
+    with RunSession(ROUTINE, settings(), clock=FakeClock(), engine=engine,
+                    record=RecordingHistory, find=_stream_finder(devices)):
+        (device,) = devices
+        device.pump(4000)  # type: ignore[attr-defined]
+        assert not any(device.heard) and engine.rendered == []  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("rest_seconds", [0.0, 3.0], ids=["rest ready in time", "rest late"])
+def test_nothing_cached_the_stream_plays_the_first_sentence_while_the_rest_renders(
+    monkeypatch: pytest.MonkeyPatch, rest_seconds: float,
+) -> None:
+    from voicecoach import content
+    from voicecoach.speech.cache import SENTENCE_GAP, first_sentence
+
+    monkeypatch.delenv("VOICECOACH_OUTPUT")
+    head, rest = first_sentence(content.DISCLAIMER)  # type: ignore[misc]
+    devices: list[object] = []
+    seen: list[tuple[bool, str]] = []  # when the rest is rendered: playing, and what
+
+    class SlowRest(FakeEngine):
+        def render(self, text: str) -> Clip:
+            if text == rest:
+                stream = session.voice.stream  # type: ignore[union-attr]
+                seen.append((stream.playing, stream.timeline.plan.events[0].text))
+                rate = devices[0].sample_rate  # type: ignore[attr-defined]
+                devices[0].pump(round(rest_seconds * rate))  # type: ignore[attr-defined]
+            return super().render(text)
+
+    engine = SlowRest(seconds_per_word=0.5)
+    with RunSession(ROUTINE, settings(), clock=FakeClock(), engine=engine,
+                    record=RecordingHistory, find=_stream_finder(devices)) as session:
+        report = session.play(RecordingView(FakeClock()))
+    assert report.finished and seen == [(True, head)]  # the first sentence was playing
+    (device,) = devices
+    rate = device.sample_rate  # type: ignore[attr-defined]
+    plain = FakeEngine(seconds_per_word=0.5)
+    first, rest_frames = plain.render(head).frames, plain.render(rest).frames
+    heard = bytes(device.heard)  # type: ignore[attr-defined]
+    assert heard.startswith(first) and rest_frames[:2] == b"\0\0" and any(rest_frames[2:4])
+    sound = next(i for i in range(len(first), len(heard)) if heard[i])  # the rest's 2nd sample
+    gap = (sound // 2 - 1) * 2 - len(first)
+    assert heard[len(first) + gap :].startswith(rest_frames)  # the rest whole, after the gap
+    # The gap as rendered when the rest was ready in time; held until it was, when late.
+    expected = max(SENTENCE_GAP, rest_seconds - engine.length(head))
+    assert gap / 2 / rate == pytest.approx(expected, abs=0.02)

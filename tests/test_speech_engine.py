@@ -197,17 +197,37 @@ def test_an_engine_is_one_module_and_one_registry_entry(monkeypatch: pytest.Monk
         open_engine("fake", voice="xx")
 
 
+def test_an_engines_sample_rate_is_known_without_loading_it() -> None:
+    from voicecoach.speech import engine_rate
+
+    said = _python(
+        "import sys\nfrom voicecoach.speech import engine_rate\n"
+        "print(engine_rate('natural'), engine_rate('espeak'), engine_rate('piper'),"
+        " sorted(m for m in sys.modules if m.split('.')[0] in"
+        " ('pyttsx3', 'hibari', 'onnxruntime', 'numpy', 'piper')))"
+    )
+    assert said.split() == ["24000", "22050", "None", "[]"]  # a Piper voice file says
+    assert engine_rate("natural") == open_engine("natural").sample_rate
+    assert engine_rate("espeak") == open_engine("espeak").sample_rate
+    assert engine_rate("nope") is None
+
+
+def _python(script: str) -> str:
+    """What `script` prints, run in a fresh interpreter from the project's root."""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=30, cwd=Path(__file__).resolve().parent.parent)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 def test_importing_the_speech_package_loads_no_engine() -> None:
-    script = (
+    said = _python(
         "import sys, voicecoach.speech\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in "
         "('pyttsx3', 'espeakng_loader', 'onnxruntime', 'numpy')"
         " or m == 'voicecoach.speech.espeak'))"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=30, cwd=Path(__file__).resolve().parent.parent)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
+    assert said.strip() == "[]"
 
 
 def test_a_line_renders_to_the_same_samples_whatever_was_rendered_before() -> None:

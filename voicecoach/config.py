@@ -9,7 +9,6 @@ import difflib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from voicecoach import paths
@@ -165,6 +164,8 @@ def _message(key: str, error: dict[str, Any]) -> str:
 
 
 def _value_node(root: Any, key: str) -> tuple[Any, Any] | None:
+    import yaml
+
     for key_node, value_node in getattr(root, "value", []):
         if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
             return key_node, value_node
@@ -261,6 +262,8 @@ def parse_value(key: str, raw: str) -> Any:
         return raw.strip()
     if key == "engine":
         return raw.strip().lower()
+    import yaml
+
     try:
         return yaml.safe_load(raw)
     except yaml.YAMLError:
@@ -268,6 +271,8 @@ def parse_value(key: str, raw: str) -> Any:
 
 
 def _line(key: str, value: Any) -> str:
+    import yaml
+
     return yaml.safe_dump({key: value}, default_flow_style=False, allow_unicode=True).rstrip("\n")
 
 
@@ -301,6 +306,8 @@ def _write_atomic(path: Path, text: str) -> None:
 
 def _change(path: Path, key: str, value: Any, remove: bool) -> Config | None:
     """Set or remove one key; a new value is checked with the rest before anything is written."""
+    import yaml  # read here, not on import: a run with no config file needs none before it speaks
+
     source = str(path)
     text = _read_text(path) or ""
     data, root = _parse(text, source)

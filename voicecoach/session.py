@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from voicecoach.plan import Plan, PlanOptions
     from voicecoach.player import Controls, PlayReport, Progress
     from voicecoach.playback.outputs import Found
+    from voicecoach.playback.stream import Stream
     from voicecoach.playback.voice import StreamVoice
     from voicecoach.routine import Routine
     from voicecoach.speakers import AudioSpeaker, Speaker
@@ -66,12 +67,15 @@ def open_clips(
 
 
 def warm_voice(settings: Settings, cache: bool = True) -> None:
-    """Start loading the engine in the background while the routine loads, unless the first
-    line is cached: then the first word needs no engine, and loading it would only slow it."""
+    """Open the audio device started early (`outputs.open_early`) at the engine's rate, and
+    start loading the engine in the background while the routine loads, unless the first line
+    is cached: then the first word needs no engine, and loading it would only slow it."""
     from voicecoach import content, speech
     from voicecoach.errors import VoicecoachError
+    from voicecoach.playback.outputs import open_early_at
 
     name = settings.engine or settings.options.engine
+    open_early_at(speech.engine_rate(name))
     if cache and speech.opens_lazily(name):
         try:
             clips = open_clips(voice=settings.voice, rate=settings.options.rate,
@@ -126,12 +130,14 @@ def voiced(
     *, rate: int, voice: str | None = None, volume: float = 1.0, cache: bool = True,
     engine: Engine | None = None, engine_name: str | None = None,
     output: AudioOutput | None = None, chime: bool = False,
-    find: Callable[[int], Found] | None = None,
+    find: Callable[..., Found] | None = None, first: Plan | None = None,
 ) -> Iterator[SpokenOutput | StreamVoice]:
     """Open the speech engine and the best way to be heard here: the in-process stream, else a
     player program (`output`, when given, is used as that). The volume is applied in the mix,
     so clips are rendered at full volume. Closes the output afterwards. Raises EngineError when
-    the engine cannot start and NoAudioOutput, with the reasons, when nothing can play sound."""
+    the engine cannot start and NoAudioOutput, with the reasons, when nothing can play sound.
+    `first`: the plan to be played; when its first line is cached, the stream starts with it
+    (no device is opened again for it, and nothing else is waited for)."""
     from voicecoach.playback.outputs import Found, ScaledClips, find_output
     from voicecoach.playback.voice import StreamVoice
     from voicecoach.speech import NoAudioOutput
@@ -139,13 +145,22 @@ def voiced(
     clips = open_clips(
         voice=voice, rate=rate, volume=1.0, cache=cache, engine=engine, engine_name=engine_name
     )
+    primed: list[StreamVoice] = []
+
+    def start(stream: Stream) -> None:
+        primed.append(StreamVoice(stream, clips, volume=volume, chime=chime))
+        if first is not None and clips.cached(first.events[0].text):
+            primed[-1].begin(first)
+
     found = Found(process=output) if output is not None else (find or find_output)(
-        clips.sample_rate
+        clips.sample_rate, first=start
     )
     try:
         heard: SpokenOutput | StreamVoice
         if found.stream is not None:
-            heard = StreamVoice(found.stream, clips, volume=volume, chime=chime)
+            heard = next((v for v in primed if v.stream is found.stream), None) or StreamVoice(
+                found.stream, clips, volume=volume, chime=chime
+            )
         elif found.process is not None:
             scaled = ScaledClips(clips, volume)
             heard = SpokenOutput(scaled, found.process)  # type: ignore[arg-type]
@@ -179,16 +194,17 @@ class RunSession:
 
     Use it as a context manager: entering opens the engine and the audio output (EngineError if
     the engine cannot start; without an audio output it goes on as text, saying so in one line
-    through `warn`, and why when `verbose`), leaving closes them. `engine`, `output` (a player),
-    `find` (sample rate -> the outputs found) and `record` (a plan -> its history recorder)
-    stand in for the real ones when given. `gate`: when listening for spoken commands, the gate
-    that is closed while each line plays, so the coach never hears itself."""
+    through `warn`, and why when `verbose`), leaving closes them; with a stream and the first
+    line cached, that line starts playing then. `engine`, `output` (a player), `find` (as
+    `outputs.find_output`) and `record` (a plan -> its history recorder) stand in for the real
+    ones when given. `gate`: when listening for spoken commands, the gate that is closed while
+    each line plays, so the coach never hears itself."""
 
     def __init__(
         self, routine: Routine, settings: Settings, *, clock: Clock, speech: bool = True,
         cache: bool = True, warn: Callable[[str], None] = print,
         record: Callable[[Plan], Recorder] | None = None, engine: Engine | None = None,
-        output: AudioOutput | None = None, find: Callable[[int], Found] | None = None,
+        output: AudioOutput | None = None, find: Callable[..., Found] | None = None,
         verbose: bool = False, gate: Gate | None = None,
     ) -> None:
         self.routine = routine
@@ -207,6 +223,8 @@ class RunSession:
         self.report: PlayReport | None = None
         self._reached: tuple[float, int] = (0.0, 0)  # seconds and stretches done, as last shown
         self._stack = ExitStack()
+        self._draft: Plan | None = None
+        self._began = 0.0  # on `clock`: when the voice was opened (and the first line started)
 
     def __enter__(self) -> RunSession:
         if not self.speech:
@@ -214,12 +232,16 @@ class RunSession:
         from voicecoach.playback.outputs import NO_DEVICE
         from voicecoach.speech import NoAudioOutput
 
+        from voicecoach.plan import build_plan
+
         s = self.settings
+        self._draft = build_plan(self.routine, s.options)
         try:
+            self._began = self.clock.now()
             self.voice = self._stack.enter_context(voiced(
                 rate=s.options.rate, voice=s.voice, volume=s.volume, cache=self.cache,
                 engine=self.engine, engine_name=s.engine, output=self.output, chime=s.chime,
-                find=self.find,
+                find=self.find, first=self._draft,
             ))
             notes = getattr(self.voice, "notes", [])
         except NoAudioOutput as error:
@@ -247,7 +269,9 @@ class RunSession:
         had got, and raised again."""
         from voicecoach.plan import build_plan
 
-        draft = build_plan(self.routine, self.settings.options)
+        draft = self._draft if self._draft is not None else build_plan(
+            self.routine, self.settings.options
+        )
         recorder = self.record(draft)
         try:
             report = self._perform(draft, view, controls, recorder)
@@ -301,7 +325,7 @@ class RunSession:
         from voicecoach.playback.voice import TICK
         from voicecoach.speakers import SpeakerGroup
 
-        began = self.clock.now()
+        began = self._began if voice.begun else self.clock.now()
         voice.begin(draft)
         captions.say(draft.events[0].text)
         options = self.settings.options

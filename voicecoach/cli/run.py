@@ -227,6 +227,12 @@ def run(
     )
 
 
+def _default_rate() -> int | None:
+    from voicecoach.speech import engine_rate
+
+    return engine_rate(None)
+
+
 def _chosen(flags: SpeechFlags) -> Chosen:
     """The routine picked at the menu, or composed there from the minutes and focus asked."""
     from voicecoach import catalog
@@ -250,23 +256,27 @@ def play_routine(
     listen: bool | None = None, listen_device: str | None = None,
 ) -> None:
     """Speak the routine `load` gives (loaded once the engine is warming up) and report."""
-    from voicecoach import clock as clocks
-    from voicecoach.errors import EngineError
-    from voicecoach.keys import terminal_keys
-    from voicecoach.session import RunSession
-
     if not text:
         from voicecoach.playback.outputs import open_early
-        from voicecoach.speech import SAMPLE_RATE
 
-        open_early(SAMPLE_RATE)  # the audio device opens while the routine and config load
+        # The audio device opens while the config loads, at the default engine's rate (opened
+        # again if the config names an engine with another).
+        open_early(likely=_default_rate)
+    from voicecoach import clock as clocks
+    from voicecoach.errors import EngineError
+    from voicecoach.session import RunSession
+
     report = None
     try:
         settings = flags.settings()
         if not text:
             from voicecoach.session import warm_voice
 
-            warm_voice(settings, cache=not flags.no_cache)  # loads while the routine does
+            # The audio device opens at the engine's rate, and the engine (if needed) loads,
+            # while the routine does.
+            warm_voice(settings, cache=not flags.no_cache)
+        from voicecoach.keys import terminal_keys
+
         routine, composed = load()
         for note in idle_options(flags, routine, speech=not text):
             _stderr(note)

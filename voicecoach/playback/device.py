@@ -6,8 +6,10 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
+from types import ModuleType
 from typing import Any
 
 from voicecoach.errors import AudioError
@@ -75,10 +77,7 @@ def open_device(
     names = platform_backends() if backends is None else backends
     if not names:
         raise AudioError(f"no audio backend known for this system ({sys.platform})")
-    try:
-        import miniaudio
-    except ImportError as error:
-        raise AudioError(f"the miniaudio package cannot be loaded ({error})") from None
+    miniaudio = load_library()
     chosen = [miniaudio.Backend[name] for name in names]
     noisy = quiet and any(name in NOISY for name in names)
     with _quiet_stderr() if noisy else nullcontext(lambda: "") as said:
@@ -94,6 +93,59 @@ def open_device(
             raise AudioError(f"no audio device could be opened (tried {tried}): {detail}") from None
     backend = miniaudio.Backend(device._device.pContext.backend).name
     return MiniaudioDevice(device, sample_rate, backend)
+
+
+def load_library() -> ModuleType:
+    """The miniaudio module; AudioError if it cannot be loaded.
+
+    miniaudio imports numpy when it can, only to accept numpy arrays, which this program never
+    hands it; that import is most of the cost of loading it (about 80 ms), paid while the
+    first word waits. So where numpy is not loaded yet, miniaudio is loaded seeing none."""
+    loaded = sys.modules.get("miniaudio")
+    if loaded is not None:
+        return loaded
+    try:
+        if "numpy" in sys.modules:
+            import miniaudio
+
+            return miniaudio
+        return _import_without("miniaudio", "numpy")
+    except ImportError as error:
+        raise AudioError(f"the miniaudio package cannot be loaded ({error})") from None
+
+
+def _import_without(name: str, hidden: str) -> ModuleType:
+    """Import module `name` as if package `hidden` were not installed.
+
+    Only `name`'s own imports are refused (through builtins of its own), so other threads
+    importing `hidden` meanwhile are not affected."""
+    import builtins
+    import importlib.util
+
+    with _import_lock:
+        if name in sys.modules:
+            return sys.modules[name]
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        module = importlib.util.module_from_spec(spec)
+
+        def refusing(wanted: str, *args: Any, **kwargs: Any) -> Any:
+            if wanted == hidden or wanted.startswith(hidden + "."):
+                raise ModuleNotFoundError(f"No module named {wanted!r}", name=wanted)
+            return builtins.__import__(wanted, *args, **kwargs)
+
+        module.__builtins__ = {**vars(builtins), "__import__": refusing}  # type: ignore[attr-defined]
+        sys.modules[name] = module
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:
+            sys.modules.pop(name, None)
+            raise
+        return module
+
+
+_import_lock = threading.Lock()
 
 
 def _last_line(text: str) -> str:

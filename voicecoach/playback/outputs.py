@@ -62,32 +62,78 @@ def _default_device(sample_rate: int) -> MiniaudioDevice:
 
 
 class _Early:
-    """A device being opened in the background, for one sample rate."""
+    """A device opened in the background: its library is loaded at once, and the device opened
+    at the rate `likely()` guesses while the engine's own is not known yet (`at`); at that one
+    once it is, opened again if the guess was wrong."""
 
-    def __init__(self, sample_rate: int) -> None:
-        self.sample_rate = sample_rate
+    def __init__(self, likely: Callable[[], int | None] | None = None) -> None:
+        self.sample_rate: int | None = None
         self.device: MiniaudioDevice | None = None
+        self.likely = likely
+        self._rate_known = threading.Event()
         self.thread = threading.Thread(target=self._open, name="voicecoach-audio", daemon=True)
         self.thread.start()
 
+    def at(self, sample_rate: int | None) -> None:
+        """Open the device at `sample_rate` (None: not known before the engine opens, as for
+        a Piper voice; open none)."""
+        self.sample_rate = sample_rate
+        self._rate_known.set()
+
     def _open(self) -> None:
+        from voicecoach.playback.device import load_library
+
+        try:
+            load_library()
+        except AudioError:
+            pass  # said by the full search, which runs again later
+        device, rate = None, None
+        if self.likely is not None and not self._rate_known.is_set():
+            try:
+                rate = self.likely()
+            except Exception:  # noqa: BLE001 - only a guess
+                rate = None
+            device = self._try(rate)
+        self._rate_known.wait()
+        if self.sample_rate != rate:
+            if device is not None:
+                device.close()
+            device = self._try(self.sample_rate)
+        self.device = device
+
+    @staticmethod
+    def _try(sample_rate: int | None) -> MiniaudioDevice | None:
+        if sample_rate is None:
+            return None
         from voicecoach.playback.device import open_device, platform_backends
 
         try:
-            self.device = open_device(self.sample_rate, backends=platform_backends(quiet=True))
+            return open_device(sample_rate, backends=platform_backends(quiet=True))
         except Exception:  # noqa: BLE001 - the full search, with its reasons, runs again later
-            self.device = None
+            return None
 
 
 _early: _Early | None = None
 
 
-def open_early(sample_rate: int) -> None:
+def open_early(
+    sample_rate: int | None = None, *, likely: Callable[[], int | None] | None = None
+) -> None:
     """Start opening the audio device now, in the background (it takes about 0.1 s), so it is
-    ready when the first line is. Only backends that print nothing are tried here."""
+    ready when the first line is: at `sample_rate`, or once `open_early_at` gives the engine's
+    rate (meanwhile at the rate `likely()` guesses, if given). Only backends that print nothing
+    are tried here."""
     global _early
     if _early is None and os.environ.get(OUTPUT_VARIABLE, "").strip().lower() != "players":
-        _early = _Early(sample_rate)
+        _early = _Early(likely)
+        if sample_rate is not None:
+            _early.at(sample_rate)
+
+
+def open_early_at(sample_rate: int | None) -> None:
+    """The sample rate the device started by `open_early` is opened at (None: unknown)."""
+    if _early is not None:
+        _early.at(sample_rate)
 
 
 def _take_early(sample_rate: int) -> MiniaudioDevice | None:
@@ -95,6 +141,8 @@ def _take_early(sample_rate: int) -> MiniaudioDevice | None:
     early, _early = _early, None
     if early is None:
         return None
+    if not early._rate_known.is_set():
+        early.at(sample_rate)  # asked for before the engine's rate was told: it is this one
     early.thread.join()
     if early.device is not None and early.sample_rate != sample_rate:
         early.device.close()  # opened for another rate: open again at the engine's
@@ -112,10 +160,11 @@ def find_output(
     sample_rate: int, *,
     open_device: Callable[[int], Device] = _default_device,
     open_process: Callable[[], AudioOutput] | None = _default_process,
-    wait: float | None = None,
+    wait: float | None = None, first: Callable[[Stream], None] | None = None,
 ) -> Found:
-    """The best output that works here. The stream is started (silent) and must be heard from
-    within `wait` seconds; a player program is probed by playing a short silence."""
+    """The best output that works here. The stream is started and must be heard from within
+    `wait` seconds; a player program is probed by playing a short silence. `first(stream)`,
+    called before the stream starts, sets what it plays from its first frame (else silence)."""
     from voicecoach.playback.stream import FIRST_PULL_SECONDS, Stream
     from voicecoach.speech import NoAudioOutput
 
@@ -129,6 +178,13 @@ def find_output(
         found.reasons.append(f"stream: {error}")
     else:
         stream = Stream(device, fresh=getattr(device, "another", None))
+        if first is not None:
+            try:
+                first(stream)
+            except BaseException:  # not the device's failure: said as it is
+                stream.close()
+                device.close()
+                raise
         try:
             stream.start()
             started = stream.wait_for_device(wait)

@@ -51,21 +51,49 @@ class StreamVoice:
         self.volume = volume
         self.chime = chime
         self.speaker = StreamSpeaker(stream)
+        self._begun: tuple[str, float] | None = None  # the first line, and when it started
 
     @property
     def clock(self) -> Stream:
         return self.stream
 
     def begin(self, draft: Plan) -> float:
-        """Start the first line at once; returns the clock time it started."""
+        """Start the first line at once; returns the clock time it started. Once started (the
+        stream may start with it), beginning again with the same line changes nothing.
+
+        A line rendered sentence by sentence and not cached yet starts with its first sentence
+        as soon as that is ready; the whole line (the same samples, a short gap and the rest)
+        takes over once rendered, the gap waiting for it if rendering outlasted the sentence."""
         first = draft.events[0]
-        clip = self.clips.clip(first.text)
-        alone = replace(
-            draft, events=(replace(first, duration_ms=max(1, math.ceil(clip.seconds * 1000))),)
-        )
-        timeline = Timeline(alone, self.clips, volume=self.volume, keep_clips=True)
+        if self._begun is not None and self._begun[0] == first.text:
+            return self._begun[1]
+        split = getattr(self.clips, "split", None)
+        cached = getattr(self.clips, "cached", None)
+        parts = split(first.text) if split and cached and not cached(first.text) else None
+        if parts is None:
+            start = self.stream.play_from(0, self._alone(draft, first.text))
+        else:
+            head = self._alone(draft, parts[0])
+            self.stream.play_from(0, head)
+            whole = self._alone(draft, first.text)
+            start = self.stream.replace(whole, not_past_ms=head.plan.total_ms)
+        self._begun = (first.text, start)
+        return start
+
+    def _alone(self, draft: Plan, text: str) -> Timeline:
+        """A timeline of `text` alone, as the first line of `draft`, its clip read."""
+        clip = self.clips.clip(text)
+        first = replace(draft.events[0], text=text,
+                        duration_ms=max(1, math.ceil(clip.seconds * 1000)))
+        timeline = Timeline(replace(draft, events=(first,)), self.clips, volume=self.volume,
+                            keep_clips=True)
         timeline.preload()
-        return self.stream.play_from(0, timeline)
+        return timeline
+
+    @property
+    def begun(self) -> bool:
+        """Whether the first line has been started."""
+        return self._begun is not None
 
     def take_over(self, plan: Plan, said: int = 1) -> float:
         """Play the timed `plan` from here on, its first `said` lines already under way; returns

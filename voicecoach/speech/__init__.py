@@ -43,6 +43,7 @@ __all__ = [
     "clips_dir",
     "default_engine",
     "engine_names",
+    "engine_rate",
     "engine_voices",
     "installed_engines",
     "fade_out",
@@ -126,6 +127,16 @@ def engine_voices(name: str) -> tuple[list[Voice], str | None]:
         return (not any(code.lower().startswith("en") for code in v.languages), v.id.lower())
 
     return sorted(found, key=english_first), default
+
+
+def engine_rate(name: str | None = None) -> int | None:
+    """The sample rate engine `name` (None: the default) renders at, known without loading it;
+    None where it depends on the voice (a Piper voice file says) or the engine cannot load."""
+    try:
+        rate = getattr(_module(name), "SAMPLE_RATE", None)
+    except (EngineError, UsageError):
+        return None
+    return rate if isinstance(rate, int) else None
 
 
 def opens_lazily(name: str | None = None) -> bool:
