@@ -268,3 +268,13 @@ def test_each_command_heard_is_answered_with_a_short_sound_the_microphone_then_i
     now = clock.now()
     assert not controls.gate.is_open(now, now + sound.seconds + 0.4)  # its own tail included
     assert controls.gate.is_open(now + sound.seconds + 0.5, now + sound.seconds + 1.0)
+
+
+def test_a_gate_made_from_a_whole_plan_is_closed_over_every_line_of_it():
+    p = plan()
+    assert p.total_ms > 90_000  # longer than the minute of spans a live gate keeps
+    gate = Gate.from_plan(p, tail=0.5)
+    for event in p.says:
+        start, end = event.start_ms / 1000, event.end_ms / 1000
+        assert not gate.is_open(start, start + 0.01), event.text
+        assert not gate.is_open(end + 0.4, end + 0.45), event.text
