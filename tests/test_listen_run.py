@@ -143,7 +143,7 @@ def test_a_command_said_while_a_line_plays_is_ignored():
     assert report.finished and report.stretches_completed == 2
 
 
-def test_finish_ends_the_run_and_the_session_is_recorded(
+def test_end_session_ends_the_run_and_the_session_is_recorded(
     monkeypatch: pytest.MonkeyPatch, voicecoach_home: Path
 ):
     from voicecoach.history import open_history
@@ -152,7 +152,7 @@ def test_finish_ends_the_run_and_the_session_is_recorded(
     (voicecoach_home / "routines" / "two.yaml").write_text(ROUTINE)
     p = plan()
     begin, _ = hold_of(p, 0)
-    microphone = FakeMicrophone(room(p.total_ms / 1000 + 5.0, [(begin + 4.0, command("finish"))]))
+    microphone = FakeMicrophone(room(p.total_ms / 1000 + 5.0, [(begin + 4.0, command("end session"))]))
     clock = ListeningClock(microphone)
     monkeypatch.setattr(clocks, "MonotonicClock", lambda: clock)
     monkeypatch.setattr("voicecoach.listen.live.MicrophoneStream", lambda device: microphone)
@@ -160,7 +160,7 @@ def test_finish_ends_the_run_and_the_session_is_recorded(
     result = CliRunner().invoke(app, ["run", "two", "--text", "--listen"])
 
     assert result.exit_code == 0, result.output
-    assert f"Heard: {WAKE_WORD}, finish" in result.stdout
+    assert f"Heard: {WAKE_WORD}, end session" in result.stdout
     assert "Stopped at stretch 1 of 2: Butterfly." in result.stderr
     assert microphone.closed
     history = open_history()
@@ -168,7 +168,7 @@ def test_finish_ends_the_run_and_the_session_is_recorded(
     history.close()
     assert session.outcome == "quit"
     assert session.seconds_done == pytest.approx(clock.elapsed, abs=0.2)
-    assert session.seconds_done < begin + 4.0 + seconds(command("finish")) + 0.8
+    assert session.seconds_done < begin + 4.0 + seconds(command("end session")) + 0.8
 
 
 def test_listen_without_the_recogniser_says_what_to_install(
