@@ -12,15 +12,14 @@ whole (ungated) and gated by the routine's timeline as the player gates it.
 Baseline in the same run: the bare command words with no wake word.
 Targets: detection >= 95 % at 10 dB, <= 1 false alarm an hour ungated and none gated, acted on
 within 0.8 s of the end of the command, under 10 % of one core.
-`--tune` instead scores candidate wake words with permissive thresholds and prints, for each
-word, how its detection rate and false alarms change with the threshold.
+`--tune` instead records the evidence for every phrase weighed, none turned down, on true commands
+at 10 dB and half the routines, and prints each command's thresholds (benchmarks/voice_tune.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import math
-import os
 import statistics
 import sys
 import time
@@ -31,12 +30,11 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import voice_audio as va  # noqa: E402
+import voice_audio as va
 
-from voicecoach.listen.gate import Gate, GatedListener  # noqa: E402
-from voicecoach.listen.spotter import KeywordSpotter  # noqa: E402
-from voicecoach.listen.vocabulary import (  # noqa: E402
-    THRESHOLDS,
+from voicecoach.listen.gate import Gate, GatedListener
+from voicecoach.listen.spotter import KeywordSpotter
+from voicecoach.listen.vocabulary import (
     WAKE_WORD,
     Vocabulary,
     bare_vocabulary,
@@ -247,60 +245,6 @@ def coach_speech(routines) -> np.ndarray:
     return np.concatenate(parts)
 
 
-# --- tuning: thresholds chosen from every score, with none applied -----------------------------
-
-PERMISSIVE = 1e-60
-
-
-def collect(spotter: KeywordSpotter, pcm: bytes, restarts: list[int]) -> list:
-    """Every detection with its best score (no threshold), starting afresh at `restarts`."""
-    spotter._fed = 0  # times count from the start of `pcm`
-    spotter.restart()
-    found, position = [], 0
-    for cut in [*restarts, len(pcm) // 2]:
-        while position < cut:
-            step = min(CHUNK, cut - position)
-            spotter._decoder.process_raw(pcm[position * 2 : (position + step) * 2], False, False)
-            spotter._fed += step
-            position += step
-        found += spotter._detections()
-        spotter.restart()
-    return found
-
-
-def tune(voices, routines, coach, rng) -> None:
-    """Each whole phrase's scores on true commands at 10 dB and in the coach's own audio."""
-    words = vocabulary(thresholds=dict.fromkeys(THRESHOLDS, PERMISSIVE))
-    spotter = KeywordSpotter(words)
-    clips = render_commands(voices, words)
-    streams = build_streams(voices, clips, words, rng, coach, [("noise", 10), ("coach", 10)])
-    true: dict = defaultdict(list)
-    for stream in streams.values():
-        found = collect(spotter, stream.pcm(), [s.bounds[1] for s in stream.segments])
-        ends = [s.bounds[1] / va.RATE for s in stream.segments]
-        per = defaultdict(list)
-        for d in found:
-            per[int(np.searchsorted(ends, d.end))].append(d)
-        for i, seg in enumerate(stream.segments):
-            scores = [d.log10_ratio for d in per[i] if d.phrase == seg.phrase]
-            true[seg.phrase].append(max(scores, default=-999.0))
-    own: dict = defaultdict(list)
-    hours = 0.0
-    for _, _, audio in routines:
-        hours += len(audio) / va.RATE / 3600
-        step = 20 * va.RATE
-        for d in collect(spotter, va.to_pcm(audio), list(range(step, len(audio), step))):
-            own[d.phrase].append(d.log10_ratio)
-    print(f"coach's own audio: {hours:.2f} h. Scores as log10 likelihood ratios:")
-    for phrase, scores in true.items():
-        t = np.array(scores)
-        f = np.sort(np.array(own[phrase]))[::-1]
-        top = f[0] if len(f) else -999.0
-        print(f"  {phrase:12} true p2 {np.percentile(t, 2):7.1f} p5 {np.percentile(t, 5):7.1f} "
-              f"p50 {np.median(t):7.1f} | own audio top {np.round(f[:3], 1)} | "
-              f"heard above the top false alarm: {(t > top).mean():.1%}")
-
-
 # --- the figures --------------------------------------------------------------------------------
 
 def report(title: str, words, voices, clips, routines, coach, rng, tails, conditions) -> dict:
@@ -381,7 +325,9 @@ def main() -> None:
     routines = routine_audio(coach_voices, names, rng)
     coach = coach_speech(routines)
     if args.tune:
-        tune(voices, routines, coach, rng)
+        import voice_tune
+
+        voice_tune.tune(voices, routines, coach, rng, vocabulary())
         return
     ours_words, bare = vocabulary(), bare_vocabulary()
     clips = render_commands(voices, ours_words) | render_commands(voices, bare)

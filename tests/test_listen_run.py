@@ -143,7 +143,7 @@ def test_a_command_said_while_a_line_plays_is_ignored():
     assert report.finished and report.stretches_completed == 2
 
 
-def test_finish_ends_the_run_and_the_session_is_recorded(
+def test_end_session_ends_the_run_and_the_session_is_recorded(
     monkeypatch: pytest.MonkeyPatch, voicecoach_home: Path
 ):
     from voicecoach.history import open_history
@@ -152,7 +152,7 @@ def test_finish_ends_the_run_and_the_session_is_recorded(
     (voicecoach_home / "routines" / "two.yaml").write_text(ROUTINE)
     p = plan()
     begin, _ = hold_of(p, 0)
-    microphone = FakeMicrophone(room(p.total_ms / 1000 + 5.0, [(begin + 4.0, command("finish"))]))
+    microphone = FakeMicrophone(room(p.total_ms / 1000 + 5.0, [(begin + 4.0, command("end session"))]))
     clock = ListeningClock(microphone)
     monkeypatch.setattr(clocks, "MonotonicClock", lambda: clock)
     monkeypatch.setattr("voicecoach.listen.live.MicrophoneStream", lambda device: microphone)
@@ -160,7 +160,7 @@ def test_finish_ends_the_run_and_the_session_is_recorded(
     result = CliRunner().invoke(app, ["run", "two", "--text", "--listen"])
 
     assert result.exit_code == 0, result.output
-    assert f"Heard: {WAKE_WORD}, finish" in result.stdout
+    assert f"Heard: {WAKE_WORD}, end session" in result.stdout
     assert "Stopped at stretch 1 of 2: Butterfly." in result.stderr
     assert microphone.closed
     history = open_history()
@@ -168,7 +168,7 @@ def test_finish_ends_the_run_and_the_session_is_recorded(
     history.close()
     assert session.outcome == "quit"
     assert session.seconds_done == pytest.approx(clock.elapsed, abs=0.2)
-    assert session.seconds_done < begin + 4.0 + seconds(command("finish")) + 0.8
+    assert session.seconds_done < begin + 4.0 + seconds(command("end session")) + 0.8
 
 
 def test_listen_without_the_recogniser_says_what_to_install(
@@ -268,3 +268,13 @@ def test_each_command_heard_is_answered_with_a_short_sound_the_microphone_then_i
     now = clock.now()
     assert not controls.gate.is_open(now, now + sound.seconds + 0.4)  # its own tail included
     assert controls.gate.is_open(now + sound.seconds + 0.5, now + sound.seconds + 1.0)
+
+
+def test_a_gate_made_from_a_whole_plan_is_closed_over_every_line_of_it():
+    p = plan()
+    assert p.total_ms > 90_000  # longer than the minute of spans a live gate keeps
+    gate = Gate.from_plan(p, tail=0.5)
+    for event in p.says:
+        start, end = event.start_ms / 1000, event.end_ms / 1000
+        assert not gate.is_open(start, start + 0.01), event.text
+        assert not gate.is_open(end + 0.4, end + 0.45), event.text

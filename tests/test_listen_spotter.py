@@ -7,7 +7,13 @@ import pytest
 from tests.listen_fakes import CHUNK, pcm, room, said
 from voicecoach.listen.gate import Gate, GatedListener
 from voicecoach.listen.spotter import KeywordSpotter
-from voicecoach.listen.vocabulary import SAMPLE_RATE, VOCABULARY, WAKE_WORD
+from voicecoach.listen.vocabulary import (
+    SAMPLE_RATE,
+    THRESHOLDS,
+    VOCABULARY,
+    WAKE_WORD,
+    vocabulary,
+)
 
 
 def spoken(phrase: str) -> str:
@@ -16,8 +22,8 @@ def spoken(phrase: str) -> str:
     return f"{WAKE_WORD.capitalize()}, {rest}."
 
 
-def heard(audio, listener=None) -> list:
-    spotter = KeywordSpotter()
+def heard(audio, listener=None, spotter=None) -> list:
+    spotter = spotter or KeywordSpotter()
     feed = listener.hear if listener is not None else None
     found = []
     data = pcm(audio)
@@ -66,9 +72,29 @@ def test_a_command_said_while_a_line_plays_is_ignored_and_heard_after_the_tail()
 
 
 def test_a_phrase_straddling_the_end_of_the_tail_is_not_pieced_together():
-    clip = said(spoken(f"{WAKE_WORD} finish"), "en-us")
+    clip = said(spoken(f"{WAKE_WORD} end session"), "en-us")
     length = len(clip) / SAMPLE_RATE
     gate = Gate(tail=0.0)
     gate.close(0.0, 1.0 + length / 2)  # the gate opens halfway through the command
     audio = room(4.0, [(1.0, clip)])
     assert heard(audio, GatedListener(KeywordSpotter(), gate)) == []
+
+
+def test_phones_heard_are_compared_with_the_phrase_by_edits_per_phone():
+    from voicecoach.listen.verify import phone_distance
+
+    said_phones = ["OW", "K", "EY", "K", "OW", "CH", "P", "AO", "Z"]
+    assert phone_distance(said_phones, said_phones) == 0.0
+    # One substituted, one dropped, one added: three edits over nine phones.
+    heard = ["OW", "G", "EY", "K", "OW", "P", "AO", "Z", "IY"]
+    assert phone_distance(said_phones, heard) == pytest.approx(3 / 9)
+    assert phone_distance(said_phones, []) == 1.0
+
+
+def test_a_phrase_spotted_but_failing_its_checks_is_turned_down():
+    clip = said(spoken(f"{WAKE_WORD} move on"), "en-us")
+    audio = room(1.0 + len(clip) / SAMPLE_RATE + 1.5, [(1.0, clip)])
+    # A perfect fit, every phone heard as said, 60 dB above the room: no voice shows that much.
+    strict = vocabulary(checks=dict.fromkeys(THRESHOLDS, (0.0, 0.0, 60.0)))
+    assert heard(audio, spotter=KeywordSpotter(strict)) == []
+    assert [d.command for d in heard(audio)] == ["next"]

@@ -36,7 +36,7 @@ def listen_test(
     """Check a microphone: show its level and every command it hears.
 
     Say "okay coach," then a command, from where you will stretch: pause, resume (or
-    continue, let's go), move on, previous, repeat that, finish. Ctrl-C stops early.
+    continue, let's go), move on, previous, repeat that, end session. Ctrl-C stops early.
 
     Examples:
       voicecoach listen-test

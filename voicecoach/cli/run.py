@@ -204,7 +204,8 @@ def run(
     kept in your history.
 
     With --listen, say "okay coach," then: pause, resume (or continue, let's go), move on,
-    previous, repeat that, or finish. Check your microphone first with `voicecoach listen-test`.
+    previous, repeat that, or end session. Check your microphone first with
+    `voicecoach listen-test`.
 
     Examples:
       voicecoach run

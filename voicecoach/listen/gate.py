@@ -24,10 +24,11 @@ class Gate:
 
     @classmethod
     def from_plan(cls, plan: Plan, tail: float = TAIL_SECONDS, offset: float = 0.0) -> Gate:
-        """Closed for every line of `plan`, its timeline starting at `offset`."""
+        """Closed for every line of `plan`, its timeline starting at `offset` (all of them kept:
+        a live gate forgets spans a minute old, as lines are closed while they play)."""
         gate = cls(tail)
-        for event in plan.says:
-            gate.close(offset + event.start_ms / 1000, offset + event.end_ms / 1000)
+        gate._spans = [(offset + e.start_ms / 1000, offset + e.end_ms / 1000 + tail)
+                       for e in plan.says]
         return gate
 
     def close(self, start: float, end: float) -> None:

@@ -1,8 +1,10 @@
 """Keyword spotting with PocketSphinx: 16 kHz mono 16-bit PCM in, commands out.
 
-PocketSphinx compares each phrase against a free loop of phones; a phrase is heard when it beats
-that loop by its threshold. The wheel carries the US English model and dictionary, so nothing is
-ever downloaded.
+PocketSphinx compares each phrase against a free loop of phones; a phrase is spotted when it beats
+that loop by its threshold. A grammar of exactly the phrases then says which one was said, and
+the phrase it places is weighed (listen/verify.py) before it is taken: the coach's own lines set
+off spotting now and then, and fit the phrase worse than a person saying it. The wheel carries
+the US English model and dictionary, so nothing is ever downloaded.
 """
 
 from __future__ import annotations
@@ -10,13 +12,16 @@ from __future__ import annotations
 import math
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from voicecoach.errors import ListenError
+from voicecoach.listen.verify import PHONE_LOOP, Evidence, decode, weigh, word_of
 from voicecoach.listen.vocabulary import (
     SAMPLE_RATE,
     VOCABULARY,
+    Phrase,
     Vocabulary,
     grammar,
     keyword_list,
@@ -32,11 +37,13 @@ REPORT_DELAY_FRAMES = 10  # a detection is reported once it has stood this long 
 # before they ended; this one kept them, and separated true phrases from the coach's own lines
 # best of those measured (0.1, 1e-5, 1e-20).
 PHONE_LOOP_PENALTY = 1e-20
+GRAMMAR = "_default"  # the name PocketSphinx gives the search its settings start with
+PHONE_LM = "en-us/en-us-phone.lm.bin"  # phone bigrams in the wheel, for the free phone loop
 SETTLE_SECONDS = 0.15  # wait this long after a command ends for a rival still being scored
 TIDY_SECONDS = 30.0
 KEEP_SECONDS = 5  # audio kept for the grammar to decide between rivals
 QUIET_FRAMES = 15  # the phrase is over once the grammar places its end this far back
-MAX_WAIT_SECONDS = 1.0  # ... or once this long has passed since a phrase was spotted
+MAX_WAIT_SECONDS = 0.6  # ... or once this long has passed since a phrase was spotted
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,9 @@ class Detection:
     end: float
     log10_ratio: float  # how far it beat the phone loop, as log10 of a likelihood ratio
     reported: float  # seconds of audio fed when it was reported
+
+
+REJECTED = Detection("", "", 0.0, 0.0, 0.0, 0.0)  # a phrase weighed and turned down
 
 
 def load_recogniser() -> Any:
@@ -65,8 +75,9 @@ class KeywordSpotter:
 
     Keyword spotting finds that some whole phrase was said (it beat a free loop of phones by its
     threshold). Phrases that share the wake word then compete on the same audio, so the last few
-    seconds are decoded again against a grammar of exactly the phrases, which picks the one said.
-    Each command is reported once, SETTLE_SECONDS after it ends, when its rivals are in too."""
+    seconds are decoded again against a grammar of exactly the phrases, which picks the one said;
+    the phrase is taken only if its evidence passes that phrase's checks. Each command is reported
+    once, SETTLE_SECONDS after it ends, when its rivals are in too."""
 
     def __init__(self, words: Vocabulary = VOCABULARY) -> None:
         self.words = words
@@ -79,10 +90,16 @@ class KeywordSpotter:
         self._chooser = (
             self._make_decoder(grammar(words), "jsgf", ".gram") if len(self.phrases) > 1 else None
         )
+        if self._chooser is not None:
+            model = load_recogniser().get_model_path()
+            self._chooser.add_allphone_file(PHONE_LOOP, os.path.join(model, PHONE_LM))
         self._fed = 0  # samples fed since the start
         self._utterance_start = 0  # sample at which the current utterance began
         self._recent = bytearray()  # the last KEEP_SECONDS of audio fed
         self._decoder.start_utt()
+        # Called with each phrase weighed, taken or not (phrase, evidence, seconds fed, the
+        # detections spotted): for measurements.
+        self.on_weighed: Callable[..., None] | None = None
 
     @staticmethod
     def _make_decoder(text: str, kind: str, suffix: str) -> Any:
@@ -121,8 +138,13 @@ class KeywordSpotter:
         best = self._choose(heard)
         if best is None:
             return []
-        self.restart()  # forget what was heard, so it is reported once
-        return [best]
+        self.restart()  # forget what was heard, so it is reported (or turned down) once
+        return [] if best is REJECTED else [best]
+
+    def accept(self, phrase: Phrase, evidence: Evidence) -> bool:
+        """Whether the evidence shows `phrase` was said: it passes each of the phrase's checks."""
+        return (evidence.fit >= phrase.fit and evidence.phones <= phrase.phones
+                and evidence.above_floor >= phrase.above_floor)
 
     def _choose(self, heard: list[Detection]) -> Detection | None:
         """The phrase said, of those spotted, decided by the grammar over their audio; None
@@ -134,18 +156,23 @@ class KeywordSpotter:
         first = self.seconds_fed - len(self._recent) / 2 / SAMPLE_RATE
         offset = max(0, round((begin - first) * SAMPLE_RATE)) * 2
         audio = bytes(self._recent[offset:])
-        self._chooser.start_utt()
-        self._chooser.process_raw(audio, False, True)
-        self._chooser.end_utt()
+        segments = decode(self._chooser, GRAMMAR, audio)
         hypothesis = self._chooser.hyp()
         chosen = self.phrases.get(hypothesis.hypstr.strip() if hypothesis is not None else "")
         waited = self.seconds_fed - max(d.end for d in heard)
-        if chosen is None:  # no whole phrase in the audio yet
-            return None if waited < MAX_WAIT_SECONDS else fallback
-        words = [seg for seg in self._chooser.seg() or () if seg.word in self._spoken_words]
+        if chosen is None and waited < MAX_WAIT_SECONDS:
+            return None  # no whole phrase in the audio yet
+        segments = segments if chosen is not None else []
+        words = [seg for seg in segments if word_of(seg) in self._spoken_words]
         frames = len(audio) // 2 // (SAMPLE_RATE // 100)
         if words and frames - words[-1].end_frame < QUIET_FRAMES and waited < MAX_WAIT_SECONDS:
             return None
+        evidence = weigh(segments, self._spoken_words, audio, bytes(self._recent), self._chooser)
+        if self.on_weighed is not None:
+            self.on_weighed(chosen or self._by_text[fallback.phrase], evidence, self.seconds_fed,
+                            heard)
+        if chosen is None or evidence is None or not self.accept(chosen, evidence):
+            return REJECTED
         match = [d for d in heard if d.phrase == chosen.text]
         if match:
             return max(match, key=lambda d: d.log10_ratio)
