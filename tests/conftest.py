@@ -17,3 +17,15 @@ def voicecoach_home(
     # No test plays through the machine's sound card: the stream is tested with fake devices.
     monkeypatch.setenv("VOICECOACH_OUTPUT", "players")
     return home
+
+
+@pytest.fixture
+def tiny(voicecoach_home: Path) -> Path:
+    """A one-stretch routine among the user's own, named `tiny` (`tests.test_run_cli.TINY`)."""
+    from tests.test_run_cli import TINY
+
+    folder = voicecoach_home / "routines"
+    folder.mkdir()
+    path = folder / "tiny.yaml"
+    path.write_text(TINY)
+    return path

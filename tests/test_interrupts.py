@@ -12,22 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_run_cli import TINY
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _env(home: Path, **extra: str) -> dict[str, str]:
     return dict(os.environ, VOICECOACH_HOME=str(home), PYTHONPATH=str(ROOT), **extra)
-
-
-@pytest.fixture
-def tiny(voicecoach_home: Path) -> Path:
-    folder = voicecoach_home / "routines"
-    folder.mkdir()
-    path = folder / "tiny.yaml"
-    path.write_text(TINY)
-    return path
 
 
 # Modules imported while the program starts, in order: a signal that arrives while one of them

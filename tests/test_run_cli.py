@@ -42,16 +42,6 @@ def fake_clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     return clock
 
 
-@pytest.fixture
-def tiny(voicecoach_home: Path) -> Path:
-    """A one-stretch routine among the user's own, named `tiny`."""
-    folder = voicecoach_home / "routines"
-    folder.mkdir()
-    path = folder / "tiny.yaml"
-    path.write_text(TINY)
-    return path
-
-
 def invoke(*args: str, input: str | None = None):  # noqa: ANN201
     return CliRunner().invoke(app, list(args), input=input)
 

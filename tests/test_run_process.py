@@ -11,21 +11,10 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 
-from tests.test_run_cli import NO_PLAYER, TINY
+from tests.test_run_cli import NO_PLAYER
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def tiny(voicecoach_home: Path) -> Path:
-    """A one-stretch routine among the user's own, named `tiny`."""
-    folder = voicecoach_home / "routines"
-    folder.mkdir()
-    path = folder / "tiny.yaml"
-    path.write_text(TINY)
-    return path
 
 
 # --- real processes ---------------------------------------------------------------------------

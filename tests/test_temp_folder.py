@@ -12,7 +12,6 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.fakes import FakeClock
-from tests.test_run_cli import TINY
 from voicecoach import clock as clocks
 from voicecoach.cli import app
 
@@ -41,15 +40,6 @@ def temp_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("TMPDIR", str(folder))
     monkeypatch.setattr(tempfile, "tempdir", str(folder))
     return folder
-
-
-@pytest.fixture
-def tiny(voicecoach_home: Path) -> Path:
-    folder = voicecoach_home / "routines"
-    folder.mkdir()
-    path = folder / "tiny.yaml"
-    path.write_text(TINY)
-    return path
 
 
 def test_twenty_exports_and_twenty_spoken_runs_leave_the_temp_folder_empty(
