@@ -5,9 +5,9 @@ loop heard there, how far it stands above the room) and every one is turned down
 recogniser hears on after each as it does after a phrase turned down: true commands at 10 dB
 below noise and below the coach's speech, and the coach's own audio fed in ungated. Every
 threshold can then be tried on the same records (a phrase taken would start the recogniser
-afresh, so the records after it are a few more than a run would weigh). For each phrase this prints the checks
-(vocabulary.CHECKS) that let none of the coach's own audio through and keep the most true
-commands.
+afresh, so the records after it are a few more than a run would weigh). For each phrase this
+prints the checks (vocabulary.CHECKS) that let none of the coach's own audio through and keep
+the most true commands.
 """
 
 from __future__ import annotations
