@@ -12,7 +12,7 @@ whole (ungated) and gated by the routine's timeline as the player gates it.
 Baseline in the same run: the bare command words with no wake word.
 Targets: detection >= 95 % at 10 dB, <= 1 false alarm an hour ungated and none gated, acted on
 within 0.8 s of the end of the command, under 10 % of one core.
-`--tune` instead records the evidence for every phrase weighed, none turned down, on true commands
+`--tune` instead records the evidence for every phrase weighed (all turned down) on true commands
 at 10 dB and half the routines, and prints each command's thresholds (benchmarks/voice_tune.py).
 """
 
@@ -160,20 +160,28 @@ def feed(listener, pcm: bytes) -> tuple[list, float]:
 
 
 def score_streams(words: Vocabulary, streams: dict[str, Stream]):
-    """Per segment: whether its command was heard, wrong commands, and the delay."""
+    """Per segment: whether its command was heard, wrong commands, the delay, and for a miss
+    why (MISSES)."""
     results = []
     cpu = seconds = 0.0
     for stream in streams.values():
-        found, used = feed(KeywordSpotter(words).feed, stream.pcm())
+        spotter = KeywordSpotter(words)
+        weighed: list[tuple[str, float]] = []  # (command, seconds fed) of each phrase weighed
+        spotter.on_weighed = lambda phrase, evidence, at, heard: weighed.append(
+            (phrase.command, at))
+        found, used = feed(spotter.feed, stream.pcm())
         cpu += used
         seconds += stream.length / va.RATE
         chunk_cpu = used / max(1, stream.length / CHUNK)
         by_segment = defaultdict(list)
+        weighed_in = defaultdict(set)
         ends = [s.bounds[1] / va.RATE for s in stream.segments]
         for d in found:
             i = int(np.searchsorted(ends, d.end))
             if i < len(stream.segments):
                 by_segment[i].append(d)
+        for command, at in weighed:
+            weighed_in[int(np.searchsorted(ends, at))].add(command)
         for i, seg in enumerate(stream.segments):
             hits = by_segment[i]
             right = [d for d in hits if d.command == seg.command
@@ -182,8 +190,50 @@ def score_streams(words: Vocabulary, streams: dict[str, Stream]):
             delay = None
             if right:
                 delay = right[0].reported - seg.speech[1] / va.RATE + chunk_cpu
-            results.append((seg, bool(right), len(wrong), delay))
+                why = ""
+            elif seg.command in weighed_in[i]:
+                why = "turned down"
+            elif weighed_in[i]:
+                why = "other phrase"
+            else:
+                why = "not spotted"
+            results.append((seg, bool(right), len(wrong), delay, why))
     return results, cpu, seconds
+
+
+MISSES = ("not spotted", "other phrase", "turned down")
+SPEEDS = {"130": "slow", "160": "mid", "200": "fast", "0.85": "slow", "1.0": "mid", "1.2": "fast"}
+
+
+def _speed(voice: str) -> str:
+    """slow, mid or fast, from a voice's label and speed (Piper's length scale runs backwards)."""
+    label, speed = voice.rsplit(" ", 1)
+    name = SPEEDS[speed]
+    if label.startswith("piper") and name != "mid":
+        name = "fast" if name == "slow" else "slow"
+    return name
+
+
+def breakdown(results, names: list[str]) -> None:
+    """Detection by voice, by speed and by phrase, each condition; and why the misses were."""
+    groups = [("voice", lambda seg: seg.voice.rsplit(" ", 1)[0]),
+              ("speed", lambda seg: _speed(seg.voice)),
+              ("phrase", lambda seg: seg.phrase)]
+    for title, key in groups:
+        table: dict = defaultdict(lambda: [0, 0])
+        for seg, ok, _, _, _ in results:
+            table[(key(seg), seg.condition)][0] += ok
+            table[(key(seg), seg.condition)][1] += 1
+        print(f"{'by ' + title:22}" + "".join(f"{n:>9}" for n in names))
+        for row in dict.fromkeys(key(seg) for seg, *_ in results):
+            print(f"{row[:22]:22}" + "".join(f"{_pct(table[(row, n)]):>9}" for n in names))
+    why: dict = defaultdict(int)
+    for seg, ok, _, _, reason in results:
+        if not ok:
+            why[(reason, seg.condition)] += 1
+    print(f"{'misses: why':22}" + "".join(f"{n:>9}" for n in names))
+    for reason in MISSES:
+        print(f"{reason:22}" + "".join(f"{why[(reason, n)]:>9}" for n in names))
 
 
 def false_alarms(make_spotter, routines, tails) -> dict:
@@ -255,7 +305,7 @@ def report(title: str, words, voices, clips, routines, coach, rng, tails, condit
     table: dict = defaultdict(lambda: [0, 0])
     wrong = 0
     delays = []
-    for seg, ok, bad, delay in results:
+    for seg, ok, bad, delay, _ in results:
         table[(seg.command, seg.condition)][0] += ok
         table[(seg.command, seg.condition)][1] += 1
         wrong += bad
@@ -269,6 +319,7 @@ def report(title: str, words, voices, clips, routines, coach, rng, tails, condit
     commands = {p.command for p in words.commands}
     totals = [[sum(table[(c, n)][i] for c in commands) for i in (0, 1)] for n in names]
     print(f"{'all':10} " + "".join(f"{_pct(t):>10}" for t in totals))
+    breakdown(results, names)
     print(f"wrong commands heard around the clips: {wrong} "
           f"(over {seconds / 3600:.2f} h of noisy test audio)")
     fa = false_alarms(lambda: KeywordSpotter(words), routines, tails)

@@ -1,12 +1,13 @@
 """Thresholds for voice commands, chosen from recordings: `voice_commands.py --tune`.
 
 Every phrase the recogniser weighs is recorded with its evidence (how it fits, what a free phone
-loop heard there, how far it stands above the room) and nothing is turned down: true commands at
-10 dB below noise and below the coach's speech, and the coach's own audio fed in ungated. Turning
-a phrase down never changes what is heard after it (the recogniser starts afresh either way), so
-every threshold can then be tried on the same records. For each phrase this prints the checks
-(vocabulary.CHECKS) that let none of the coach's own audio through and keep the most true
-commands.
+loop heard there, how far it stands above the room) and every one is turned down, so the
+recogniser hears on after each as it does after a phrase turned down: true commands at 10 dB
+below noise and below the coach's speech, and the coach's own audio fed in ungated. Every
+threshold can then be tried on the same records (a phrase taken would start the recogniser
+afresh, so the records after it are a few more than a run would weigh). For each phrase this
+prints the checks (vocabulary.CHECKS) that let none of the coach's own audio through and keep
+the most true commands.
 """
 
 from __future__ import annotations
@@ -28,10 +29,10 @@ CONDITIONS = [("noise", 10), ("coach", 10)]
 
 
 def weighed(words: Vocabulary, pcm: bytes) -> list[tuple]:
-    """(phrase, command, evidence, seconds fed) for every phrase weighed in `pcm`, none turned
+    """(phrase, command, evidence, seconds fed) for every phrase weighed in `pcm`, all turned
     down."""
     spotter = KeywordSpotter(words)
-    spotter.accept = lambda phrase, evidence: True
+    spotter.accept = lambda phrase, evidence: False
     log: list[tuple] = []
     spotter.on_weighed = lambda phrase, evidence, at, heard: log.append(
         (phrase.text, phrase.command, evidence, at))

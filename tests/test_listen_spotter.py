@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from tests.listen_fakes import CHUNK, pcm, room, said
@@ -98,3 +99,25 @@ def test_a_phrase_spotted_but_failing_its_checks_is_turned_down():
     strict = vocabulary(checks=dict.fromkeys(THRESHOLDS, (0.0, 0.0, 60.0)))
     assert heard(audio, spotter=KeywordSpotter(strict)) == []
     assert [d.command for d in heard(audio)] == ["next"]
+
+
+@pytest.mark.parametrize(
+    ("voice", "phrase", "talk"),
+    [
+        ("en-us", "continue", "Now reach your arms up high and hold the stretch there."),
+        ("en-us", "repeat that", "Now reach your arms up high and hold the stretch there."),
+        ("en-gb-x-rp", "repeat that", "Keep breathing slowly, and let your shoulders drop."),
+    ],
+)
+def test_a_command_with_speech_going_on_right_after_it_is_heard_soon(voice, phrase, talk):
+    # Someone else (or the coach, ungated) talks on straight after the command: the phrase
+    # spotted runs on into that speech, and the wait for it to end must not run on with it.
+    clip = said(spoken(f"{WAKE_WORD} {phrase}"), voice, 200)
+    clip = clip[: np.flatnonzero(np.abs(clip) > 0.003)[-1] + 1]  # its trailing silence cut
+    speech = said(talk)
+    ended = 1.0 + len(clip) / SAMPLE_RATE
+    audio = room(ended + len(speech) / SAMPLE_RATE + 1.0, [(1.0, clip), (ended - 0.1, speech)])
+    found = heard(audio)
+    right = [d for d in found if d.phrase.endswith(phrase)]
+    assert right, found
+    assert right[0].reported - ended < 0.4

@@ -44,6 +44,9 @@ TIDY_SECONDS = 30.0
 KEEP_SECONDS = 5  # audio kept for the grammar to decide between rivals
 QUIET_FRAMES = 15  # the phrase is over once the grammar places its end this far back
 MAX_WAIT_SECONDS = 0.6  # ... or once this long has passed since a phrase was spotted
+# ... or once this long has passed since the grammar first placed a whole phrase: a command said
+# over continuing speech runs on into it, and the wait must not run on with it.
+DECIDE_SECONDS = 0.3
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,9 @@ class KeywordSpotter:
     threshold). Phrases that share the wake word then compete on the same audio, so the last few
     seconds are decoded again against a grammar of exactly the phrases, which picks the one said;
     the phrase is taken only if its evidence passes that phrase's checks. Each command is reported
-    once, SETTLE_SECONDS after it ends, when its rivals are in too."""
+    once, SETTLE_SECONDS after it ends, when its rivals are in too, and at most DECIDE_SECONDS
+    after the grammar first placed it. A phrase turned down is not weighed again, but what was
+    heard before it still counts: a command may be under way around it."""
 
     def __init__(self, words: Vocabulary = VOCABULARY) -> None:
         self.words = words
@@ -95,6 +100,8 @@ class KeywordSpotter:
             self._chooser.add_allphone_file(PHONE_LOOP, os.path.join(model, PHONE_LM))
         self._fed = 0  # samples fed since the start
         self._utterance_start = 0  # sample at which the current utterance began
+        self._whole_at: int | None = None  # samples fed when the grammar placed a whole phrase
+        self._weighed_until = 0.0  # phrases spotted ending by then (seconds) were weighed
         self._recent = bytearray()  # the last KEEP_SECONDS of audio fed
         self._decoder.start_utt()
         # Called with each phrase weighed, taken or not (phrase, evidence, seconds fed, the
@@ -129,16 +136,22 @@ class KeywordSpotter:
         self._fed += len(pcm) // 2
         self._recent += pcm
         del self._recent[: max(0, len(self._recent) - KEEP_SECONDS * SAMPLE_RATE * 2)]
-        if self._decoder.hyp() is None:
+        heard = self._detections() if self._decoder.hyp() is not None else []
+        if not heard:
             self._tidy()
             return []
-        heard = self._detections()
-        if not heard or self.seconds_fed < max(d.end for d in heard) + SETTLE_SECONDS:
+        if self.seconds_fed < max(d.end for d in heard) + SETTLE_SECONDS and not self._overdue:
             return []  # a rival may still be finishing
         best = self._choose(heard)
         if best is None:
             return []
-        self.restart()  # forget what was heard, so it is reported (or turned down) once
+        if best is REJECTED:
+            # Weighed once is enough; but a command may still be under way (a phrase set off
+            # during "okay coach, ..." said slowly), so the recogniser hears on.
+            self._weighed_until = self.seconds_fed
+            self._whole_at = None
+            return []
+        self.restart()  # forget what was heard, so it is reported once
         return [] if best is REJECTED else [best]
 
     def accept(self, phrase: Phrase, evidence: Evidence) -> bool:
@@ -162,11 +175,14 @@ class KeywordSpotter:
         waited = self.seconds_fed - max(d.end for d in heard)
         if chosen is None and waited < MAX_WAIT_SECONDS:
             return None  # no whole phrase in the audio yet
+        if chosen is not None and self._whole_at is None:
+            self._whole_at = self._fed
         segments = segments if chosen is not None else []
         words = [seg for seg in segments if word_of(seg) in self._spoken_words]
         frames = len(audio) // 2 // (SAMPLE_RATE // 100)
-        if words and frames - words[-1].end_frame < QUIET_FRAMES and waited < MAX_WAIT_SECONDS:
-            return None
+        if (words and frames - words[-1].end_frame < QUIET_FRAMES and waited < MAX_WAIT_SECONDS
+                and not self._overdue):
+            return None  # the phrase may still be going on
         evidence = weigh(segments, self._spoken_words, audio, bytes(self._recent), self._chooser)
         if self.on_weighed is not None:
             self.on_weighed(chosen or self._by_text[fallback.phrase], evidence, self.seconds_fed,
@@ -179,6 +195,12 @@ class KeywordSpotter:
         # Said, by the grammar, though its own spotting fell short: its rival's timing stands.
         return Detection(chosen.text, chosen.command, fallback.start, fallback.end,
                          fallback.log10_ratio, fallback.reported)
+
+    @property
+    def _overdue(self) -> bool:
+        """Whether DECIDE_SECONDS have passed since the grammar first placed a whole phrase."""
+        return (self._whole_at is not None
+                and self._fed - self._whole_at >= round(DECIDE_SECONDS * SAMPLE_RATE))
 
     def _tidy(self) -> None:
         """Start afresh now and then, so the recogniser's list of what it heard stays short."""
@@ -195,6 +217,7 @@ class KeywordSpotter:
         """Begin a new utterance: nothing heard before now can complete a phrase after it."""
         self._decoder.end_utt()
         self._utterance_start = self._fed
+        self._whole_at = None
         self._decoder.start_utt()
 
     def close(self) -> None:
@@ -209,14 +232,15 @@ class KeywordSpotter:
         found = []
         for seg in self._decoder.seg() or ():
             phrase = self.phrases.get(seg.word.strip())
-            if phrase is None:
-                continue
+            end = base + (seg.end_frame + 1) * FRAME_SECONDS
+            if phrase is None or end <= self._weighed_until:
+                continue  # not a phrase, or one weighed already
             found.append(
                 Detection(
                     phrase=phrase.text,
                     command=phrase.command,
                     start=base + seg.start_frame * FRAME_SECONDS,
-                    end=base + (seg.end_frame + 1) * FRAME_SECONDS,
+                    end=end,
                     log10_ratio=_log10_ratio(seg.prob),
                     reported=self.seconds_fed,
                 )
