@@ -152,7 +152,7 @@ class KeywordSpotter:
             self._whole_at = None
             return []
         self.restart()  # forget what was heard, so it is reported once
-        return [] if best is REJECTED else [best]
+        return [best]
 
     def accept(self, phrase: Phrase, evidence: Evidence) -> bool:
         """Whether the evidence shows `phrase` was said: it passes each of the phrase's checks."""
