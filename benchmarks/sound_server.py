@@ -123,8 +123,10 @@ class Recorder:
 
         self.rate = rate
         self._device = miniaudio.CaptureDevice(
-            # 10 ms fragments keep the null sink rendering in small blocks; room for 2 s more
-            # in the server means a late callback here never loses a sample of the recording.
+            # 10 ms fragments keep the null sink rendering in small blocks, with room for 2 s
+            # more in the server. PipeWire's PulseAudio layer still dropped audio when this
+            # callback ran late on a loaded machine, so sink_timing.py records at a raised
+            # priority.
             input_format=miniaudio.SampleFormat.SIGNED16, nchannels=1, sample_rate=rate,
             buffersize_msec=10, callback_periods=200, backends=[miniaudio.Backend.PULSEAUDIO],
             app_name="sink-timing",
