@@ -24,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from voicecoach import catalog  # noqa: E402
+from voicecoach.composed import compose_routine  # noqa: E402
 from voicecoach.composition import (  # noqa: E402
     AREAS,
     LEVELS,
@@ -32,11 +33,9 @@ from voicecoach.composition import (  # noqa: E402
     WHENS,
     ComposeOptions,
 )
-from voicecoach.composed import compose_routine  # noqa: E402
 from voicecoach.errors import UsageError  # noqa: E402
 from voicecoach.plan import build_plan  # noqa: E402
 from voicecoach.routine.library import load_library  # noqa: E402
-
 
 MAIN_AREAS = ("hips", "glutes", "hip flexors", "hamstrings", "lower back", "adductors", "quads")
 

@@ -36,8 +36,8 @@ sys.path.insert(0, str(ROOT))
 
 from voicecoach import catalog  # noqa: E402
 from voicecoach.export import export_audio, export_wav, render_pcm  # noqa: E402
-from voicecoach.playback.timeline import Timeline  # noqa: E402
 from voicecoach.plan import Event, Plan, PlanOptions, build_plan  # noqa: E402
+from voicecoach.playback.timeline import Timeline  # noqa: E402
 from voicecoach.routine import Routine  # noqa: E402
 from voicecoach.session import timed_plan  # noqa: E402
 from voicecoach.speech import ClipCache, Engine, open_engine  # noqa: E402

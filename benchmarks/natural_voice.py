@@ -7,7 +7,8 @@ to the player (a stand-in `aplay` on PATH notes the moment; no sound card needed
 start ever (an empty user folder), with no clip cached (the clips deleted; the natural voice's
 reader data, kept in the cache folder after its first start, stays) and with the clips cached.
 Export: yoga-for-hips in this process, cold (engine opened and every line rendered) and warm
-(every clip from the disk cache), as a multiple of the routine's length. Peak memory: the largest resident size of `run` and `export` processes.
+(every clip from the disk cache), as a multiple of the routine's length. Peak memory: the
+largest resident size of `run` and `export` processes.
 Baseline in the same run: `python -c "import typer"` (the least a command costs) and, for each
 figure, eSpeak NG doing the same work.
 Targets (natural voice): first sound under 1.0 s cold and 0.35 s cached; export at least 60x
