@@ -289,6 +289,37 @@ def test_completion_offers_routines_voices_and_config_keys(
     assert result.stdout.split() == expected
 
 
+def _completed(words: str, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    monkeypatch.setenv("_VOICECOACH_COMPLETE", "complete_bash")
+    monkeypatch.setenv("COMP_WORDS", words)
+    monkeypatch.setenv("COMP_CWORD", str(len(words.split()) - (not words.endswith(" "))))
+    result = runner.invoke(app, [], prog_name="voicecoach")
+    assert result.exit_code == 0, result.output
+    return result.stdout.split()
+
+
+def test_voice_completion_offers_every_engines_voices_or_the_named_engines(
+    voicecoach_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from voicecoach.engine_names import installed_engines
+
+    folder = tmp_path / "piper-voices"
+    folder.mkdir()
+    for name in ("hearth-low", "joe"):
+        (folder / f"{name}.onnx").write_bytes(b"model")
+        (folder / f"{name}.onnx.json").write_text("{}")
+    (folder / "no-settings.onnx").write_bytes(b"model")  # not a voice without its settings
+    (voicecoach_home / "config.yaml").write_text(f"piper_voices: {folder}\n")
+    every = _completed("voicecoach run --voice he", monkeypatch)
+    expected = {"natural": ["heart"], "espeak": ["he"], "piper": ["hearth-low"]}
+    assert every == sorted(v for e in installed_engines() for v in expected[e])
+    assert _completed("voicecoach run --engine natural --voice ", monkeypatch) == ["heart"]
+    assert _completed("voicecoach run --engine espeak --voice he", monkeypatch) == ["he"]
+    if "piper" in installed_engines():
+        assert _completed("voicecoach export busy-day --engine piper --voice ",
+                          monkeypatch) == ["hearth-low", "joe"]
+
+
 def test_routine_completion_loads_no_routine_and_no_heavy_module(tmp_path: Path):
     script = (
         "import os, sys\n"

@@ -95,20 +95,44 @@ def complete_routine(incomplete: str) -> list[tuple[str, str]]:
     return list(seen.items())
 
 
-def complete_voice(incomplete: str) -> list[str]:
-    """eSpeak NG voice ids (as `--voice` takes them) read from its data folder, not the engine."""
+def complete_voice(incomplete: str, engine: str | None = None) -> list[str]:
+    """Voices as `--voice` takes them: `engine`'s, or with none named every installed engine's
+    (a voice the natural engine lacks is spoken by the engine that has it). Read from the
+    engines' data and the Piper voice folder; no engine is opened."""
+    from voicecoach.engine_names import installed_engines
+
+    names = [engine] if engine else installed_engines()
+    found = {v for name in names if name in _VOICE_LISTS for v in _VOICE_LISTS[name]()}
+    return sorted(v for v in found if v.lower().startswith(incomplete.lower()))
+
+
+def _natural_voices() -> list[str]:
+    from voicecoach.speech.natural import VOICE_ID
+
+    return [VOICE_ID]
+
+
+def _espeak_voices() -> list[str]:
+    """eSpeak NG voice ids read from its data folder."""
     try:
         import espeakng_loader
 
         lang = os.path.join(espeakng_loader.get_data_path(), "lang")
     except (ImportError, OSError):
         return []
-    ids = {
-        name.lower()
-        for _, _, files in os.walk(lang)
-        for name in files
-    }
-    return sorted(v for v in ids if v.startswith(incomplete.lower()))
+    return [name.lower() for _, _, files in os.walk(lang) for name in files]
+
+
+def _piper_voices() -> list[str]:
+    """The voices in the Piper voice folder (config key `piper_voices`), by name."""
+    from voicecoach.speech.piper import configured_folders, models_in
+
+    return [model.stem for model in models_in(configured_folders())]
+
+
+_VOICE_LISTS: dict[str, Callable[[], list[str]]] = {
+    "natural": _natural_voices, "espeak": _espeak_voices, "piper": _piper_voices,
+}
 
 
 def complete_engine(incomplete: str) -> list[str]:
@@ -164,8 +188,12 @@ def completer_for(param: Parameter) -> Completer | None:
         from typer._click.shell_completion import CompletionItem
 
         function = globals()[found]
-        takes_context = found == "complete_config_value"
-        values = function(ctx, incomplete) if takes_context else function(incomplete)
+        if found == "complete_config_value":
+            values = function(ctx, incomplete)
+        elif found == "complete_voice":  # the engine named before it, if any
+            values = function(incomplete, ctx.params.get("engine"))
+        else:
+            values = function(incomplete)
         return [
             CompletionItem(v[0], help=v[1] or None) if isinstance(v, tuple) else CompletionItem(v)
             for v in values
