@@ -92,6 +92,34 @@ def test_again_rebuilds_the_last_composed_routine() -> None:
     assert again.stdout != first.stdout
 
 
+def test_again_is_fitted_with_the_rate_and_timings_it_was_first_composed_with(
+    voicecoach_home: Path,
+) -> None:
+    # Slow speech leaves less time for stretching: the same request fits otherwise at 90 words
+    # a minute than at the usual rate, so --again must not refit it at today's rate.
+    slow = ["compose", "--minutes", "10", "--seed", "9", "--rate", "90"]
+    assert invoke(*slow, "--save", "slow").exit_code == 0
+    assert invoke("compose", "--again", "--save", "again").exit_code == 0
+    assert invoke("compose", "--minutes", "10", "--seed", "9", "--save", "usual").exit_code == 0
+    folder = voicecoach_home / "routines"
+
+    def body(name: str) -> str:
+        return (folder / f"{name}.yaml").read_text().replace(name, "NAME")
+
+    assert body("again") == body("slow")
+    assert body("usual") != body("slow")
+
+
+def test_again_from_a_file_kept_before_its_timings_were_fits_with_todays() -> None:
+    from voicecoach.composed import last_path
+
+    last_path().parent.mkdir(parents=True, exist_ok=True)
+    last_path().write_text('{"minutes": 5, "focus": [], "seed": "9"}')
+    again = invoke("compose", "--again")
+    assert again.exit_code == 0, again.output
+    assert again.stdout == invoke("compose", "--minutes", "5", "--seed", "9").stdout
+
+
 def test_again_with_nothing_composed_or_with_new_options_is_refused() -> None:
     nothing = invoke("compose", "--again")
     assert nothing.exit_code == 2
@@ -225,7 +253,12 @@ def test_a_history_from_before_compose_is_read_and_kept() -> None:
     conn.close()
 
 
-@pytest.mark.parametrize("stored", ['{"minutes": "ten"}', "[1, 2]", "{not json", '{"focus": 3}'])
+@pytest.mark.parametrize("stored", [
+    '{"minutes": "ten"}', "[1, 2]", "{not json", '{"focus": 3}',
+    '{"minutes": 5, "fitted_with": {"rate": 5000}}',
+    '{"minutes": 5, "fitted_with": {"insoles": true, "hold": null, "hold_scale": 1.0, '
+    '"rate": "fast", "transition": null, "rest": null, "engine": "natural"}}',
+])
 def test_again_with_a_damaged_state_file_says_so(stored: str) -> None:
     from voicecoach.composed import last_path
 

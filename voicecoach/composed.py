@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +13,7 @@ from voicecoach import paths
 from voicecoach.compose import compose
 from voicecoach.composition import ComposeOptions, Composition, Measure, Pick, check_options
 from voicecoach.errors import UsageError, VoicecoachError
+from voicecoach.rates import MAX_RATE, MIN_RATE
 
 if TYPE_CHECKING:
     from voicecoach.plan import PlanOptions
@@ -206,19 +207,27 @@ def last_path() -> Path:
     return paths.data_dir() / LAST_FILE
 
 
-def remember(options: ComposeOptions) -> None:
-    """Keep the options (with the seed used) for `compose --again`."""
+# What a composition's fit depends on besides its options: the plan's timings and speech rate.
+FITTED_WITH = ("insoles", "hold", "hold_scale", "rate", "transition", "rest", "engine")
+
+
+def remember(options: ComposeOptions, plan_options: PlanOptions) -> None:
+    """Keep the options (with the seed used) and the timings it was fitted with, for
+    `compose --again`."""
     from voicecoach.files import atomic_write
 
+    data = dict(options.to_json(), fitted_with={k: getattr(plan_options, k) for k in FITTED_WITH})
     try:
         last_path().parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(last_path(), json.dumps(options.to_json(), indent=2) + "\n")
+        atomic_write(last_path(), json.dumps(data, indent=2) + "\n")
     except OSError as error:
         raise VoicecoachError(f"cannot write {last_path()}: {error.strerror or error}") from None
 
 
-def last_options() -> ComposeOptions:
-    """The options of the last composed routine; UsageError if there is none."""
+def last_options() -> tuple[ComposeOptions, dict[str, Any] | None]:
+    """The options of the last composed routine and the timings it was fitted with (None in a
+    file from before they were kept), so it can be composed again as it was; UsageError if
+    there is none."""
     path = last_path()
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -231,4 +240,25 @@ def last_options() -> ComposeOptions:
         raise UsageError(f"{path} cannot be read ({error}); compose a new routine") from None
     if not isinstance(data, dict):
         raise UsageError(f"{path} is not what voicecoach wrote; compose a new routine")
-    return ComposeOptions.from_json(data)
+    fitted = _fitted_with(data["fitted_with"]) if "fitted_with" in data else None
+    if "fitted_with" in data and fitted is None:
+        raise UsageError(f"{path} is not what voicecoach wrote; compose a new routine")
+    return ComposeOptions.from_json(data), fitted
+
+
+def _fitted_with(stored: object) -> dict[str, Any] | None:
+    """The stored timings, if each is of its kind and in range; else None."""
+    if not isinstance(stored, Mapping) or set(stored) != set(FITTED_WITH):
+        return None
+
+    def number(value: object) -> bool:
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+
+    rate = stored["rate"]
+    sound = (
+        isinstance(stored["insoles"], bool) and isinstance(stored["engine"], str)
+        and isinstance(rate, int) and not isinstance(rate, bool) and MIN_RATE <= rate <= MAX_RATE
+        and number(stored["hold_scale"]) and stored["hold_scale"] > 0
+        and all(stored[k] is None or number(stored[k]) for k in ("hold", "transition", "rest"))
+    )
+    return dict(stored) if sound else None

@@ -78,9 +78,10 @@ def _options(
     *, again: bool, minutes: int | None, focus: list[str] | None, when: When | None,
     place: Place | None, style: Style | None, level: Level | None, tight_side: Side | None,
     seed: str | None,
-) -> ComposeOptions:
+) -> ComposeOptions | None:
+    """The options asked for; None for --again (the last composed routine's)."""
     from voicecoach.composition import ComposeOptions, check_options
-    from voicecoach.composed import last_options, today_seed
+    from voicecoach.composed import today_seed
 
     given = [
         flag for flag, value in (
@@ -94,7 +95,7 @@ def _options(
                 f"--again rebuilds the last composed routine as it was; leave out {given[0]} "
                 "(or compose a new one without --again)"
             )
-        return last_options()
+        return None
     if minutes is None:
         raise UsageError(
             "say how long: --minutes N (3 to 60), e.g. voicecoach compose --minutes 10 "
@@ -184,7 +185,7 @@ def compose(
     flags: SpeechFlags = SpeechFlags(),
 ) -> None:
     from voicecoach.cli.routines import print_routine
-    from voicecoach.composed import compose_routine, remember
+    from voicecoach.composed import compose_routine, last_options, remember
 
     if text and not run:
         raise UsageError("--text goes with --run")
@@ -198,10 +199,16 @@ def compose(
         again=again, minutes=minutes, focus=focus, when=when, place=place, style=style,
         level=level, tight_side=tight_side, seed=seed,
     )
+    fitted = None
+    if options is None:
+        options, fitted = last_options()
     flags = replace(flags, tight_side=Side(options.tight_side) if options.tight_side else None)
     plan_options = flags.settings().options  # the config's rate and timings are in the length
-    composition, routine = compose_routine(options, plan_options)
-    remember(options)
+    # --again: composed with the timings it was first fitted with, so it comes out as it was;
+    # it is still shown and spoken with today's.
+    fit = replace(plan_options, **fitted) if fitted else plan_options
+    composition, routine = compose_routine(options, fit)
+    remember(options, fit)
     print_routine(routine, plan_options)
     for note in composition.notes:
         typer.echo(f"Note: {note}.")

@@ -247,8 +247,9 @@ def _chosen(flags: SpeechFlags) -> Chosen:
 
     minutes, focus = ask_composition(sys.stdin.readline, _write)
     options = check_options(ComposeOptions(minutes=minutes, focus=focus, seed=today_seed()))
-    _, routine = compose_routine(options, flags.settings().options)
-    remember(options)
+    plan_options = flags.settings().options
+    _, routine = compose_routine(options, plan_options)
+    remember(options, plan_options)
     return routine, options.to_json()
 
 
