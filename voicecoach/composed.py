@@ -13,7 +13,6 @@ from voicecoach import paths
 from voicecoach.compose import compose
 from voicecoach.composition import ComposeOptions, Composition, Measure, Pick, check_options
 from voicecoach.errors import UsageError, VoicecoachError
-from voicecoach.rates import MAX_RATE, MIN_RATE
 
 if TYPE_CHECKING:
     from voicecoach.plan import PlanOptions
@@ -247,18 +246,20 @@ def last_options() -> tuple[ComposeOptions, dict[str, Any] | None]:
 
 
 def _fitted_with(stored: object) -> dict[str, Any] | None:
-    """The stored timings, if each is of its kind and in range; else None."""
+    """The stored timings, if each is what the config file would accept (and the hold, a flag
+    only, a positive number or none); else None."""
+    from pydantic import ValidationError
+
+    from voicecoach.config import Config
+
     if not isinstance(stored, Mapping) or set(stored) != set(FITTED_WITH):
         return None
-
-    def number(value: object) -> bool:
-        return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
-
-    rate = stored["rate"]
-    sound = (
-        isinstance(stored["insoles"], bool) and isinstance(stored["engine"], str)
-        and isinstance(rate, int) and not isinstance(rate, bool) and MIN_RATE <= rate <= MAX_RATE
-        and number(stored["hold_scale"]) and stored["hold_scale"] > 0
-        and all(stored[k] is None or number(stored[k]) for k in ("hold", "transition", "rest"))
-    )
-    return dict(stored) if sound else None
+    hold = stored["hold"]
+    if hold is not None and (isinstance(hold, bool) or not isinstance(hold, (int, float))
+                             or not hold > 0):
+        return None
+    try:
+        Config.model_validate({k: v for k, v in stored.items() if k != "hold"})
+    except ValidationError:
+        return None
+    return dict(stored)
