@@ -1,6 +1,6 @@
 """Voice commands: how often each is heard, how often the coach's own voice sets one off, how fast.
 
-Run: python benchmarks/voice_commands.py [--quick] [--tune]
+Run: python benchmarks/voice_commands.py [--quick] [--tune] [--without-own-words]
 
 Every command phrase is rendered with every installed voice at three speeds, then mixed with
 pink noise or with the coach's own speech at 20, 10 and 5 dB below it, and fed in 0.1 s chunks
@@ -9,6 +9,9 @@ shipped routine rendered with the default eSpeak voice, hibari "heart" and Piper
 into a simulated room (0.5 s reverberation, 0.1 s output latency, a little noise), and fed in
 whole (ungated) and gated by the routine's timeline as the player gates it.
 
+Each recogniser knows the coach's lines, as in `run --listen`: those of the routine it hears, or
+of every routine for the test clips. `--without-own-words` measures it without them on the very
+same clips. The delay runs to the end of the work that reported the command (its chunk's CPU).
 Baseline in the same run: the bare command words with no wake word.
 Targets: detection >= 95 % at 10 dB, <= 1 false alarm an hour ungated and none gated, acted on
 within 0.8 s of the end of the command, under 10 % of one core.
