@@ -1,6 +1,6 @@
 """Voice commands: how often each is heard, how often the coach's own voice sets one off, how fast.
 
-Run: python benchmarks/voice_commands.py [--quick] [--tune]
+Run: python benchmarks/voice_commands.py [--quick] [--tune] [--without-own-words]
 
 Every command phrase is rendered with every installed voice at three speeds, then mixed with
 pink noise or with the coach's own speech at 20, 10 and 5 dB below it, and fed in 0.1 s chunks
@@ -9,6 +9,9 @@ shipped routine rendered with the default eSpeak voice, hibari "heart" and Piper
 into a simulated room (0.5 s reverberation, 0.1 s output latency, a little noise), and fed in
 whole (ungated) and gated by the routine's timeline as the player gates it.
 
+Each recogniser knows the coach's lines, as in `run --listen`: those of the routine it hears, or
+of every routine for the test clips. `--without-own-words` measures it without them on the very
+same clips. The delay runs to the end of the work that reported the command (its chunk's CPU).
 Baseline in the same run: the bare command words with no wake word.
 Targets: detection >= 95 % at 10 dB, <= 1 false alarm an hour ungated and none gated, acted on
 within 0.8 s of the end of the command, under 10 % of one core.
@@ -38,6 +41,7 @@ from voicecoach.listen.vocabulary import (
     WAKE_WORD,
     Vocabulary,
     bare_vocabulary,
+    spoken_lines,
     vocabulary,
 )
 
@@ -149,30 +153,38 @@ def shipped_routines(quick: bool) -> list[str]:
     return names[:1] if quick else names
 
 
+# The CPU seconds spent on the chunk that reported each detection: it was reported that much
+# after its chunk arrived.
+COSTS: dict = {}
+
+
 def feed(listener, pcm: bytes) -> tuple[list, float]:
     """Every detection in `pcm` fed in chunks, and the CPU seconds the recogniser used."""
     found, cpu = [], 0.0
     for i in range(0, len(pcm), CHUNK * 2):
         t = time.process_time()
-        found += listener(pcm[i : i + CHUNK * 2])
-        cpu += time.process_time() - t
+        heard = listener(pcm[i : i + CHUNK * 2])
+        spent = time.process_time() - t
+        cpu += spent
+        for detection in heard:
+            COSTS[id(detection)] = spent
+        found += heard
     return found, cpu
 
 
-def score_streams(words: Vocabulary, streams: dict[str, Stream]):
+def score_streams(words: Vocabulary, streams: dict[str, Stream], lines: list[str]):
     """Per segment: whether its command was heard, wrong commands, the delay, and for a miss
     why (MISSES)."""
     results = []
     cpu = seconds = 0.0
     for stream in streams.values():
-        spotter = KeywordSpotter(words)
+        spotter = KeywordSpotter(words, lines)
         weighed: list[tuple[str, float]] = []  # (command, seconds fed) of each phrase weighed
         spotter.on_weighed = lambda phrase, evidence, at, heard: weighed.append(
             (phrase.command, at))
         found, used = feed(spotter.feed, stream.pcm())
         cpu += used
         seconds += stream.length / va.RATE
-        chunk_cpu = used / max(1, stream.length / CHUNK)
         by_segment = defaultdict(list)
         weighed_in = defaultdict(set)
         ends = [s.bounds[1] / va.RATE for s in stream.segments]
@@ -189,7 +201,7 @@ def score_streams(words: Vocabulary, streams: dict[str, Stream]):
             wrong = [d for d in hits if d not in right]
             delay = None
             if right:
-                delay = right[0].reported - seg.speech[1] / va.RATE + chunk_cpu
+                delay = right[0].reported - seg.speech[1] / va.RATE + COSTS[id(right[0])]
                 why = ""
             elif seg.command in weighed_in[i]:
                 why = "turned down"
@@ -244,13 +256,13 @@ def false_alarms(make_spotter, routines, tails) -> dict:
     for label, plan, audio in routines:
         pcm = va.to_pcm(audio)
         figures["hours"] += len(audio) / va.RATE / 3600
-        found, cpu = feed(make_spotter().feed, pcm)
+        found, cpu = feed(make_spotter(plan).feed, pcm)
         figures["ungated"] += len(found)
         figures["cpu"] += cpu
         for d in found:
             figures["examples"].append((label, d, _line_near(plan, d.end)))
         for tail in tails:
-            listener = GatedListener(make_spotter(), Gate.from_plan(plan, tail))
+            listener = GatedListener(make_spotter(plan), Gate.from_plan(plan, tail))
             got, cpu = feed(lambda chunk, lst=listener: lst.hear(chunk, va.RATE), pcm)
             gated[tail] += len(got)
             if tail == tails[-1]:
@@ -297,9 +309,13 @@ def coach_speech(routines) -> np.ndarray:
 
 # --- the figures --------------------------------------------------------------------------------
 
-def report(title: str, words, voices, clips, routines, coach, rng, tails, conditions) -> dict:
+def report(title: str, words, voices, clips, routines, coach, rng, tails, conditions,
+           own_words: bool = True) -> dict:
+    """The figures for `words`; with `own_words`, each recogniser knows the coach's lines (those
+    of the routine it hears, or of every routine for the test clips), as `run --listen` does."""
     streams = build_streams(voices, clips, words, rng, coach, conditions)
-    results, cpu, seconds = score_streams(words, streams)
+    every_line = sorted({line for _, plan, _ in routines for line in spoken_lines(plan)})
+    results, cpu, seconds = score_streams(words, streams, every_line if own_words else [])
     print(f"\n== {title}: {len(words.commands)} phrases, {len(results)} clips "
           f"({seconds / 60:.0f} min of audio)")
     table: dict = defaultdict(lambda: [0, 0])
@@ -322,7 +338,9 @@ def report(title: str, words, voices, clips, routines, coach, rng, tails, condit
     breakdown(results, names)
     print(f"wrong commands heard around the clips: {wrong} "
           f"(over {seconds / 3600:.2f} h of noisy test audio)")
-    fa = false_alarms(lambda: KeywordSpotter(words), routines, tails)
+    fa = false_alarms(
+        lambda plan: KeywordSpotter(words, list(spoken_lines(plan)) if own_words else []),
+        routines, tails)
     per_hour = fa["ungated"] / fa["hours"]
     print(f"false alarms in the coach's own audio ({fa['hours']:.2f} h): ungated {fa['ungated']}"
           f" ({per_hour:.2f}/h); gated, by tail: "
@@ -358,6 +376,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="one routine, fewer voices")
     parser.add_argument("--tune", action="store_true", help="score each phrase's thresholds")
     parser.add_argument("--only", choices=("ours", "baseline"), help="measure just one of them")
+    parser.add_argument("--without-own-words", action="store_true",
+                        help="ours without the coach's lines known: what they are worth")
     parser.add_argument("--coach-voices", default="espeak,hibari,piper",
                         help="the voices the coach's own audio is rendered with")
     args = parser.parse_args()
@@ -389,8 +409,13 @@ def main() -> None:
         print(f"baseline figures: {base}")
     if args.only == "baseline":
         return
-    ours = report(f"wake word {WAKE_WORD!r} (what `run --listen` uses)", ours_words, voices, clips,
-                  routines, coach, rng, GATE_TAILS, ALL_CONDITIONS)
+    # Mixed with a generator of their own, so that runs with and without the baseline, or
+    # without the coach's own words, hear the very same clips.
+    title = f"wake word {WAKE_WORD!r} (what `run --listen` uses)"
+    if args.without_own_words:
+        title = f"wake word {WAKE_WORD!r}, the coach's lines not known"
+    ours = report(title, ours_words, voices, clips, routines, coach, np.random.default_rng(18),
+                  GATE_TAILS, ALL_CONDITIONS, own_words=not args.without_own_words)
     if args.only == "ours":
         print(f"figures: {ours}")
         return

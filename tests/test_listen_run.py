@@ -171,6 +171,35 @@ def test_end_session_ends_the_run_and_the_session_is_recorded(
     assert session.seconds_done < begin + 4.0 + seconds(command("end session")) + 0.8
 
 
+def test_the_recogniser_knows_every_line_the_coach_will_say(
+    monkeypatch: pytest.MonkeyPatch, voicecoach_home: Path
+):
+    import numpy as np
+
+    from voicecoach.listen import spotter
+
+    (voicecoach_home / "routines").mkdir()
+    (voicecoach_home / "routines" / "two.yaml").write_text(ROUTINE)
+    p = plan()
+    microphone = FakeMicrophone(np.zeros(int((p.total_ms / 1000 + 5.0) * SAMPLE_RATE)))
+    clock = ListeningClock(microphone)
+    monkeypatch.setattr(clocks, "MonotonicClock", lambda: clock)
+    monkeypatch.setattr("voicecoach.listen.live.MicrophoneStream", lambda device: microphone)
+    given: list[list[str]] = []
+    real = spotter.KeywordSpotter
+
+    def spotter_knowing(words, lines=()):  # noqa: ANN001, ANN202
+        given.append(list(lines))
+        return real(words, lines)
+
+    monkeypatch.setattr(spotter, "KeywordSpotter", spotter_knowing)
+
+    result = CliRunner().invoke(app, ["run", "two", "--text", "--listen"])
+
+    assert result.exit_code == 0, result.output
+    assert given == [[e.text for e in p.says]]
+
+
 def test_listen_without_the_recogniser_says_what_to_install(
     monkeypatch: pytest.MonkeyPatch, voicecoach_home: Path
 ):

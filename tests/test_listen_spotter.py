@@ -121,3 +121,37 @@ def test_a_command_with_speech_going_on_right_after_it_is_heard_soon(voice, phra
     right = [d for d in found if d.phrase.endswith(phrase)]
     assert right, found
     assert right[0].reported - ended < 0.4
+
+
+OWN_LINES = [
+    "Rest. Next up: Pigeon pose.",
+    "Take a short break, then repeat on the other side.",
+    "Stop if you feel any sharp pain. Come back to the start.",
+    "Great job. Go slowly, and breathe out again.",
+    "Hold for 45 seconds.",
+    "Lie on your right side, with your head resting on your arm.",
+    "Kneel on your mat, with your big toes touching.",
+    "If kneeling hurts your knee, stand instead.",
+]
+
+
+def test_the_coachs_own_lines_are_not_taken_for_commands_once_the_spotter_knows_them():
+    # Spotting so loose, and no checks, that these lines set off several commands; read with
+    # the coach's own words, every one of them is what the coach said.
+    loose = vocabulary(thresholds=dict.fromkeys(THRESHOLDS, 1.0), checks={})
+    parts, at = [], 0.5
+    for line in OWN_LINES:
+        clip = said(line)
+        parts.append((at, clip))
+        at += len(clip) / SAMPLE_RATE + 0.5
+    audio = room(at + 1.0, parts)
+    assert len(heard(audio, spotter=KeywordSpotter(loose))) >= 3
+    assert heard(audio, spotter=KeywordSpotter(loose, OWN_LINES)) == []
+
+
+@pytest.mark.parametrize("phrase", VOCABULARY.commands, ids=lambda p: p.text)
+def test_each_phrase_is_still_heard_by_a_spotter_that_knows_the_coachs_lines(phrase):
+    clip = said(spoken(f"{WAKE_WORD} {phrase.text}"), "en-us")
+    found = heard(room(1.0 + len(clip) / SAMPLE_RATE + 1.5, [(1.0, clip)]),
+                  spotter=KeywordSpotter(lines=OWN_LINES))
+    assert [d.command for d in found] == [phrase.command]

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from voicecoach.listen.controls import VoiceControls
     from voicecoach.listen.spotter import Detection
     from voicecoach.history import Recorder
-    from voicecoach.plan import Plan
+    from voicecoach.plan import Plan, PlanOptions
     from voicecoach.player import Progress
     from voicecoach.routine.model import Routine
     from voicecoach.speakers import Speaker
@@ -164,14 +164,18 @@ class Acknowledge:
 
 
 def _listen(
-    stack: ExitStack, clock: Clock, device: str | None, acknowledge: Acknowledge, sound: bool
+    stack: ExitStack, clock: Clock, device: str | None, acknowledge: Acknowledge, sound: bool,
+    lines: list[str],
 ) -> VoiceControls:
-    """Open the recogniser and the microphone, or say what is missing and exit."""
+    """Open the recogniser and the microphone, or say what is missing and exit. `lines`: what
+    the coach will say, not to be taken for commands."""
     from voicecoach.errors import ListenError
     from voicecoach.listen.live import listening
 
     try:
-        controls = stack.enter_context(listening(clock, device=device, on_heard=acknowledge))
+        controls = stack.enter_context(
+            listening(clock, device=device, on_heard=acknowledge, lines=lines)
+        )
     except ListenError as error:
         _stderr(f"Error: {error}")
         _stderr("To go ahead without voice commands: leave out --listen")
@@ -186,6 +190,14 @@ def _listen(
         except NoAudioOutput:
             pass  # the words heard are still shown
     return controls
+
+
+def _lines(routine: Routine, options: PlanOptions) -> list[str]:
+    """Every line the coach will say in `routine`."""
+    from voicecoach.listen.vocabulary import spoken_lines
+    from voicecoach.plan import build_plan
+
+    return list(spoken_lines(build_plan(routine, options)))
 
 
 @app.command()
@@ -289,7 +301,8 @@ def play_routine(
             acknowledge = listener = None
             if settings.listen:
                 acknowledge = Acknowledge(clock)
-                listener = _listen(stack, clock, listen_device, acknowledge, sound=not text)
+                listener = _listen(stack, clock, listen_device, acknowledge, sound=not text,
+                                   lines=_lines(routine, settings.options))
             session = RunSession(
                 routine, settings, clock=clock, speech=not text, cache=not flags.no_cache,
                 warn=_stderr, record=_recorder(composed) if composed is not None else None,

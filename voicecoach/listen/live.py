@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -27,12 +27,14 @@ def listening(
     device: str | None = None,
     on_heard: Callable[[Detection], None] | None = None,
     words: Vocabulary = VOCABULARY,
+    lines: Iterable[str] = (),
 ) -> Iterator[VoiceControls]:
     """Voice controls on the microphone `device` (default: the system's); ListenError if the
-    recogniser or the microphone cannot be had."""
+    recogniser or the microphone cannot be had. `lines`: what the coach will say, so that its
+    own speech is not taken for a command."""
     from voicecoach.listen.spotter import KeywordSpotter
 
-    spotter = KeywordSpotter(words)
+    spotter = KeywordSpotter(words, lines)
     controls = VoiceControls(spotter, Gate(), clock, on_heard)
     try:
         controls.listen(MicrophoneStream(find_microphone(device)))

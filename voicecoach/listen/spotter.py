@@ -2,9 +2,11 @@
 
 PocketSphinx compares each phrase against a free loop of phones; a phrase is spotted when it beats
 that loop by its threshold. A grammar of exactly the phrases then says which one was said, and
-the phrase it places is weighed (listen/verify.py) before it is taken: the coach's own lines set
-off spotting now and then, and fit the phrase worse than a person saying it. The wheel carries
-the US English model and dictionary, so nothing is ever downloaded.
+the phrase it places is weighed before it is taken: the coach's own lines set off spotting now
+and then. Given the lines the coach will say, the audio is read again with a model of those
+lines and the commands (listen/own_words.py), where the coach's speech reads as what it said;
+without them, the phrase's fit and phones are checked (listen/verify.py). The wheel carries the
+US English model and dictionary, so nothing is ever downloaded.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import math
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +40,7 @@ REPORT_DELAY_FRAMES = 10  # a detection is reported once it has stood this long 
 # best of those measured (0.1, 1e-5, 1e-20).
 PHONE_LOOP_PENALTY = 1e-20
 GRAMMAR = "_default"  # the name PocketSphinx gives the search its settings start with
+DICTIONARY = "en-us/cmudict-en-us.dict"  # the wheel's pronouncing dictionary
 PHONE_LM = "en-us/en-us-phone.lm.bin"  # phone bigrams in the wheel, for the free phone loop
 SETTLE_SECONDS = 0.15  # wait this long after a command ends for a rival still being scored
 TIDY_SECONDS = 30.0
@@ -79,50 +82,86 @@ class KeywordSpotter:
     Keyword spotting finds that some whole phrase was said (it beat a free loop of phones by its
     threshold). Phrases that share the wake word then compete on the same audio, so the last few
     seconds are decoded again against a grammar of exactly the phrases, which picks the one said;
-    the phrase is taken only if its evidence passes that phrase's checks. Each command is reported
+    the phrase is taken only if, read with the coach's own words (`lines`, every line the coach
+    will say), the audio still holds the wake word or the command; with no lines given, only if
+    its evidence passes that phrase's checks. Each command is reported
     once, SETTLE_SECONDS after it ends, when its rivals are in too, and at most DECIDE_SECONDS
     after the grammar first placed it. A phrase turned down is not weighed again, but what was
     heard before it still counts: a command may be under way around it."""
 
-    def __init__(self, words: Vocabulary = VOCABULARY) -> None:
+    def __init__(self, words: Vocabulary = VOCABULARY, lines: Iterable[str] = ()) -> None:
         self.words = words
         self.phrases = words.spotted()
         self._by_text = {p.text: p for p in self.phrases.values()}
         self._spoken_words = {w for text in self.phrases for w in text.split()}
         if not self.phrases:
             raise ListenError("no phrases to listen for")
-        self._decoder = self._make_decoder(keyword_list(words), "kws", ".kws")
+        self._decoder = self._make_decoder({"kws": (keyword_list(words), ".kws")})
         self._chooser = (
-            self._make_decoder(grammar(words), "jsgf", ".gram") if len(self.phrases) > 1 else None
+            self._make_decoder({"jsgf": (grammar(words), ".gram")})
+            if len(self.phrases) > 1 else None
         )
         if self._chooser is not None:
             model = load_recogniser().get_model_path()
             self._chooser.add_allphone_file(PHONE_LOOP, os.path.join(model, PHONE_LM))
+        lines = list(lines)
+        # The coach's own words, read with when the lines are known (and there are rivals).
+        self._own = self._own_words_decoder(lines) if self._chooser is not None and lines else None
         self._fed = 0  # samples fed since the start
         self._utterance_start = 0  # sample at which the current utterance began
         self._whole_at: int | None = None  # samples fed when the grammar placed a whole phrase
         self._weighed_until = 0.0  # phrases spotted ending by then (seconds) were weighed
         self._recent = bytearray()  # the last KEEP_SECONDS of audio fed
         self._decoder.start_utt()
-        # Called with each phrase weighed, taken or not (phrase, evidence, seconds fed, the
-        # detections spotted): for measurements.
+        # Called with each phrase weighed, taken or not (phrase, evidence or None when the
+        # coach's lines are known, seconds fed, the detections spotted): for measurements.
         self.on_weighed: Callable[..., None] | None = None
 
     @staticmethod
-    def _make_decoder(text: str, kind: str, suffix: str) -> Any:
+    def _make_decoder(files: dict[str, tuple[str, str]]) -> Any:
+        """A decoder whose settings `files` name each a file to write first (text, suffix)."""
         pocketsphinx = load_recogniser()
-        fd, path = tempfile.mkstemp(prefix="voicecoach-", suffix=suffix, text=True)
+        paths: list[str] = []
         try:
-            with os.fdopen(fd, "w", encoding="ascii") as file:
-                file.write(text)
-            settings = {kind: path, "samprate": SAMPLE_RATE, "loglevel": "FATAL"}
-            if kind == "kws":
+            settings: dict[str, Any] = {"samprate": SAMPLE_RATE, "loglevel": "FATAL"}
+            for key, (text, suffix) in files.items():
+                fd, path = tempfile.mkstemp(prefix="voicecoach-", suffix=suffix, text=True)
+                paths.append(path)
+                with os.fdopen(fd, "w", encoding="ascii") as file:
+                    file.write(text)
+                settings[key] = path
+            if "kws" in files:
                 settings.update(kws_delay=REPORT_DELAY_FRAMES, kws_plp=PHONE_LOOP_PENALTY)
             return pocketsphinx.Decoder(**settings)
         except (RuntimeError, ValueError) as error:
             raise ListenError(f"the recogniser could not start: {error}") from error
         finally:
-            os.unlink(path)
+            for path in paths:
+                os.unlink(path)
+
+    def _own_words_decoder(self, lines: list[str]) -> Any:
+        """A decoder of the coach's own words and the commands (listen/own_words.py), with a
+        dictionary of just those words: it starts in milliseconds, not most of a second."""
+        from voicecoach.listen.own_words import language_model, pronunciations
+
+        model = language_model(lines, self.phrases, lambda w: bool(self._chooser.lookup_word(w)))
+        dictionary = os.path.join(load_recogniser().get_model_path(), DICTIONARY)
+        said = pronunciations(model, dictionary)
+        return self._make_decoder({"lm": (model, ".arpa"), "dict": (said, ".dict")})
+
+    def _read(self, chosen: Phrase, audio: bytes) -> Phrase | None:
+        """The phrase `audio` holds, read with the coach's own words: the last command whose
+        words it holds, or else `chosen` if it holds the wake word; None when it reads as the
+        coach's own speech."""
+        decode(self._own, GRAMMAR, audio)
+        hypothesis = self._own.hyp()
+        reading = hypothesis.hypstr.split() if hypothesis is not None else []
+        found = [(end, phrase) for phrase in self.phrases.values()
+                 for end in _ends(reading, phrase.text.split())]
+        if found:
+            return max(found, key=lambda item: item[0])[1]
+        wake = set(self.words.wake.split()) if self.words.wake else set()
+        return chosen if wake & set(reading) else None
 
     @property
     def seconds_fed(self) -> float:
@@ -183,11 +222,21 @@ class KeywordSpotter:
         if (words and frames - words[-1].end_frame < QUIET_FRAMES and waited < MAX_WAIT_SECONDS
                 and not self._overdue):
             return None  # the phrase may still be going on
-        evidence = weigh(segments, self._spoken_words, audio, bytes(self._recent), self._chooser)
+        evidence = None  # the checks' measures: not needed once the coach's lines are known
+        if self._own is None:
+            evidence = weigh(segments, self._spoken_words, audio, bytes(self._recent),
+                             self._chooser)
         if self.on_weighed is not None:
             self.on_weighed(chosen or self._by_text[fallback.phrase], evidence, self.seconds_fed,
                             heard)
-        if chosen is None or evidence is None or not self.accept(chosen, evidence):
+        if chosen is None or not words:
+            return REJECTED
+        # Knowing the coach's lines, the reading with its own words decides; else the checks.
+        if self._own is not None:
+            chosen = self._read(chosen, audio)
+        elif evidence is None or not self.accept(chosen, evidence):
+            chosen = None
+        if chosen is None:
             return REJECTED
         match = [d for d in heard if d.phrase == chosen.text]
         if match:
@@ -246,6 +295,12 @@ class KeywordSpotter:
                 )
             )
         return found
+
+
+def _ends(words: list[str], wanted: list[str]) -> list[int]:
+    """Where each run of `wanted` in `words` ends."""
+    n = len(wanted)
+    return [i + n for i in range(len(words) - n + 1) if words[i : i + n] == wanted]
 
 
 def _log10_ratio(prob: float) -> float:
