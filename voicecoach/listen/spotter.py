@@ -84,10 +84,10 @@ class KeywordSpotter:
     seconds are decoded again against a grammar of exactly the phrases, which picks the one said;
     the phrase is taken only if, read with the coach's own words (`lines`, every line the coach
     will say), the audio still holds the wake word or the command; with no lines given, only if
-    its evidence passes that phrase's checks. Each command is reported
-    once, SETTLE_SECONDS after it ends, when its rivals are in too, and at most DECIDE_SECONDS
-    after the grammar first placed it. A phrase turned down is not weighed again, but what was
-    heard before it still counts: a command may be under way around it."""
+    its evidence passes that phrase's checks. Each command is reported once, SETTLE_SECONDS after
+    it ends, when its rivals are in too, and at most DECIDE_SECONDS after the grammar first
+    placed it. A phrase turned down is not weighed again, but what was heard before it still
+    counts: a command may be under way around it."""
 
     def __init__(self, words: Vocabulary = VOCABULARY, lines: Iterable[str] = ()) -> None:
         self.words = words
@@ -119,7 +119,8 @@ class KeywordSpotter:
 
     @staticmethod
     def _make_decoder(files: dict[str, tuple[str, str]]) -> Any:
-        """A decoder whose settings `files` name each a file to write first (text, suffix)."""
+        """A decoder set up from files: for each setting of `files`, its text written to a
+        temporary file with its suffix (all removed once the decoder has read them)."""
         pocketsphinx = load_recogniser()
         paths: list[str] = []
         try:
