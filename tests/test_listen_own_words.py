@@ -7,17 +7,15 @@ import re
 from voicecoach.listen.own_words import (
     COMMAND_WEIGHT,
     language_model,
-    number_words,
     pronunciations,
     sentences,
 )
 
 
 def test_numbers_are_the_words_said_for_them():
-    assert number_words(7) == ["seven"]
-    assert number_words(45) == ["forty", "five"]
-    assert number_words(30) == ["thirty"]
-    assert number_words(312) == ["three", "hundred", "twelve"]
+    got = list(sentences(["7 and 30 then 45 or 312"]))
+    assert got == [["seven", "and", "thirty", "then", "forty", "five", "or", "three", "hundred",
+                    "and", "twelve"]]
 
 
 def test_lines_become_the_words_of_each_sentence_or_clause():

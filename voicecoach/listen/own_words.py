@@ -14,9 +14,6 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 
-NUMBERS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-           "fifteen sixteen seventeen eighteen nineteen").split()
-TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
 DISCOUNT = 0.5  # taken from each pair's count, for the pairs never seen (absolute discounting)
 # How many times each command is counted among the coach's sentences, so that a command said reads
 # as one though the coach's sentences far outnumber it. Measured with the benchmark's clips at
@@ -26,25 +23,14 @@ DISCOUNT = 0.5  # taken from each pair's count, for the pairs never seen (absolu
 COMMAND_WEIGHT = 100
 
 
-def number_words(n: int) -> list[str]:
-    """How a number under a thousand is said: 45 is forty five."""
-    if n < 20:
-        return [NUMBERS[n]]
-    if n < 100:
-        return [TENS[n // 10 - 2]] + (number_words(n % 10) if n % 10 else [])
-    return [NUMBERS[n // 100], "hundred"] + (number_words(n % 100) if n % 100 else [])
-
-
 def sentences(lines: Iterable[str]) -> Iterator[list[str]]:
-    """The words of each sentence or clause of `lines`, lower case, numbers said as words."""
+    """The words of each sentence or clause of `lines`, lower case, as the engine says them
+    (numbers and symbols as words: 45 is forty five)."""
+    from voicecoach.plan.spoken import spoken_words
+
     for line in lines:
-        for part in re.split(r"[.!?;:,]", line.lower()):
-            words: list[str] = []
-            for token in re.findall(r"[a-z']+|\d+", part):
-                if token.isdigit():
-                    words += number_words(int(token)) if int(token) < 1000 else []
-                else:
-                    words.append(token)
+        for part in re.split(r"[!?;:]|[.,](?!\d)", line):
+            words = [w.lower() for w in spoken_words(part)]
             if words:
                 yield words
 
