@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
@@ -155,3 +157,56 @@ def test_each_phrase_is_still_heard_by_a_spotter_that_knows_the_coachs_lines(phr
     found = heard(room(1.0 + len(clip) / SAMPLE_RATE + 1.5, [(1.0, clip)]),
                   spotter=KeywordSpotter(lines=OWN_LINES))
     assert [d.command for d in found] == [phrase.command]
+
+
+@pytest.mark.parametrize("voice", ["en-029", "en-gb-scotland"])
+def test_a_fast_command_running_on_into_the_coachs_next_line_is_still_heard(voice):
+    # Said fast, "repeat that" runs on into the line after it, until the grammar takes "that"
+    # for the start of the line: the whole phrase it placed a moment before must stand.
+    clip = said(spoken(f"{WAKE_WORD} repeat that"), voice, 200)
+    clip = clip[: np.flatnonzero(np.abs(clip) > 0.003)[-1] + 1]  # its trailing silence cut
+    line = said("Hold for 45 seconds.")
+    ended = 1.0 + len(clip) / SAMPLE_RATE
+    audio = room(ended + len(line) / SAMPLE_RATE + 1.0, [(1.0, clip), (ended - 0.1, line)])
+    found = heard(audio, spotter=KeywordSpotter(lines=OWN_LINES))
+    assert [d.command for d in found] == ["again"]
+    assert found[0].reported - ended < 0.8
+
+
+class Scripted:
+    """A stand-in for a PocketSphinx decoder: what it heard is scripted by the seconds fed."""
+
+    def __init__(self, spotter, script) -> None:
+        self.spotter, self.script = spotter, script
+
+    def activate_search(self, name): ...
+    def start_utt(self): ...
+    def end_utt(self): ...
+    def process_raw(self, pcm, no_search, full_utt): ...
+
+    def seg(self):
+        return [SimpleNamespace(word=w, start_frame=a, end_frame=b, prob=1.0)
+                for w, a, b in self.script(self.spotter.seconds_fed)]
+
+    def hyp(self):
+        words = [w for w, _, _ in self.script(self.spotter.seconds_fed)]
+        return SimpleNamespace(hypstr=" ".join(words)) if words else None
+
+
+def test_a_phrase_spotted_late_is_still_weighed_after_a_rival_before_it_was_turned_down():
+    # "okay coach pause" is spotted first, where "repeat that" is being said: the grammar
+    # never finds a whole phrase there, and it is turned down. Spotting reports "repeat that"
+    # just after, though it ended before the rival was turned down: it is new, and heard.
+    spotter = KeywordSpotter(lines=OWN_LINES)
+    spotter._decoder = Scripted(spotter, lambda t: [
+        *([("okay coach pause", 50, 90)] if t >= 1.0 else []),
+        *([("okay coach repeat that", 50, 140)] if t >= 1.65 else []),
+    ])
+    spotter._chooser = Scripted(spotter, lambda t: (
+        [("okay", 25, 50), ("coach", 51, 80), ("repeat", 81, 100), ("that", 101, 116)]
+        if t >= 1.65 else [("okay", 25, 50), ("coach", 51, 80)]))
+    reading = [(w, 0, 0) for w in "okay coach repeat that".split()]
+    spotter._own = Scripted(spotter, lambda t: reading)
+    found = heard(np.zeros(int(2.5 * SAMPLE_RATE)), spotter=spotter)
+    assert [d.command for d in found] == ["again"]
+    assert found[0].end == pytest.approx(1.41)

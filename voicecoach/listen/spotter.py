@@ -110,6 +110,8 @@ class KeywordSpotter:
         self._fed = 0  # samples fed since the start
         self._utterance_start = 0  # sample at which the current utterance began
         self._whole_at: int | None = None  # samples fed when the grammar placed a whole phrase
+        # The last whole phrase the grammar placed, with the audio and segments it placed it in.
+        self._placed: tuple[Phrase, bytes, list[Any]] | None = None
         self._weighed_until = 0.0  # phrases spotted ending by then (seconds) were weighed
         self._recent = bytearray()  # the last KEEP_SECONDS of audio fed
         self._decoder.start_utt()
@@ -187,9 +189,11 @@ class KeywordSpotter:
             return []
         if best is REJECTED:
             # Weighed once is enough; but a command may still be under way (a phrase set off
-            # during "okay coach, ..." said slowly), so the recogniser hears on.
-            self._weighed_until = self.seconds_fed
+            # during "okay coach, ..." said slowly), so the recogniser hears on, and a phrase
+            # spotted ending later than those weighed is new, though spotted before now.
+            self._weighed_until = max(d.end for d in heard)
             self._whole_at = None
+            self._placed = None
             return []
         self.restart()  # forget what was heard, so it is reported once
         return [best]
@@ -212,6 +216,13 @@ class KeywordSpotter:
         segments = decode(self._chooser, GRAMMAR, audio)
         hypothesis = self._chooser.hyp()
         chosen = self.phrases.get(hypothesis.hypstr.strip() if hypothesis is not None else "")
+        if chosen is not None:
+            self._placed = (chosen, audio, segments)
+        elif self._overdue and self._placed is not None:
+            # Said with speech straight after, the phrase runs on into it, until the grammar
+            # takes its last word for the start of that speech: the whole phrase it placed
+            # last stands.
+            chosen, audio, segments = self._placed
         waited = self.seconds_fed - max(d.end for d in heard)
         if chosen is None and waited < MAX_WAIT_SECONDS:
             return None  # no whole phrase in the audio yet
@@ -268,6 +279,7 @@ class KeywordSpotter:
         self._decoder.end_utt()
         self._utterance_start = self._fed
         self._whole_at = None
+        self._placed = None
         self._decoder.start_utt()
 
     def close(self) -> None:
