@@ -210,3 +210,24 @@ def test_a_phrase_spotted_late_is_still_weighed_after_a_rival_before_it_was_turn
     found = heard(np.zeros(int(2.5 * SAMPLE_RATE)), spotter=spotter)
     assert [d.command for d in found] == ["again"]
     assert found[0].end == pytest.approx(1.41)
+
+
+@pytest.mark.parametrize(
+    ("reading", "taken"),
+    [
+        ("okay coach pause", ["pause"]),  # the command read as said
+        ("hold the coach level", ["pause"]),  # the wake word's name, the command misheard
+        ("okay to or numbness", []),  # "okay" alone: the coach's own speech read with it
+        ("stop if you feel a pinch", []),
+    ],
+)
+def test_a_phrase_is_taken_only_if_its_reading_holds_a_command_or_the_wake_words_name(
+        reading, taken):
+    spotter = KeywordSpotter(lines=OWN_LINES)
+    spotter._decoder = Scripted(spotter, lambda t: [("okay coach pause", 50, 90)] * (t >= 1.0))
+    spotter._chooser = Scripted(spotter, lambda t: [
+        ("okay", 25, 50), ("coach", 51, 80), ("pause", 81, 90)])
+    words = [(w, 0, 0) for w in reading.split()]
+    spotter._own = Scripted(spotter, lambda t: words)
+    found = heard(np.zeros(int(2.5 * SAMPLE_RATE)), spotter=spotter)
+    assert [d.command for d in found] == taken
