@@ -321,12 +321,14 @@ def report(title: str, words, voices, clips, routines, coach, rng, tails, condit
     table: dict = defaultdict(lambda: [0, 0])
     wrong = 0
     delays = []
+    slowest: dict[str, float] = {}  # the longest delay in each of those conditions
     for seg, ok, bad, delay, _ in results:
         table[(seg.command, seg.condition)][0] += ok
         table[(seg.command, seg.condition)][1] += 1
         wrong += bad
         if delay is not None and seg.condition in ("clean", "noise 10", "coach 10"):
             delays.append(delay)
+            slowest[seg.condition] = max(delay, slowest.get(seg.condition, 0.0))
     names = list(streams)
     print("detection  " + "".join(f"{n:>10}" for n in names))
     for command in dict.fromkeys(p.command for p in words.commands):
@@ -351,7 +353,8 @@ def report(title: str, words, voices, clips, routines, coach, rng, tails, condit
     p95 = q[int(0.95 * (len(q) - 1))] if q else float("nan")
     print(f"delay from the end of a command to its report (clean and 10 dB, {len(q)}): "
           f"median {statistics.median(q) if q else float('nan'):.2f} s, 95th {p95:.2f} s, "
-          f"max {max(q) if q else float('nan'):.2f} s")
+          f"max {max(q) if q else float('nan'):.2f} s ("
+          + ", ".join(f"{name} {t:.2f} s" for name, t in slowest.items()) + ")")
     listen_cpu = fa["cpu"] / (fa["hours"] * 3600)
     print(f"CPU listening: {listen_cpu:.1%} of one core ungated, "
           f"{fa['gated_cpu'] / (fa['hours'] * 3600):.1%} gated; "
