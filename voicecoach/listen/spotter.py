@@ -67,6 +67,16 @@ class Detection:
 REJECTED = Detection("", "", 0.0, 0.0, 0.0, 0.0)  # a phrase weighed and turned down
 
 
+@dataclass(frozen=True)
+class Placed:
+    """The whole phrase the grammar placed last, with the audio and segments it placed it in."""
+
+    first_at: int  # samples fed when the grammar first placed a whole phrase for this decision
+    phrase: Phrase
+    audio: bytes
+    segments: list[Any]
+
+
 def load_recogniser() -> Any:
     """The pocketsphinx module, or ListenError saying how to install it."""
     try:
@@ -110,9 +120,7 @@ class KeywordSpotter:
         self._own = self._own_words_decoder(lines) if self._chooser is not None and lines else None
         self._fed = 0  # samples fed since the start
         self._utterance_start = 0  # sample at which the current utterance began
-        self._whole_at: int | None = None  # samples fed when the grammar placed a whole phrase
-        # The last whole phrase the grammar placed, with the audio and segments it placed it in.
-        self._placed: tuple[Phrase, bytes, list[Any]] | None = None
+        self._placed: Placed | None = None  # the phrase being decided, once the grammar has one
         self._weighed_until = 0.0  # phrases spotted ending by then (seconds) were weighed
         self._recent = bytearray()  # the last KEEP_SECONDS of audio fed
         self._decoder.start_utt()
@@ -196,7 +204,6 @@ class KeywordSpotter:
             # during "okay coach, ..." said slowly), so the recogniser hears on, and a phrase
             # spotted ending later than those weighed is new, though spotted before now.
             self._weighed_until = max(d.end for d in heard)
-            self._whole_at = None
             self._placed = None
             return []
         self.restart()  # forget what was heard, so it is reported once
@@ -221,17 +228,16 @@ class KeywordSpotter:
         hypothesis = self._chooser.hyp()
         chosen = self.phrases.get(hypothesis.hypstr.strip() if hypothesis is not None else "")
         if chosen is not None:
-            self._placed = (chosen, audio, segments)
+            first_at = self._placed.first_at if self._placed is not None else self._fed
+            self._placed = Placed(first_at, chosen, audio, segments)
         elif self._overdue and self._placed is not None:
             # Said with speech straight after, the phrase runs on into it, until the grammar
             # takes its last word for the start of that speech: the whole phrase it placed
             # last stands.
-            chosen, audio, segments = self._placed
+            chosen, audio, segments = self._placed.phrase, self._placed.audio, self._placed.segments
         waited = self.seconds_fed - max(d.end for d in heard)
         if chosen is None and waited < MAX_WAIT_SECONDS:
             return None  # no whole phrase in the audio yet
-        if chosen is not None and self._whole_at is None:
-            self._whole_at = self._fed
         segments = segments if chosen is not None else []
         words = [seg for seg in segments if word_of(seg) in self._spoken_words]
         frames = len(audio) // 2 // (SAMPLE_RATE // 100)
@@ -264,8 +270,8 @@ class KeywordSpotter:
     @property
     def _overdue(self) -> bool:
         """Whether DECIDE_SECONDS have passed since the grammar first placed a whole phrase."""
-        return (self._whole_at is not None
-                and self._fed - self._whole_at >= round(DECIDE_SECONDS * SAMPLE_RATE))
+        return (self._placed is not None
+                and self._fed - self._placed.first_at >= round(DECIDE_SECONDS * SAMPLE_RATE))
 
     def _tidy(self) -> None:
         """Start afresh now and then, so the recogniser's list of what it heard stays short."""
@@ -282,7 +288,6 @@ class KeywordSpotter:
         """Begin a new utterance: nothing heard before now can complete a phrase after it."""
         self._decoder.end_utt()
         self._utterance_start = self._fed
-        self._whole_at = None
         self._placed = None
         self._decoder.start_utt()
 
