@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -78,13 +80,17 @@ def test_routine_shaped_yaml_loads_or_raises_routine_error(text: str) -> None:
     _loads_or_routine_error(text)
 
 
-_folder = Path(tempfile.mkdtemp(prefix="voicecoach-fuzz-"))
+@pytest.fixture(scope="module")
+def folder() -> Iterator[Path]:
+    """A folder for the examples' files, removed once the module's tests are done."""
+    with tempfile.TemporaryDirectory(prefix="voicecoach-fuzz-") as path:
+        yield Path(path)
 
 
 @FUZZ
 @given(st.binary(max_size=300) | yaml_like_text.map(lambda t: t.encode("utf-8", "surrogatepass")))
-def test_bytes_load_or_raise_routine_error(raw: bytes) -> None:
-    path = _folder / "fuzz.yaml"
+def test_bytes_load_or_raise_routine_error(folder: Path, raw: bytes) -> None:
+    path = folder / "fuzz.yaml"
     path.write_bytes(raw)
     try:
         load_routine(path)
@@ -98,8 +104,8 @@ def test_bytes_load_or_raise_routine_error(raw: bytes) -> None:
     | yaml_like_text.map(lambda t: t.encode("utf-8", "surrogatepass"))
     | dumped_yaml.map(str.encode)
 )
-def test_validate_command_exits_0_or_2_without_a_crash(raw: bytes) -> None:
-    path = _folder / "cli.yaml"
+def test_validate_command_exits_0_or_2_without_a_crash(folder: Path, raw: bytes) -> None:
+    path = folder / "cli.yaml"
     path.write_bytes(raw)
     result = CliRunner().invoke(app, ["validate", str(path)])
     assert result.exit_code in (0, 2), result.output

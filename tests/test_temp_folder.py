@@ -1,4 +1,5 @@
-"""Exports and spoken runs leave nothing of ours in the temp folder, with the real engine."""
+"""Exports and spoken runs leave nothing of ours in the temp folder (with the real engine), nor
+do the tests themselves."""
 
 from __future__ import annotations
 
@@ -109,3 +110,14 @@ def test_an_engine_that_cannot_write_its_audio_fails_the_export_instead_of_hangi
     assert "File too large" in result.stderr
     assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_importing_every_test_module_leaves_the_temp_folder_empty(temp_folder: Path) -> None:
+    # The tests are held to the same rule: a folder made when a module is imported outlives it.
+    modules = sorted(path.stem for path in (ROOT / "tests").glob("test_*.py"))
+    code = "import importlib, sys\nfor name in sys.argv[1:]:\n    importlib.import_module(name)"
+    subprocess.run(
+        [sys.executable, "-c", code, *(f"tests.{name}" for name in modules)],
+        cwd=ROOT, env=dict(os.environ, TMPDIR=str(temp_folder)), check=True, timeout=120,
+    )
+    assert sorted(path.name for path in temp_folder.iterdir()) == []
